@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from lambdawatch import __version__
+from lambdawatch.errors import LambdawatchError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lambdawatch")
 def main() -> None:
     """Find, explain and contain AWS Lambda backdoors and persistence."""
+
+
+def run() -> None:
+    """Console entry point: every usage or input error becomes one line on stderr and exit 2."""
+    try:
+        code = main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("lambdawatch: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"lambdawatch: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except LambdawatchError as exc:
+        click.echo(f"lambdawatch: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _register() -> None:

@@ -1,0 +1,1 @@
+"""Alerting: throttle windows, alert assembly, scoring, tuning and the output sinks."""

@@ -1,0 +1,107 @@
+"""``lambdawatch hunt``: run the detection over files, folders, S3 prefixes or stdin."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+import click
+
+from lambdawatch.alerting import sinks
+from lambdawatch.cli.progress import progress_reporter
+from lambdawatch.engine.model import SEVERITY_ORDER
+from lambdawatch.errors import LambdawatchError
+from lambdawatch.hunt import HuntOptions, run_hunt
+from lambdawatch.ingest.collect import default_workers
+
+FORMATS = ["table", "jsonl", "json", "rows"]
+
+
+def _time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _s3_factory() -> Any:
+    import boto3
+
+    return boto3.client("s3")
+
+
+def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
+    if level is None:
+        return False
+    bar = SEVERITY_ORDER[level]
+    return any(SEVERITY_ORDER[a["severity"]] >= bar for a in alerts if not a["suppressed"])
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table (sorted by risk), jsonl/json (alerts), rows (the founding query's rows).")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False),
+              help="SQLite state file: no alert twice across runs, none lost.")
+@click.option("--since", help="Only events at or after this ISO 8601 time.")
+@click.option("--until", help="Only events before this ISO 8601 time.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write results here instead of stdout.")
+@click.option("--fail-on", type=click.Choice(list(SEVERITY_ORDER)),
+              help="Exit 1 when an unsuppressed alert is at or above this severity.")
+@click.option("--show-suppressed", is_flag=True, help="Table: show suppressed alerts too.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule folder or file (repeatable).")
+@click.option("--workers", type=click.IntRange(1, 64), default=default_workers(), show_default=True,
+              help="Processes that decode files in parallel.")
+@click.option("--summary-json", type=click.Path(dir_okay=False), help="Write the run summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
+@click.pass_context
+def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str | None,
+         since: str | None, until: str | None, output: str, fail_on: str | None,
+         show_suppressed: bool, rule_dirs: tuple[str, ...], workers: int,
+         summary_json: str | None, quiet: bool) -> int:
+    """Hunt CloudTrail logs (PATH: file, folder, s3://bucket/prefix, or - for stdin) for Lambda
+    backdoors and persistence; one alert per function per hour."""
+    opts = HuntOptions(
+        paths=list(paths), state_path=state_path, since=_time(since), until=_time(until),
+        workers=workers, rule_dirs=list(rule_dirs), want_rows=fmt == "rows",
+        s3_client_factory=_s3_factory if any(p.startswith("s3://") for p in paths) else None,
+    )
+    with ExitStack() as stack:
+        if sys.stderr.isatty() and not quiet:
+            opts.on_progress = stack.enter_context(progress_reporter())
+        try:
+            result = run_hunt(opts)
+        except LambdawatchError as exc:
+            raise click.ClickException(str(exc)) from None
+    out: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        if fmt == "rows":
+            sinks.write_jsonl(result.rows, out)
+        elif fmt == "table":
+            sinks.write_table(result.alerts, out, show_suppressed=show_suppressed)
+        else:
+            sinks.ALERT_WRITERS[fmt](result.alerts, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    summary = result.summary
+    if summary_json:
+        import orjson
+
+        with open(summary_json, "wb") as fh:
+            fh.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2))
+    if not quiet:
+        for line in summary.lines():
+            click.echo(line, err=True)
+    if summary.nothing_read:
+        click.echo("lambdawatch: error: no input could be read", err=True)
+        ctx.exit(2)
+    ctx.exit(1 if _fails(result.alerts, fail_on) else 0)
+    return 0

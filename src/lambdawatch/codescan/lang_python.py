@@ -1,0 +1,186 @@
+"""Python front end: ``ast`` only (the code is parsed, never imported or run)."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+from lambdawatch.codescan.ir import Assign, Call, EnvRead, Expr, Facts, Literal
+
+ENVIRON = "os.environ"
+ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "os.getenvb"})
+
+
+class _Resolver:
+    def __init__(self, tree: ast.AST) -> None:
+        self.alias: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    self.alias[(a.asname or a.name).split(".")[0]] = (
+                        a.name if a.asname else a.name.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for a in node.names:
+                    self.alias[a.asname or a.name] = f"{node.module}.{a.name}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                kind = self.call_type(node.value)
+                for t in node.targets:
+                    if isinstance(t, ast.Name | ast.Attribute) and kind:
+                        self.types[_target_name(t)] = kind
+            elif isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Call):
+                if isinstance(node.optional_vars, ast.Name):
+                    self.types[node.optional_vars.id] = self.call_type(node.context_expr)
+
+    def call_type(self, call: ast.Call) -> str:
+        callee = self.dotted(call.func)
+        if callee.endswith((".client", ".resource")) and call.args:
+            first = call.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return f"aws.{first.value}"
+        return callee
+
+    def dotted(self, node: ast.AST) -> str:
+        if isinstance(node, ast.Name):
+            return self.types.get(node.id) or self.alias.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.dotted(node.value)
+            key = _target_name(node)
+            if key in self.types:
+                return self.types[key]
+            return f"{base}.{node.attr}" if base else node.attr
+        if isinstance(node, ast.Call):
+            return self.call_type(node)
+        if isinstance(node, ast.Subscript):
+            return self.dotted(node.value)
+        return ""
+
+
+def _target_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_target_name(node.value)}.{node.attr}"
+    return ""
+
+
+def _is_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.List | ast.Tuple):
+        return all(_is_literal(e) for e in node.elts)
+    return False
+
+
+class _Extractor:
+    def __init__(self, tree: ast.AST) -> None:
+        self.r = _Resolver(tree)
+        self.parent: dict[int, ast.AST] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parent[id(child)] = node
+
+    def env_key(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Subscript) and self.r.dotted(node.value) == ENVIRON:
+            s = node.slice
+            return s.value if isinstance(s, ast.Constant) and isinstance(s.value, str) else "?"
+        if isinstance(node, ast.Call) and self.r.dotted(node.func) in ENV_GETTERS:
+            a = node.args[0] if node.args else None
+            return a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else "?"
+        if isinstance(node, ast.Name | ast.Attribute) and self.r.dotted(node) == ENVIRON:
+            p = self.parent.get(id(node))
+            if isinstance(p, ast.Subscript) or (
+                    isinstance(p, ast.Attribute) and p.attr in {"get", "setdefault"}):
+                return None
+            return "*"
+        return None
+
+    def expr(self, node: ast.AST | None) -> Expr:
+        if node is None:
+            return Expr()
+        names: set[str] = set()
+        calls: set[str] = set()
+        strings: list[str] = []
+        env: list[str] = []
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name):
+                names.add(sub.id)
+            elif isinstance(sub, ast.Attribute):
+                names.add(_target_name(sub))
+            elif isinstance(sub, ast.Call):
+                calls.add(self.r.dotted(sub.func))
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                strings.append(sub.value)
+            key = self.env_key(sub)
+            if key:
+                env.append(key)
+        return Expr(frozenset(names), frozenset(calls), tuple(strings), tuple(env))
+
+    def literal_context(self, node: ast.AST) -> str:
+        p = self.parent.get(id(node))
+        if isinstance(p, ast.Compare):
+            return "compare"
+        if isinstance(p, ast.List | ast.Set | ast.Tuple | ast.Dict):
+            gp = self.parent.get(id(p))
+            if isinstance(gp, ast.Compare):
+                return "compare"
+            if not isinstance(gp, ast.Call):
+                return "collection"
+        return "code"
+
+    def run(self, tree: ast.AST, facts: Facts) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                args = [*node.args, *(k.value for k in node.keywords)]
+                ex = Expr()
+                for a in args:
+                    ex = ex | self.expr(a)
+                shell = any(k.arg == "shell" and isinstance(k.value, ast.Constant)
+                            and bool(k.value.value) for k in node.keywords)
+                facts.calls.append(Call(self.r.dotted(node.func), node.lineno, ex,
+                                        all(_is_literal(a) for a in node.args), shell))
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = tuple(n for t in targets for n in _names(t))
+                facts.assigns.append(Assign(names, self.expr(node.value), node.lineno))
+                v = node.value
+                if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                    for n in names:
+                        facts.consts[n] = v.value
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                facts.assigns.append(Assign(tuple(_names(node.optional_vars)),
+                                            self.expr(node.context_expr), node.context_expr.lineno))
+            elif isinstance(node, ast.For):
+                facts.assigns.append(Assign(tuple(_names(node.target)), self.expr(node.iter),
+                                            node.lineno))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                facts.literals.append(Literal(node.value, node.lineno, self.literal_context(node)))
+            key = self.env_key(node)
+            if key:
+                facts.env_reads.append(EnvRead(key, getattr(node, "lineno", 0)))
+
+
+def _names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Name | ast.Attribute):
+        return [_target_name(node)]
+    if isinstance(node, ast.Tuple | ast.List):
+        return [n for e in node.elts for n in _names(e)]
+    return []
+
+
+def parse_python(text: str) -> Facts:
+    """Facts of a Python file; ``parse_error`` is set when ``ast`` cannot parse it."""
+    facts = Facts("python")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        facts.parse_error = f"{type(exc).__name__}: {exc}"
+        return facts
+    try:
+        _Extractor(tree).run(tree, facts)
+    except RecursionError as exc:
+        facts.parse_error = f"RecursionError: {exc}"
+    return facts

@@ -1,0 +1,85 @@
+"""Tolerant line scanner: shell scripts, ``bootstrap``, wrappers, and Python that ``ast`` rejects.
+
+It reads commands and calls with regular expressions, so it never fails; it sees less than the
+parsers (no scopes), which the checks accept as lower precision.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lambdawatch.codescan.ir import Assign, Call, EnvRead, Expr, Facts, Literal
+
+CALL_RE = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
+STR_RE = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+IDENT_RE = re.compile(r"[A-Za-z_][\w.]*")
+SH_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+PY_ENV = re.compile(r"(?:environ\[|environ\.get\(|getenv\(|process\.env\.)\s*['\"]?([A-Za-z_]\w*)")
+ASSIGN_RE = re.compile(r"^\s*(?:export\s+|local\s+|var\s+|let\s+|const\s+)?([A-Za-z_]\w*)\s*=(?!=)(.*)")
+SEGMENT = re.compile(r"\|\|?|&&|;|\$\(|`")
+PY2_EXEC = re.compile(r"^\s*exec\s+(?!\()(.+)")
+SH_WORD = re.compile(r"^\s*(?:sudo\s+|exec\s+|nohup\s+)?([\w./-]+)")
+B64_CMD = re.compile(r"\bbase64\s+(?:-d|--decode|-D)\b|\bopenssl\s+(?:enc\s+)?-?base64\s+-d")
+
+
+def _expr(text: str) -> Expr:
+    strings = tuple(a or b for a, b in STR_RE.findall(text))
+    env = [k for k in SH_VAR.findall(text)] + PY_ENV.findall(text)
+    if re.search(r"\bos\.environ\b(?!\s*[\[.])|process\.env\b(?!\.)|\b(?:printenv|env)\b\s*(?:$|\|)",
+                 text):
+        env.append("*")
+    names = frozenset(IDENT_RE.findall(text)) | frozenset(SH_VAR.findall(text))
+    calls = set(CALL_RE.findall(text))
+    if B64_CMD.search(text):
+        calls.add("base64.b64decode")
+    return Expr(names, frozenset(calls), strings + tuple(text.split()), tuple(env))
+
+
+def scan_text(text: str, language: str) -> Facts:
+    """Facts of a script (``language`` = ``shell``) or code the parsers rejected."""
+    facts = Facts(language)
+    shell = language == "shell"
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = raw[:4000]
+        if line.lstrip().startswith("#") and not line.startswith("#!"):
+            continue
+        ex = _expr(line)
+        for k in ex.env:
+            facts.env_reads.append(EnvRead(k, i))
+        for s in ex.strings[: len(STR_RE.findall(line))]:
+            facts.literals.append(Literal(s, i))
+        m = ASSIGN_RE.match(line)
+        if m:
+            facts.assigns.append(Assign((m.group(1),), _expr(m.group(2)), i))
+            val = m.group(2).strip().strip("'\"")
+            if val and " " not in val:
+                facts.consts[m.group(1)] = val
+        if shell:
+            _shell_calls(line, i, ex, facts)
+        else:
+            for name in CALL_RE.findall(line):
+                facts.calls.append(Call(name, i, ex))
+            m2 = PY2_EXEC.match(line)
+            if m2:
+                facts.calls.append(Call("exec", i, _expr(m2.group(1))))
+    return facts
+
+
+def _shell_calls(line: str, i: int, ex: Expr, facts: Facts) -> None:
+    segments = [s for s in SEGMENT.split(line) if s.strip()]
+    piped_from_net = False
+    for seg in segments:
+        m = SH_WORD.match(seg)
+        if not m:
+            continue
+        cmd = m.group(1).rsplit("/", 1)[-1]
+        if cmd in {"sh", "bash", "python", "python3", "node", "perl", "eval", "source", "."}:
+            args = ex if piped_from_net or cmd == "eval" else _expr(seg)
+            if piped_from_net:
+                args = args | Expr(calls=frozenset({"curl"}))
+            facts.calls.append(Call("eval", i, args, shell=True))
+        elif cmd in {"curl", "wget", "nc", "ncat", "socat", "telnet"}:
+            facts.calls.append(Call(cmd, i, ex))
+            piped_from_net = True
+        else:
+            facts.calls.append(Call(cmd, i, _expr(seg)))

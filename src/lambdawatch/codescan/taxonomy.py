@@ -1,0 +1,91 @@
+"""Which canonical callees are network calls, decoders, exec sinks, process launches..."""
+
+from __future__ import annotations
+
+from lambdawatch.codescan.ir import norm
+
+NET_PREFIXES = (
+    "requests.", "httpx.", "urllib3.", "aiohttp.", "urllib.request.urlopen",
+    "urllib.request.request", "urllib2.urlopen", "urllib.urlopen", "http.client.http",
+    "httplib.http", "socket.createconnection", "socket.socket.connect", "socket.socket.sendto",
+    "fetch", "axios", "https.request", "https.get", "http.request", "http.get", "net.connect",
+    "net.createconnection", "net.socket.connect", "tls.connect", "needle", "got", "superagent",
+    "curl", "wget", "nc", "ncat", "socat", "telnet", "pycurl.", "xmlhttprequest.open",
+)
+DECODERS = frozenset({
+    "base64.b64decode", "base64.decodebytes", "base64.decodestring", "base64.b32decode",
+    "base64.b85decode", "base64.a85decode", "base64.urlsafeb64decode", "base64.standardb64decode",
+    "binascii.a2bbase64", "binascii.unhexlify", "binascii.a2bhex", "codecs.decode",
+    "bytes.fromhex", "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress",
+    "marshal.loads", "atob", "base64.decode",
+})
+BASE64 = frozenset({"base64.b64decode", "base64.decodebytes", "base64.decodestring",
+                    "base64.urlsafeb64decode", "base64.standardb64decode", "binascii.a2bbase64",
+                    "atob", "base64.decode"})
+EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile", "builtins.exec", "builtins.eval",
+                        "function", "vm.runinthiscontext", "vm.runinnewcontext",
+                        "vm.runincontext", "vm.script", "vm.compilefunction", "source",
+                        "pickle.loads", "marshal.loads", "importlib.import_module"})
+PROCESS_PREFIXES = ("subprocess.", "os.system", "os.popen", "os.exec", "os.spawn",
+                    "os.posixspawn", "commands.", "popen2.", "childprocess.", "pty.spawn",
+                    "asyncio.createsubprocess", "execa", "shelljs.exec", "sh", "bash")
+SOCKETS = ("socket.socket", "socket.createconnection", "net.socket", "net.connect",
+           "net.createconnection", "tls.connect", "nc", "ncat", "socat")
+WIRING = ("os.dup2", "os.dup", "pty.spawn")
+SECRET_READS = ("getsecretvalue", "batchgetsecretvalue")
+SSM_READS = ("getparameter", "getparameters", "getparametersbypath", "getparameterhistory")
+IAM_VERBS = ("createuser", "createaccesskey", "attachuserpolicy", "putuserpolicy",
+             "createloginprofile", "updateloginprofile", "updateassumerolepolicy",
+             "attachrolepolicy", "putrolepolicy", "addusertogroup", "createrole")
+CRED_CALLS = ("getcredentials", "getfrozencredentials", "getsecretvalue", "getparameter",
+              "getsessiontoken", "assumerole", "fromenv", "defaultprovider")
+CRED_ENV = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                      "AWS_SECURITY_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "*"})
+CRED_WORDS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY")
+SHELLS = ("/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "cmd.exe", "powershell", "sh -i",
+          "bash -i", "/bin/ash")
+
+
+def is_net(callee: str) -> bool:
+    n = norm(callee)
+    return n.startswith(NET_PREFIXES) or n.endswith((".urlopen", "axios.post", "axios.get"))
+
+
+def is_decoder(callee: str) -> bool:
+    n = norm(callee)
+    return n in DECODERS or n.endswith((".b64decode", ".decodebytes", ".fromhex", "decompress"))
+
+
+def is_base64(callee: str) -> bool:
+    n = norm(callee)
+    return n in BASE64 or n.endswith(".b64decode")
+
+
+def is_exec(callee: str) -> bool:
+    n = norm(callee)
+    return n in EXEC_SINKS or n.endswith((".runinthiscontext", ".runinnewcontext"))
+
+
+def is_process(callee: str) -> bool:
+    n = norm(callee)
+    return n.startswith(PROCESS_PREFIXES) and n not in {"shelljs", "shutil"} and not n.startswith(
+        ("subprocess.pipe", "subprocess.devnull", "subprocess.calledprocesserror",
+         "subprocess.timeoutexpired", "subprocess.stdout"))
+
+
+def is_socket(callee: str) -> bool:
+    return norm(callee).startswith(SOCKETS)
+
+
+def is_wiring(callee: str) -> bool:
+    n = norm(callee)
+    return n.startswith(WIRING) or n.endswith((".pipe", ".fileno"))
+
+
+def is_cred_env(key: str) -> bool:
+    return key in CRED_ENV or any(w in key.upper() for w in CRED_WORDS)
+
+
+def has_verb(callee: str, verbs: tuple[str, ...]) -> bool:
+    last = norm(callee).rsplit(".", 1)[-1].removesuffix("command")
+    return last in verbs

@@ -1,0 +1,1 @@
+"""Engine: the rule model, the loader that validates rule files, the matcher and the prefilter."""

@@ -1,0 +1,117 @@
+"""Compile a rule's match into a fast Python check over raw records, and derive prefilter literals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lambdawatch.engine import predicates as _predicates
+from lambdawatch.engine.model import Condition, FindingSpec, Match, Rule
+from lambdawatch.ingest.normalize import get, is_success, split_event_name
+
+Record = dict[str, Any]
+Check = Callable[[Record], bool]
+
+
+def _condition(c: Condition) -> Check:
+    path = c.field
+    if c.equals is not None:
+        want = c.equals
+        return lambda r: get(r, path) == want
+    if c.in_ is not None:
+        allowed = list(c.in_)
+        return lambda r: get(r, path) in allowed
+    if c.not_in is not None:
+        banned = list(c.not_in)
+        return lambda r: get(r, path) not in banned
+    if c.exists is not None:
+        want_exists = c.exists
+        return lambda r: (get(r, path) not in (None, "", [], {})) is want_exists
+    if c.contains is not None:
+        needle = c.contains
+        return lambda r: needle in _text(get(r, path))
+    assert c.regex is not None
+    rx = re.compile(c.regex)
+    return lambda r: rx.search(_text(get(r, path))) is not None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def compile_checks(where: Iterable[Condition], names: Iterable[str]) -> list[Check]:
+    checks = [_condition(c) for c in where]
+    for name in names:
+        checks.append(_predicates.PREDICATES[name])
+    return checks
+
+
+def compile_match(m: Match) -> Check:
+    sources = frozenset(m.event_source)
+    names = frozenset(m.event_names)
+    success = m.success
+    checks = compile_checks(m.where, m.predicates)
+
+    def matches(r: Record) -> bool:
+        if r.get("eventSource") not in sources:
+            return False
+        if names:
+            name = r.get("eventName")
+            if not isinstance(name, str) or split_event_name(name)[0] not in names:
+                return False
+        if success is not None and is_success(r) is not success:
+            return False
+        return all(check(r) for check in checks)
+
+    return matches
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFinding:
+    spec: FindingSpec
+    checks: tuple[Check, ...]
+
+    def evaluate(self, record: Record) -> dict[str, Any] | None:
+        """The evidence dict when the finding applies to ``record``, else None."""
+        if not all(check(record) for check in self.checks):
+            return None
+        return {name: get(record, path) for name, path in self.spec.evidence.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: Rule
+    matches: Check
+    findings: tuple[CompiledFinding, ...]
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    findings = tuple(
+        CompiledFinding(f, tuple(compile_checks(f.where, f.predicates))) for f in rule.findings
+    )
+    return CompiledRule(rule, compile_match(rule.match), findings)
+
+
+def prefilter_literals(rules: Iterable[Rule]) -> list[bytes] | None:
+    """Byte literals one of which every matching record must contain, or None if no prefilter.
+
+    Derived from each rule's ``event_source`` as the exact key/value pair in both the compact form
+    AWS delivers and the spaced form of ``json.dumps``; the bare service name alone would also hit
+    ``invokedBy`` and KMS encryption contexts of unrelated records.
+    """
+    literals: set[bytes] = set()
+    for rule in rules:
+        if not rule.match.event_source:
+            return None
+        for source in rule.match.event_source:
+            literals.add(f'"eventSource":"{source}"'.encode())
+            literals.add(f'"eventSource": "{source}"'.encode())
+    return sorted(literals)

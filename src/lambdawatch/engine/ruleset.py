@@ -1,0 +1,37 @@
+"""A loaded, compiled set of rules: what every ingest worker needs to match records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lambdawatch.engine.loader import load_rules
+from lambdawatch.engine.matcher import CompiledRule, compile_rule, prefilter_literals
+from lambdawatch.engine.model import Rule
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    extra_dirs: tuple[str, ...] = ()
+    compiled: list[CompiledRule] = field(init=False)
+    literals: list[bytes] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.compiled = [compile_rule(r) for r in self.rules]
+        self.literals = prefilter_literals(self.rules)
+        self.by_id = {c.rule.id: c for c in self.compiled}
+
+    @classmethod
+    def load(cls, extra_dirs: list[Path] | tuple[str, ...] = ()) -> RuleSet:
+        dirs = tuple(str(d) for d in extra_dirs)
+        return cls(load_rules([Path(d) for d in dirs]), dirs)
+
+    def match(self, record: dict[str, Any]) -> list[str]:
+        """Ids of the rules whose match holds on ``record`` (in id order)."""
+        return [c.rule.id for c in self.compiled if c.matches(record)]
+
+    def __reduce__(self) -> Any:
+        # Workers rebuild from the rule folders rather than pickling compiled closures.
+        return (RuleSet.load, (self.extra_dirs,))

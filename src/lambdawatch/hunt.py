@@ -1,0 +1,128 @@
+"""``hunt``: the batch pipeline from sources to alerts, one direction, as in DESIGN.md.
+
+sources -> decode+prefilter -> normalize -> store (dedupe by eventID) -> evaluate in event-time
+order (state, rules, analyzers) -> throttle windows -> alerts (scoring) -> compare with the state
+store -> the alerts new or changed by this run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from lambdawatch.alerting import alert as alert_mod
+from lambdawatch.alerting.rows import rows as build_rows
+from lambdawatch.alerting.throttle import Throttle, Window, key_of
+from lambdawatch.engine.evaluate import evaluate
+from lambdawatch.engine.ruleset import RuleSet
+from lambdawatch.errors import InputError
+from lambdawatch.ingest.collect import collect, default_workers
+from lambdawatch.ingest.normalize import normalize
+from lambdawatch.ingest.reader import Outcome
+from lambdawatch.ingest.sources import Skipped, check_paths, expand
+from lambdawatch.state.store import Store
+from lambdawatch.summary import Summary
+
+
+@dataclass
+class HuntOptions:
+    paths: list[str]
+    state_path: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    workers: int = field(default_factory=default_workers)
+    rule_dirs: list[str] = field(default_factory=list)
+    want_rows: bool = False
+    s3_client_factory: Callable[[], Any] | None = None
+    on_progress: Callable[[Outcome | Skipped, Summary], None] | None = None
+
+
+@dataclass
+class HuntResult:
+    alerts: list[dict[str, Any]]  # new or changed in this run, by first_seen then id
+    all_alerts: list[dict[str, Any]]  # every current alert in the store
+    rows: list[dict[str, Any]]
+    summary: Summary
+
+
+def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary) -> None:
+    inputs = list(expand(opts.paths, opts.s3_client_factory))
+    for item in collect(inputs, rules, workers=opts.workers,
+                        s3_client_factory=opts.s3_client_factory):
+        summary.add(item)
+        if isinstance(item, Outcome) and item.decoded is not None:
+            for raw, rule_ids in item.decoded.matched:
+                try:
+                    event = normalize(orjson.loads(raw))
+                except InputError as exc:
+                    summary.skip_record(item.name, exc.message)
+                    continue
+                if (opts.since and event.time < opts.since) or (opts.until and event.time >= opts.until):
+                    summary.skip_record(item.name, "outside --since/--until")
+                    continue
+                event.rules = rule_ids
+                summary.records_matched += 1
+                if not store.add_event(event, raw):
+                    summary.duplicates += 1
+        if opts.on_progress:
+            opts.on_progress(item, summary)
+
+
+def _alerts(store: Store, rules: RuleSet) -> list[dict[str, Any]]:
+    by_id = {r.id: r for r in rules.rules}
+    minutes = max((r.throttle.minutes for r in rules.rules), default=60)
+    throttle = Throttle(minutes)
+    closed: list[Window] = []
+    for event, findings in evaluate(store.iter_events(), rules):
+        key = key_of(event)
+        if key is None or not any(r in by_id for r in event.rules):
+            continue
+        done = throttle.feed(key, event, findings)
+        if done is not None:
+            closed.append(done)
+    closed.extend(throttle.drain())
+    alerts = [alert_mod.build(w, by_id) for w in closed]
+    return sorted(alerts, key=lambda a: (a["first_seen"], a["id"]))
+
+
+def run_hunt(opts: HuntOptions) -> HuntResult:
+    check_paths(opts.paths)
+    rules = RuleSet.load(tuple(opts.rule_dirs))
+    summary = Summary()
+    store = Store(opts.state_path)
+    try:
+        store.begin()
+        _ingest(opts, rules, store, summary)
+        current = _alerts(store, rules)
+        previous = store.stored_alerts()
+        emitted: list[dict[str, Any]] = []
+        for a in current:
+            d = alert_mod.digest(a)
+            before = previous.get(a["id"])
+            if before is None:
+                summary.alerts_new += 1
+            elif before.digest != d or before.superseded:
+                summary.alerts_updated += 1
+            else:
+                continue
+            store.put_alert(a, d)
+            emitted.append(a)
+        live = {a["id"] for a in current}
+        for old_id, old in previous.items():
+            if old_id not in live and not old.superseded:
+                store.supersede(old_id)
+                summary.alerts_superseded += 1
+        summary.alerts = len(current)
+        summary.alerts_suppressed = sum(1 for a in current if a["suppressed"])
+        table_rows = build_rows(store.iter_events(run_only=True), rules.rules) if opts.want_rows else []
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    finally:
+        store.close()
+    return HuntResult(emitted, current, table_rows, summary)

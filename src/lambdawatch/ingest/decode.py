@@ -1,0 +1,258 @@
+"""Decode one log file into candidate records: decompress, find layout, byte-prefilter, cut, parse.
+
+The byte search can only skip, never decide: every cut record is parsed and re-checked against
+the rules. Anything the fast path cannot cut cleanly falls back to a full parse of that file, and a
+broken file is salvaged record by record so its good records are still used.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+try:  # ISA-L inflate measures ~2x faster than zlib here; zlib stays the fallback.
+    from isal import igzip as _gzip
+except ImportError:  # pragma: no cover - isal is a declared dependency
+    import gzip as _gzip  # type: ignore[no-redef]
+
+GZIP_MAGIC = b"\x1f\x8b"
+RECORD_MARK = b'{"eventVersion":'
+RECORDS_HEAD = b'{"Records":[' + RECORD_MARK
+CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
+
+Matcher = Callable[[dict[str, Any]], list[str]]
+
+
+@dataclass
+class Decoded:
+    """What one file gave: counts, candidate records that matched a rule, and problems."""
+
+    records: int = 0
+    matched: list[tuple[bytes, list[str]]] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # record-level reason -> count
+    problem: str | None = None  # file-level problem (the file may still have given records)
+    layout: str = ""
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+
+class NotCloudTrail(Exception):
+    """The file is valid JSON but not a CloudTrail layout this tool knows."""
+
+
+def decompress(data: bytes) -> tuple[bytes, str | None]:
+    """Inflate gzip (by magic, not by name); on a broken stream keep what inflated cleanly."""
+    if not data.startswith(GZIP_MAGIC):
+        return data, None
+    try:
+        return _gzip.decompress(data), None
+    except (OSError, EOFError, zlib.error, ValueError):
+        pass
+    d = zlib.decompressobj(wbits=47)
+    out: list[bytes] = []
+    try:
+        out.append(d.decompress(data))
+        while d.eof and d.unused_data:  # further gzip members
+            rest = d.unused_data
+            d = zlib.decompressobj(wbits=47)
+            out.append(d.decompress(rest))
+    except zlib.error as exc:
+        got = b"".join(out)
+        return got, f"corrupt gzip ({exc}); recovered {len(got)} bytes"
+    got = b"".join(out)
+    if not d.eof:
+        return got, f"truncated gzip; recovered {len(got)} bytes"
+    return got, None
+
+
+def unwrap(obj: Any) -> Any:
+    """An EventBridge envelope gives its CloudTrail record (``detail``); anything else itself."""
+    if isinstance(obj, dict) and "detail-type" in obj:
+        if obj.get("detail-type") != CLOUDTRAIL_API_CALL:
+            raise NotCloudTrail(f"EventBridge event of type {obj.get('detail-type')!r}")
+        return obj.get("detail")
+    return obj
+
+
+def _is_record(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("eventName" in obj or "eventSource" in obj)
+
+
+def _take(out: Decoded, obj: Any, where: str, matcher: Matcher) -> None:
+    out.records += 1
+    try:
+        rec = unwrap(obj)
+    except NotCloudTrail as exc:
+        out.skip(f"not a CloudTrail record ({exc})")
+        return
+    if not isinstance(rec, dict):
+        out.skip("record is not a JSON object")
+        return
+    missing = [k for k in ("eventTime", "eventName") if not rec.get(k)]
+    if missing:
+        out.skip(f"record without {' and '.join(missing)}")
+        return
+    rules = matcher(rec)
+    if rules:
+        out.matched.append((orjson.dumps(rec), rules))
+
+
+def _fast_records(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matcher,
+                  truncated: bool) -> bool:
+    """``{"Records":[{"eventVersion":...},...]}`` cut at record marks. False: use the full parse."""
+    out.layout = "records-fast"
+    out.records = buf.count(RECORD_MARK)
+    starts: set[int] = set()
+    for lit in literals:
+        pos = buf.find(lit)
+        while pos >= 0:
+            start = buf.rfind(RECORD_MARK, 0, pos)
+            if start < 0:
+                return False
+            starts.add(start)
+            nxt = buf.find(RECORD_MARK, pos)
+            pos = buf.find(lit, nxt) if nxt >= 0 else -1
+    last = buf.rfind(RECORD_MARK)
+    for start in sorted(starts):
+        end = buf.find(RECORD_MARK, start + 1)
+        chunk = buf[start: end if end >= 0 else len(buf)].rstrip()
+        if end < 0 and chunk.endswith(b"]}"):
+            chunk = chunk[:-2].rstrip()
+        if chunk.endswith(b","):
+            chunk = chunk[:-1]
+        try:
+            rec = orjson.loads(chunk)
+        except orjson.JSONDecodeError:
+            if truncated and start == last:
+                out.skip("incomplete record at end of truncated file")
+                continue
+            return False
+        missing = [k for k in ("eventTime", "eventName") if not rec.get(k)]
+        if missing:
+            out.skip(f"record without {' and '.join(missing)}")
+            continue
+        rules = matcher(rec)
+        if rules:
+            out.matched.append((chunk, rules))
+    return True
+
+
+def _fast_lines(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matcher) -> None:
+    """JSON Lines: candidate lines found by byte search, each parsed and re-checked."""
+    out.layout = "jsonl"
+    out.records = sum(1 for line in buf.split(b"\n") if line.strip())
+    starts: set[int] = set()
+    for lit in literals:
+        pos = buf.find(lit)
+        while pos >= 0:
+            starts.add(buf.rfind(b"\n", 0, pos) + 1)
+            nxt = buf.find(b"\n", pos)
+            pos = buf.find(lit, nxt) if nxt >= 0 else -1
+    for start in sorted(starts):
+        end = buf.find(b"\n", start)
+        line = buf[start: end if end >= 0 else len(buf)]
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            lineno = buf.count(b"\n", 0, start) + 1
+            out.skip("invalid JSON line")
+            out.problem = out.problem or f"line {lineno}: invalid JSON"
+            continue
+        out.records -= 1  # _take counts it again
+        _take(out, obj, "", matcher)
+
+
+def _salvage(text: bytes, out: Decoded, matcher: Matcher) -> None:
+    """Decode a broken ``{"Records":[...`` or ``[...`` record by record, up to the first break."""
+    s = text.decode("utf-8", errors="replace")
+    i = s.find("[")
+    if i < 0:
+        return
+    dec = json.JSONDecoder()
+    i += 1
+    n = len(s)
+    while i < n:
+        while i < n and s[i] in " \t\r\n,":
+            i += 1
+        if i >= n or s[i] == "]":
+            return
+        try:
+            obj, i = dec.raw_decode(s, i)
+        except json.JSONDecodeError:
+            out.skip("unreadable record (file broken here)")
+            return
+        _take(out, obj, "", matcher)
+
+
+def _full(buf: bytes, out: Decoded, matcher: Matcher) -> None:
+    try:
+        doc = orjson.loads(buf)
+    except orjson.JSONDecodeError as exc:
+        head = buf.lstrip()[:1]
+        if head in (b"{", b"["):
+            _salvage(buf, out, matcher)
+        if out.records == 0 and head not in (b"{", b"["):
+            raise NotCloudTrail("not JSON (binary or text data)") from None
+        out.problem = out.problem or f"invalid JSON ({exc})"
+        out.layout = "salvaged"
+        return
+    for rec in iter_layout(doc, out):
+        _take(out, rec, "", matcher)
+
+
+def iter_layout(doc: Any, out: Decoded) -> Iterator[Any]:
+    """Records of a parsed document, whatever the known layout; NotCloudTrail otherwise."""
+    if isinstance(doc, dict) and isinstance(doc.get("Records"), list):
+        out.layout = "records"
+        yield from doc["Records"]
+    elif isinstance(doc, list):
+        out.layout = "array"
+        yield from doc
+    elif isinstance(doc, dict) and "detail-type" in doc:
+        out.layout = "eventbridge"
+        yield doc
+    elif _is_record(doc):
+        out.layout = "record"
+        yield doc
+    elif isinstance(doc, dict) and "digestStartTime" in doc:
+        raise NotCloudTrail("CloudTrail digest file")
+    else:
+        keys = ", ".join(list(doc)[:5]) if isinstance(doc, dict) else type(doc).__name__
+        raise NotCloudTrail(f"JSON without CloudTrail records (top level: {keys or 'empty'})")
+
+
+def _looks_jsonl(buf: bytes) -> bool:
+    nl = buf.find(b"\n")
+    if nl < 0 or not buf[nl:].strip():
+        return False
+    try:
+        first = orjson.loads(buf[:nl])
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(first, dict) and "Records" not in first
+
+
+def decode(data: bytes, literals: list[bytes] | None, matcher: Matcher) -> Decoded:
+    """Decode one file's bytes. Raises NotCloudTrail when nothing in it is CloudTrail."""
+    out = Decoded()
+    buf, problem = decompress(data)
+    out.problem = problem
+    buf = buf.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not buf:
+        raise NotCloudTrail("empty file" if not problem else problem)
+    if literals is not None and buf.startswith(RECORDS_HEAD):
+        snapshot = (out.records, len(out.matched), dict(out.skipped))
+        if _fast_records(buf, literals, out, matcher, truncated=problem is not None):
+            return out
+        out.records, out.matched, out.skipped = snapshot[0], out.matched[: snapshot[1]], snapshot[2]
+    if _looks_jsonl(buf):
+        _fast_lines(buf, literals or [b"{"], out, matcher)
+        return out
+    _full(buf, out, matcher)
+    return out

@@ -1,0 +1,131 @@
+"""Sources: turn the PATH arguments into readable inputs (local files, S3 objects, stdin).
+
+Folders are walked recursively for CloudTrail log names; CloudTrail digest files are skipped and
+counted. Nothing is read here: readers open each input when a worker gets to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lambdawatch.errors import UsageError
+
+LOG_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    path: str
+
+    @property
+    def name(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class S3Object:
+    bucket: str
+    key: str
+    size: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stdin:
+    @property
+    def name(self) -> str:
+        return "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input seen but not read, with the reason (digest file, not a log file name)."""
+
+    name: str
+    reason: str
+
+
+Input = LocalFile | S3Object | Stdin
+
+
+def is_digest(name: str) -> bool:
+    return "CloudTrail-Digest" in name
+
+
+def is_log_name(name: str) -> bool:
+    return name.lower().endswith(LOG_SUFFIXES)
+
+
+def split_s3_url(url: str) -> tuple[str, str]:
+    rest = url[len("s3://"):]
+    bucket, _, prefix = rest.partition("/")
+    if not bucket:
+        raise UsageError(f"{url}: an S3 location needs a bucket (s3://bucket/prefix)")
+    return bucket, prefix
+
+
+def walk_local(path: str) -> Iterator[LocalFile | Skipped]:
+    if os.path.isdir(path):
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for fname in sorted(files):
+                full = os.path.join(root, fname)
+                if is_digest(full):
+                    yield Skipped(full, "CloudTrail digest file")
+                elif is_log_name(fname):
+                    yield LocalFile(full)
+                # other names (READMEs, manifests) are not logs: not read, not reported
+        return
+    if is_digest(path):
+        yield Skipped(path, "CloudTrail digest file")
+    else:
+        yield LocalFile(path)  # an explicitly named file is read whatever its name
+
+
+def walk_s3(client: Any, url: str) -> Iterator[S3Object | Skipped]:
+    bucket, prefix = split_s3_url(url)
+    paginator = client.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            key = obj["Key"]
+            if key.endswith("/"):
+                continue
+            if is_digest(key):
+                yield Skipped(f"s3://{bucket}/{key}", "CloudTrail digest file")
+            elif is_log_name(key):
+                yield S3Object(bucket, key, int(obj.get("Size", 0)))
+
+
+def check_paths(paths: list[str]) -> None:
+    """Fail fast, with one line, on a local path that does not exist (S3 and ``-`` excepted)."""
+    if not paths:
+        raise UsageError("give at least one PATH (file, folder, s3://bucket/prefix or -)")
+    for p in paths:
+        if p == "-" or p.startswith("s3://"):
+            continue
+        if not os.path.lexists(p):
+            raise UsageError(f"{p}: no such file or folder")
+
+
+def expand(paths: list[str], s3_client_factory: Any = None) -> Iterator[Input | Skipped]:
+    """Every input named by ``paths``, in argument order; S3 listed through the given factory."""
+    for p in paths:
+        if p == "-":
+            yield Stdin()
+        elif p.startswith("s3://"):
+            if s3_client_factory is None:
+                raise UsageError(f"{p}: S3 access is not configured")
+            yield from walk_s3(s3_client_factory(), p)
+        else:
+            yield from walk_local(p)
+
+
+def read_stdin() -> bytes:
+    return sys.stdin.buffer.read()

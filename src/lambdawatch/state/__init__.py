@@ -1,0 +1,1 @@
+"""State: the SQLite store (events by eventID, emitted alerts) and what the stream tells."""
