@@ -1,12 +1,42 @@
-"""``lambdawatch scan``: placeholder replaced by the code-scan work (issue 5)."""
+"""``lambdawatch scan``: thin wrapper over :func:`lambdawatch.codescan.scan_target`."""
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from lambdawatch.errors import LambdawatchError
+
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
 
 
 @click.command()
 @click.argument("target")
-def scan(target: str) -> None:
-    """Scan a Lambda package or layer for backdoor code without running it."""
-    raise click.UsageError("scan is not available yet")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "sarif"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default="high",
+              show_default=True, help="Exit 1 when a finding is at or above this severity.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to FILE instead of stdout.")
+def scan(target: str, fmt: str, fail_on: str, output: str | None) -> None:
+    """Scan a Lambda package or layer for backdoor code without running it.
+
+    TARGET is a zip, a folder, s3://bucket/key, lambda:FUNCTION or a layer version ARN.
+    """
+    from lambdawatch.codescan import Severity, scan_target
+    from lambdawatch.codescan.report import RENDERERS
+
+    try:
+        result = scan_target(target)
+    except LambdawatchError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    text = RENDERERS[fmt](result)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+    else:
+        click.echo(text.rstrip("\n"))
+    worst = result.max_severity()
+    sys.exit(1 if worst is not None and worst >= Severity.parse(fail_on) else 0)

@@ -1,0 +1,196 @@
+"""Bounded, in-memory reading of packages: zip (and jar/whl), tar(.gz), folders.
+
+Nothing is extracted to disk or executed. Every limit breach, traversal name, symlink, encrypted
+or corrupt member becomes a package finding (``Issue``) and reading goes on where it safely can.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import stat
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lambdawatch.codescan.model import CheckMeta
+from lambdawatch.codescan.package_checks import CORRUPT, ENCRYPTED, LIMIT, SYMLINK, TRAVERSAL
+from lambdawatch.codescan.salvage import salvage_zip
+
+NESTED_EXT = (".zip", ".jar", ".whl", ".egg", ".war", ".tar", ".tar.gz", ".tgz")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_total: int = 1024 * 1024 * 1024
+    max_member: int = 256 * 1024 * 1024
+    max_ratio: int = 200
+    max_files: int = 100_000
+    max_depth: int = 3
+
+
+@dataclass(frozen=True)
+class Issue:
+    meta: CheckMeta
+    path: str
+    message: str
+    high: bool = False
+
+
+@dataclass
+class Reader:
+    limits: Limits = field(default_factory=Limits)
+    total: int = 0
+    count: int = 0
+    unreadable: int = 0
+    stopped: bool = False
+    issues: list[Issue] = field(default_factory=list)
+
+    def _admit(self, path: str, size: int) -> bool:
+        if self.stopped:
+            return False
+        lim = self.limits
+        if self.count + 1 > lim.max_files:
+            return self._stop(path, f"more than {lim.max_files} files")
+        if size > lim.max_member:
+            self.issues.append(Issue(LIMIT, path, f"member of {size} bytes over the member limit"))
+            return False
+        if self.total + size > lim.max_total:
+            return self._stop(path, f"total uncompressed size over {lim.max_total} bytes")
+        self.count += 1
+        self.total += size
+        return True
+
+    def _stop(self, path: str, why: str) -> bool:
+        self.stopped = True
+        self.issues.append(Issue(LIMIT, path, f"{why}: reading stopped, result is partial"))
+        return False
+
+    def read(self, name: str, data: bytes, depth: int = 0) -> Iterator[tuple[str, bytes]]:
+        """Members of an archive given as bytes (zip or tar), or the bytes as one file."""
+        prefix = f"{name}!/" if depth else ""
+        if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+            yield from self._zip(data, prefix, depth, name)
+        elif _is_tar(name, data):
+            yield from self._tar(data, prefix, depth, name)
+        elif self._admit(name, len(data)):
+            yield name, data
+
+    def _nested(self, path: str, data: bytes, depth: int) -> Iterator[tuple[str, bytes]]:
+        if path.lower().endswith(NESTED_EXT) or data[:4] == b"PK\x03\x04":
+            if depth + 1 > self.limits.max_depth:
+                self.issues.append(Issue(LIMIT, path, f"archive nested deeper than "
+                                                      f"{self.limits.max_depth}: not opened"))
+                return
+            self.total -= len(data)
+            self.count -= 1
+            yield from self.read(path, data, depth + 1)
+        else:
+            yield path, data
+
+    def _zip(self, data: bytes, prefix: str, depth: int, name: str) -> Iterator[tuple[str, bytes]]:
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            self.issues.append(Issue(CORRUPT, name or "<archive>",
+                                     f"zip unreadable ({exc}); salvaging local headers"))
+            for path, blob in salvage_zip(data, self.limits.max_member):
+                if self._admit(prefix + path, len(blob)):
+                    yield from self._nested(prefix + path, blob, depth)
+            return
+        for info in infos:
+            path = prefix + info.filename
+            if info.is_dir():
+                continue
+            self._check_name(info.filename, path)
+            if stat.S_ISLNK(info.external_attr >> 16):
+                target = zf.read(info)[:512].decode("utf-8", "replace") if info.file_size < 4096 \
+                    and not info.flag_bits & 1 else "?"
+                self._symlink(path, target)
+                continue
+            if info.flag_bits & 0x1:
+                self.unreadable += 1
+                self.issues.append(Issue(ENCRYPTED, path, "encrypted member: content unreadable"))
+                continue
+            if info.file_size > 1024 * 1024 and info.file_size > self.limits.max_ratio * max(
+                    info.compress_size, 1):
+                self.issues.append(Issue(LIMIT, path, f"compression ratio over "
+                                         f"{self.limits.max_ratio}:1 (zip bomb): not read"))
+                continue
+            if not self._admit(path, info.file_size):
+                if self.stopped:
+                    return
+                continue
+            blob = self._read_member(zf, info, path)
+            if blob is not None:
+                yield from self._nested(path, blob, depth)
+
+    def _read_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes | None:
+        try:
+            with zf.open(info) as fh:
+                blob = fh.read(info.file_size + 1)
+            if len(blob) > info.file_size:
+                self.issues.append(Issue(LIMIT, path, "member larger than its header says"))
+                return None
+            return blob
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError,
+                RuntimeError) as exc:
+            self.unreadable += 1
+            self.issues.append(Issue(CORRUPT, path, f"member unreadable: {exc}"))
+            return None
+
+    def _check_name(self, name: str, path: str) -> None:
+        norm = name.replace("\\", "/")
+        if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in norm.split("/"):
+            self.issues.append(Issue(TRAVERSAL, path, f"member name {name!r} escapes the folder"))
+
+    def _symlink(self, path: str, target: str) -> None:
+        bad = target.startswith("/") or ".." in target.split("/")
+        self.issues.append(Issue(SYMLINK, path, f"symlink to {target!r} (not followed)", bad))
+
+    def _tar(self, data: bytes, prefix: str, depth: int, name: str) -> Iterator[tuple[str, bytes]]:
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
+                for m in tf:
+                    path = prefix + m.name
+                    self._check_name(m.name, path)
+                    if m.issym() or m.islnk():
+                        self._symlink(path, m.linkname)
+                    elif m.isfile() and self._admit(path, m.size):
+                        fh = tf.extractfile(m)
+                        if fh is not None:
+                            yield from self._nested(path, fh.read(m.size), depth)
+                    elif self.stopped:
+                        return
+        except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+            self.issues.append(Issue(CORRUPT, name or "<archive>", f"tar unreadable: {exc}"))
+
+    def folder(self, root: str) -> Iterator[tuple[str, bytes]]:
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            for d in list(dirnames):
+                if os.path.islink(os.path.join(dirpath, d)):
+                    rel = posixpath.relpath(os.path.join(dirpath, d), root)
+                    self._symlink(rel.replace(os.sep, "/"), os.readlink(os.path.join(dirpath, d)))
+                    dirnames.remove(d)
+            dirnames.sort()
+            for fn in sorted(filenames):
+                full = os.path.join(dirpath, fn)
+                rel = os.path.relpath(full, root).replace(os.sep, "/")
+                if os.path.islink(full):
+                    self._symlink(rel, os.readlink(full))
+                    continue
+                size = os.path.getsize(full)
+                if not self._admit(rel, size):
+                    if self.stopped:
+                        return
+                    continue
+                with open(full, "rb") as fh:
+                    yield from self._nested(rel, fh.read(), 0)
+
+
+def _is_tar(name: str, data: bytes) -> bool:
+    return name.lower().endswith((".tar", ".tar.gz", ".tgz")) or data[257:262] == b"ustar" or (
+        data[:2] == b"\x1f\x8b" and name.lower().endswith((".gz",)))

@@ -1,0 +1,57 @@
+"""Build the ``FileContext`` of one file: decode, choose the front end, run flows."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from lambdawatch.codescan.checks_binary import printable_strings
+from lambdawatch.codescan.classify import language, role
+from lambdawatch.codescan.flows import FileContext, analyse
+from lambdawatch.codescan.ir import Facts
+from lambdawatch.codescan.lang_python import parse_python
+from lambdawatch.codescan.lang_text import scan_text
+from lambdawatch.codescan.package_checks import stdlib_shadow
+
+MAX_PARSE = 4 * 1024 * 1024  # bigger sources (bundles) get the tolerant line scanner
+
+
+def file_context(path: str, data: bytes, vendored: bool,
+                 prefilter: re.Pattern[bytes]) -> FileContext | None:
+    inner = path.split("!/")[-1]
+    lang = language(inner, data[:8192])
+    if vendored and stdlib_shadow(_layer_relative(inner)):
+        vendored = False
+    if lang == "binary":
+        if not prefilter.search(data) and not re.search(rb"https?://|\d+\.\d+\.\d+\.\d+", data):
+            return None
+        return FileContext(path, Facts("binary"), printable_strings(data), vendored, "binary")
+    if (vendored or lang == "data") and lang != "pth" and not prefilter.search(data):
+        return None
+    text = data.decode("utf-8", "replace")
+    lines = text.splitlines()
+    if vendored or lang == "data":
+        return FileContext(path, Facts(lang), lines, vendored, role(inner, lang, text))
+    facts = _facts(lang, text, len(data))
+    return analyse(FileContext(path, facts, lines, vendored, role(inner, lang, text)))
+
+
+def _facts(lang: str, text: str, size: int) -> Facts:
+    if lang == "python":
+        facts = parse_python(text) if size <= MAX_PARSE else Facts("python", parse_error="big")
+        if facts.parse_error:
+            err = facts.parse_error
+            facts = scan_text(text, "python")
+            facts.parse_error = err
+        return facts
+    if lang in {"js", "ts", "tsx"} and size <= MAX_PARSE:
+        from lambdawatch.codescan.lang_js import parse_js
+
+        return parse_js(text, lang)
+    if lang == "pth":
+        return Facts("pth")
+    return scan_text(text, "shell" if lang == "shell" else lang)
+
+
+def _layer_relative(path: str) -> str:
+    return posixpath.normpath(path).lstrip("/")

@@ -1,0 +1,96 @@
+"""Scan orchestration: read the package safely, pick a front end per file, run the checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from lambdawatch.codescan import (  # noqa: F401  (importing registers the checks)
+    checks_binary, checks_creds, checks_exec, checks_net, checks_runtime, package_checks, secrets)
+from lambdawatch.codescan.archive import Limits, Reader
+from lambdawatch.codescan.binary_text import file_context
+from lambdawatch.codescan.checkbase import CHECKS
+from lambdawatch.codescan.model import Finding, ScanResult, Severity
+from lambdawatch.codescan.secrets import redact
+from lambdawatch.codescan.vendored import VendorIndex
+
+VENDOR_CAP = Severity.LOW
+# Cheap byte prefilter for vendored and data files: only these can fire the line checks.
+PREFILTER = re.compile(
+    rb"(?i)AKIA|ASIA|PRIVATE KEY|gh[pousr]_|github_pat_|xox[abposr]-|sk_live_|glpat-|AIza|"
+    rb"stratum\+|xmrig|cryptonight|minergate|coinhive|nicehash|donate-level|/dev/tcp/|/dev/udp/|"
+    rb"\bnc(?:at)? |socat|bash -i|UPX!|pyarmor|secret_?access_?key|runtime/invocation|"
+    rb"AWS_LAMBDA_EXEC_WRAPPER|AWS_LAMBDA_RUNTIME_API|LD_PRELOAD|_0x[0-9a-f]{4}")
+
+
+def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader) -> ScanResult:
+    """Scan (path, bytes) members; ``reader`` carries the package issues found while reading."""
+    result = ScanResult(target)
+    members = list(files)
+    index = VendorIndex.build(members)
+    for path, data in members:
+        result.files_scanned += 1
+        result.bytes_scanned += len(data)
+        try:
+            result.findings += scan_file(path, data, index.is_vendored(path), result.errors)
+        except Exception as exc:  # isolation boundary: one file never stops the run
+            result.errors.append(f"{path}: scan failed: {type(exc).__name__}: {exc}")
+    for issue in reader.issues:
+        sev = Severity.HIGH if issue.high else issue.meta.severity
+        result.findings.append(Finding(issue.meta.kind, issue.meta.code, sev, issue.path, 0,
+                                       redact(issue.message), redact(issue.path)))
+    if reader.unreadable:
+        result.errors.append(f"{reader.unreadable} member(s) unreadable (encrypted or corrupt)")
+    return result
+
+
+def scan_file(path: str, data: bytes, vendored: bool, errors: list[str]) -> list[Finding]:
+    ctx = file_context(path, data, vendored, PREFILTER)
+    if ctx is None:
+        return []
+    if ctx.facts.parse_error and not vendored:
+        errors.append(f"{path}: {ctx.facts.parse_error} (tolerant scan used)")
+    out: dict[tuple[str, int], Finding] = {}
+    for meta, fn in CHECKS:
+        try:
+            hits = list(fn(ctx))
+        except Exception as exc:  # isolation boundary: a crashing check is recorded, run goes on
+            errors.append(f"{path}: check {meta.code} failed: {type(exc).__name__}: {exc}")
+            continue
+        for hit in hits:
+            sev = hit.severity if hit.severity is not None else meta.severity
+            if vendored and meta.code != "PK010":
+                sev = min(sev, VENDOR_CAP)
+            line = 0 if ctx.role == "binary" else hit.line
+            evidence = hit.evidence if hit.evidence is not None else ctx.line(hit.line)
+            key = (meta.code, line)
+            if key in out and out[key].severity >= sev:
+                continue
+            msg = hit.message + (" (vendored library: ranked down)" if vendored else "")
+            out[key] = Finding(meta.kind, meta.code, sev, path, line, redact(msg),
+                               redact(evidence[:200]))
+    return list(out.values())
+
+
+def scan_bytes(target: str, name: str, data: bytes, limits: Limits | None = None) -> ScanResult:
+    reader = Reader(limits or Limits())
+    return scan_files(target, reader.read(name, data), reader)
+
+
+def scan_folder(target: str, root: str, limits: Limits | None = None) -> ScanResult:
+    reader = Reader(limits or Limits())
+    return scan_files(target, reader.folder(root), reader)
+
+
+def scan_target(target: str, *, lambda_client: object = None, s3_client: object = None,
+                downloader: Callable[[str], bytes] | None = None,
+                limits: Limits | None = None) -> ScanResult:
+    """Scan a zip, folder, ``s3://bucket/key``, ``lambda:NAME`` or layer version ARN."""
+    from lambdawatch.codescan.targets import fetch
+
+    kind, name, payload = fetch(target, lambda_client=lambda_client, s3_client=s3_client,
+                                downloader=downloader)
+    if kind == "folder":
+        return scan_folder(target, name, limits)
+    assert payload is not None
+    return scan_bytes(target, name, payload, limits)
