@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lambdawatch.codescan import taxonomy as tx
@@ -9,6 +10,8 @@ from lambdawatch.codescan.checkbase import Hit, check
 from lambdawatch.codescan.flows import FileContext, mentions
 from lambdawatch.codescan.model import Severity as S
 
+SETS_CONTROL = re.compile(
+    r"(AWS_LAMBDA_EXEC_WRAPPER|AWS_LAMBDA_RUNTIME_API|LD_PRELOAD)['\"]?\]?\s*=(?!=)")
 RUNTIME_MARKERS = ("/2018-06-01/runtime/invocation", "AWS_LAMBDA_RUNTIME_API")
 
 
@@ -37,10 +40,9 @@ def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
     reaches the network, reads credentials or runs decoded code, or code that sets
     ``AWS_LAMBDA_EXEC_WRAPPER`` / ``AWS_LAMBDA_RUNTIME_API`` / ``LD_PRELOAD`` itself."""
     for i, text in enumerate(ctx.lines, 1):
-        if any(f"{v}=" in text.replace(" ", "") or f"['{v}']=" in text.replace(" ", "")
-               for v in ("AWS_LAMBDA_EXEC_WRAPPER", "AWS_LAMBDA_RUNTIME_API", "LD_PRELOAD")):
-            if "export" in text or "environ" in text or "process.env" in text:
-                yield Hit(i, "sets a runtime control variable")
+        if SETS_CONTROL.search(text) and ("export" in text or "environ" in text
+                                          or "process.env" in text):
+            yield Hit(i, "sets a runtime control variable")
     if ctx.role != "wrapper":
         return
     for c in ctx.facts.calls:

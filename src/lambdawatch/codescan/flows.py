@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lambdawatch.codescan import taxonomy as tx
@@ -36,7 +37,7 @@ class FileContext:
     def hosts(self, ex: Expr) -> list[str]:
         found: list[str] = []
         for s in ex.strings:
-            found += hosts_in(s)
+            found += hosts_in(s) or _bare_host(s)
         for n in sorted(ex.names):
             found += self.host_names.get(n, [])
             if n in self.facts.consts:
@@ -56,11 +57,17 @@ class FileContext:
         return any(pred(c.callee) for c in self.facts.calls)  # type: ignore[operator]
 
 
+HOST_RE = re.compile(r"^(?:[a-z0-9-]+\.)+([a-z]{2,12})$|^\d{1,3}(?:\.\d{1,3}){3}$")
+FILE_EXT = frozenset({"html", "json", "js", "py", "txt", "csv", "xml", "png", "jpg", "zip", "gz",
+                      "yaml", "yml", "md", "log", "tmp", "mp4", "mp3", "pdf", "sh", "ts", "so"})
+
+
 def _bare_host(value: str) -> list[str]:
-    v = value.strip()
-    if v and " " not in v and "." in v and len(v) < 100 and not v.endswith((".py", ".js")):
-        if classify(v) != "private" and v.replace(".", "").replace("-", "").isalnum():
-            return [v.lower()]
+    """A bare host name or IP (``hostname: 'x.example.org'``), not a file name."""
+    v = value.strip().lower()
+    m = HOST_RE.match(v) if len(v) < 100 else None
+    if m and (m.group(1) or "") not in FILE_EXT:
+        return [v]
     return []
 
 

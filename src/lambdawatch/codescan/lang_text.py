@@ -73,7 +73,8 @@ def _shell_calls(line: str, i: int, ex: Expr, facts: Facts) -> None:
         if not m:
             continue
         cmd = m.group(1).rsplit("/", 1)[-1]
-        if cmd in {"sh", "bash", "python", "python3", "node", "perl", "eval", "source", "."}:
+        interp = cmd in {"sh", "bash", "zsh", "dash", "python", "python3", "node", "perl"}
+        if cmd in {"eval", "source", "."} or interp and (piped_from_net or " -c" in seg):
             args = ex if piped_from_net or cmd == "eval" else _expr(seg)
             if piped_from_net:
                 args = args | Expr(calls=frozenset({"curl"}))
@@ -82,4 +83,4 @@ def _shell_calls(line: str, i: int, ex: Expr, facts: Facts) -> None:
             facts.calls.append(Call(cmd, i, ex))
             piped_from_net = True
         else:
-            facts.calls.append(Call(cmd, i, _expr(seg)))
+            facts.calls.append(Call(f"cmd:{cmd}", i, _expr(seg)))

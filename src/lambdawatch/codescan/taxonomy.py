@@ -6,7 +6,7 @@ from lambdawatch.codescan.ir import norm
 
 NET_PREFIXES = (
     "requests.", "httpx.", "urllib3.", "aiohttp.", "urllib.request.urlopen",
-    "urllib.request.request", "urllib2.urlopen", "urllib.urlopen", "http.client.http",
+    "urllib2.urlopen", "urllib.urlopen", "http.client.http",
     "httplib.http", "socket.createconnection", "socket.socket.connect", "socket.socket.sendto",
     "fetch", "axios", "https.request", "https.get", "http.request", "http.get", "net.connect",
     "net.createconnection", "net.socket.connect", "tls.connect", "needle", "got", "superagent",
@@ -28,7 +28,11 @@ EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile", "builtins.exec", 
                         "pickle.loads", "marshal.loads", "importlib.import_module"})
 PROCESS_PREFIXES = ("subprocess.", "os.system", "os.popen", "os.exec", "os.spawn",
                     "os.posixspawn", "commands.", "popen2.", "childprocess.", "pty.spawn",
-                    "asyncio.createsubprocess", "execa", "shelljs.exec", "sh", "bash")
+                    "asyncio.createsubprocess", "execa", "shelljs.exec")
+PROCESS_FUNCS = frozenset({"exec", "execsync", "spawn", "spawnsync", "execfile", "execfilesync",
+                           "fork", "run", "call", "checkcall", "checkoutput", "popen",
+                           "getoutput", "getstatusoutput", "system", "createsubprocessexec",
+                           "createsubprocessshell"})
 SOCKETS = ("socket.socket", "socket.createconnection", "net.socket", "net.connect",
            "net.createconnection", "tls.connect", "nc", "ncat", "socat")
 WIRING = ("os.dup2", "os.dup", "pty.spawn")
@@ -42,6 +46,8 @@ CRED_CALLS = ("getcredentials", "getfrozencredentials", "getsecretvalue", "getpa
 CRED_ENV = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                       "AWS_SECURITY_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "*"})
 CRED_WORDS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY")
+NOT_CRED = ("_PORT", "_ARN", "_NAME", "_ENDPOINT", "_URL", "_URI", "_REGION", "_TTL", "_PATH",
+            "_ENABLED", "_HOST", "_ID", "_TIMEOUT", "_SIZE", "_LEVEL")
 SHELLS = ("/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "cmd.exe", "powershell", "sh -i",
           "bash -i", "/bin/ash")
 
@@ -68,9 +74,12 @@ def is_exec(callee: str) -> bool:
 
 def is_process(callee: str) -> bool:
     n = norm(callee)
-    return n.startswith(PROCESS_PREFIXES) and n not in {"shelljs", "shutil"} and not n.startswith(
-        ("subprocess.pipe", "subprocess.devnull", "subprocess.calledprocesserror",
-         "subprocess.timeoutexpired", "subprocess.stdout"))
+    if not n.startswith(PROCESS_PREFIXES):
+        return False
+    last = n.rsplit(".", 1)[-1]
+    if n.startswith(("os.exec", "os.spawn", "os.posixspawn", "pty.spawn", "execa")):
+        return n.count(".") <= 1
+    return last in PROCESS_FUNCS and n.count(".") <= 2
 
 
 def is_socket(callee: str) -> bool:
@@ -83,7 +92,10 @@ def is_wiring(callee: str) -> bool:
 
 
 def is_cred_env(key: str) -> bool:
-    return key in CRED_ENV or any(w in key.upper() for w in CRED_WORDS)
+    up = key.upper()
+    if key in CRED_ENV:
+        return True
+    return any(w in up for w in CRED_WORDS) and not up.endswith(NOT_CRED)
 
 
 def has_verb(callee: str, verbs: tuple[str, ...]) -> bool:
