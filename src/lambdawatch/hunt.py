@@ -17,6 +17,10 @@ import orjson
 from lambdawatch.alerting import alert as alert_mod
 from lambdawatch.alerting.rows import rows as build_rows
 from lambdawatch.alerting.throttle import Throttle, Window, key_of
+from lambdawatch.alerting.finish import setup as alerting_setup
+from lambdawatch.analyze import setup as analyze_setup
+from lambdawatch.config import Config, load_config
+from lambdawatch.engine.context import HuntContext
 from lambdawatch.engine.evaluate import evaluate
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.errors import InputError
@@ -24,6 +28,7 @@ from lambdawatch.ingest.collect import collect, default_workers
 from lambdawatch.ingest.normalize import normalize
 from lambdawatch.ingest.reader import Outcome
 from lambdawatch.ingest.sources import Skipped, check_paths, expand
+from lambdawatch.state.setup import setup as state_setup
 from lambdawatch.state.store import Store
 from lambdawatch.summary import Summary
 
@@ -37,6 +42,9 @@ class HuntOptions:
     workers: int = field(default_factory=default_workers)
     rule_dirs: list[str] = field(default_factory=list)
     want_rows: bool = False
+    config_path: str | None = None
+    iam_inventory: str | None = None
+    lambda_inventory: str | None = None
     s3_client_factory: Callable[[], Any] | None = None
     on_progress: Callable[[Outcome | Skipped, Summary], None] | None = None
 
@@ -72,32 +80,47 @@ def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary) -
             opts.on_progress(item, summary)
 
 
-def _alerts(store: Store, rules: RuleSet) -> list[dict[str, Any]]:
+def build_context(opts: HuntOptions, rules: RuleSet, config: Config) -> HuntContext:
+    """The evaluation context; each stage registers its hooks (see engine/context.py)."""
+    ctx = HuntContext(rules, config)
+    for setup in (state_setup, analyze_setup, alerting_setup):
+        setup(ctx, opts)
+    return ctx
+
+
+def _alerts(store: Store, ctx: HuntContext) -> list[dict[str, Any]]:
+    rules = ctx.rules
     by_id = {r.id: r for r in rules.rules}
     minutes = max((r.throttle.minutes for r in rules.rules), default=60)
     throttle = Throttle(minutes)
     closed: list[Window] = []
-    for event, findings in evaluate(store.iter_events(), rules):
-        key = key_of(event)
-        if key is None or not any(r in by_id for r in event.rules):
+    stream = evaluate(store.iter_events(), rules, observers=ctx.observers,
+                      analyzers=ctx.analyzers, context=ctx)
+    for event, findings in stream:
+        if not any(r in by_id for r in event.rules):
+            continue  # context-only records (IAM history) feed the state, not the alerts
+        key = ctx.attach(event)
+        if key is None:
             continue
         done = throttle.feed(key, event, findings)
         if done is not None:
             closed.append(done)
     closed.extend(throttle.drain())
-    alerts = [alert_mod.build(w, by_id) for w in closed]
+    alerts = [ctx.finish(alert_mod.build(w, by_id), w.events) for w in closed]
     return sorted(alerts, key=lambda a: (a["first_seen"], a["id"]))
 
 
 def run_hunt(opts: HuntOptions) -> HuntResult:
     check_paths(opts.paths)
-    rules = RuleSet.load(tuple(opts.rule_dirs))
+    config = load_config(opts.config_path)
+    rules = RuleSet.load(tuple(opts.rule_dirs) + tuple(config.rules.folders))
+    ctx = build_context(opts, rules, config)
     summary = Summary()
     store = Store(opts.state_path)
     try:
         store.begin()
         _ingest(opts, rules, store, summary)
-        current = _alerts(store, rules)
+        current = _alerts(store, ctx)
         previous = store.stored_alerts()
         emitted: list[dict[str, Any]] = []
         for a in current:

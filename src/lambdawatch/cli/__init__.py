@@ -10,6 +10,12 @@ from lambdawatch import __version__
 from lambdawatch.errors import LambdawatchError
 
 
+class CliError(click.ClickException):
+    """A library error shown as one line; exit code 2 (bad usage or unreadable input)."""
+
+    exit_code = 2
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lambdawatch")
 def main() -> None:

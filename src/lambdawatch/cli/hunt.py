@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import click
 
 from lambdawatch.alerting import sinks
+from lambdawatch.cli import CliError
 from lambdawatch.cli.progress import progress_reporter
 from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.errors import LambdawatchError
@@ -48,6 +49,12 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
               help="table (sorted by risk), jsonl/json (alerts), rows (the founding query's rows).")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False),
               help="SQLite state file: no alert twice across runs, none lost.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML configuration: accounts, allowlists, approved changes, layers, rules.")
+@click.option("--iam-inventory", type=click.Path(exists=True, dir_okay=False),
+              help="JSON of `aws iam get-account-authorization-details` (roles and policies).")
+@click.option("--lambda-inventory", type=click.Path(exists=True, dir_okay=False),
+              help="JSON of `aws lambda list-functions` (and get-function, get-policy, ...).")
 @click.option("--since", help="Only events at or after this ISO 8601 time.")
 @click.option("--until", help="Only events before this ISO 8601 time.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
@@ -63,6 +70,7 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
 @click.pass_context
 def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str | None,
+         config_path: str | None, iam_inventory: str | None, lambda_inventory: str | None,
          since: str | None, until: str | None, output: str, fail_on: str | None,
          show_suppressed: bool, rule_dirs: tuple[str, ...], workers: int,
          summary_json: str | None, quiet: bool) -> int:
@@ -71,6 +79,7 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
     opts = HuntOptions(
         paths=list(paths), state_path=state_path, since=_time(since), until=_time(until),
         workers=workers, rule_dirs=list(rule_dirs), want_rows=fmt == "rows",
+        config_path=config_path, iam_inventory=iam_inventory, lambda_inventory=lambda_inventory,
         s3_client_factory=_s3_factory if any(p.startswith("s3://") for p in paths) else None,
     )
     with ExitStack() as stack:
@@ -79,7 +88,7 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         try:
             result = run_hunt(opts)
         except LambdawatchError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise CliError(str(exc)) from None
     out: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
     try:
         if fmt == "rows":
