@@ -41,6 +41,15 @@ def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader) 
                                        redact(issue.message), redact(issue.path)))
     if reader.unreadable:
         result.errors.append(f"{reader.unreadable} member(s) unreadable (encrypted or corrupt)")
+    return _masked(result)
+
+
+def _masked(result: ScanResult) -> ScanResult:
+    """Mask secrets in every text field (names and paths can carry them too)."""
+    result.target = redact(result.target)
+    for f in result.findings:
+        f.file, f.message, f.evidence = redact(f.file), redact(f.message), redact(f.evidence)
+    result.errors = [redact(e) for e in result.errors]
     return result
 
 

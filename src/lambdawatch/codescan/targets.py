@@ -10,7 +10,7 @@ from typing import Any
 
 from lambdawatch.errors import AwsError, ScanError, UsageError
 
-LAYER_ARN = re.compile(r"^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:layer:[\w-]+:\d+$")
+LAYER_ARN = re.compile(r"^(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:layer:[\w-]+):(\d+)$")
 MAX_DOWNLOAD = 1024 * 1024 * 1024
 
 
@@ -50,10 +50,10 @@ def fetch(target: str, *, lambda_client: Any = None, s3_client: Any = None,
             raise ScanError(f"{target}: no code location (container image functions are not "
                             "scanned here)")
         return "function", "function.zip", _download(download, loc, target)
-    if LAYER_ARN.match(target):
+    if m := LAYER_ARN.match(target):
         client = _need(lambda_client, "lambda")
         try:
-            layer = client.get_layer_version_by_arn(Arn=target)
+            layer = client.get_layer_version(LayerName=m.group(1), VersionNumber=int(m.group(2)))
         except Exception as exc:
             raise AwsError(f"GetLayerVersion {target}: {_aws_msg(exc)}") from exc
         loc = layer.get("Content", {}).get("Location")
