@@ -92,15 +92,26 @@ def walk_local(path: str) -> Iterator[LocalFile | Skipped]:
 def walk_s3(client: Any, url: str) -> Iterator[S3Object | Skipped]:
     bucket, prefix = split_s3_url(url)
     paginator = client.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-        for obj in page.get("Contents", []):
-            key = obj["Key"]
-            if key.endswith("/"):
-                continue
-            if is_digest(key):
-                yield Skipped(f"s3://{bucket}/{key}", "CloudTrail digest file")
-            elif is_log_name(key):
-                yield S3Object(bucket, key, int(obj.get("Size", 0)))
+    try:
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                key = obj["Key"]
+                if key.endswith("/"):
+                    continue
+                if is_digest(key):
+                    yield Skipped(f"s3://{bucket}/{key}", "CloudTrail digest file")
+                elif is_log_name(key):
+                    yield S3Object(bucket, key, int(obj.get("Size", 0)))
+    except Exception as exc:  # botocore ClientError/BotoCoreError: report, keep going
+        yield Skipped(url, f"cannot list S3 location ({_aws_message(exc)})")
+
+
+def _aws_message(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        err = response["Error"]
+        return f"{err.get('Code', 'Error')}: {err.get('Message', '')}".strip()
+    return str(exc)
 
 
 def check_paths(paths: list[str]) -> None:
