@@ -92,7 +92,7 @@ def scan_only(path: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--js-mb", type=int, default=16)
+    ap.add_argument("--js-mb", type=int, default=28)
     ap.add_argument("--keep", default=None, help="folder to keep the generated zip in")
     ap.add_argument("--scan-only", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from lambdawatch.codescan.checks_binary import printable_strings
 from lambdawatch.codescan.classify import language, role
@@ -17,16 +18,16 @@ MAX_PARSE = 4 * 1024 * 1024  # bigger sources (bundles) get the tolerant line sc
 
 
 def file_context(path: str, data: bytes, vendored: bool,
-                 prefilter: re.Pattern[bytes]) -> FileContext | None:
+                 prefilter: Callable[[bytes], bool]) -> FileContext | None:
     inner = path.split("!/")[-1]
     lang = language(inner, data[:8192])
     if vendored and stdlib_shadow(_layer_relative(inner)):
         vendored = False
     if lang == "binary":
-        if not prefilter.search(data) and not re.search(rb"https?://|\d+\.\d+\.\d+\.\d+", data):
+        if not prefilter(data) and not re.search(rb"https?://|\d+\.\d+\.\d+\.\d+", data):
             return None
         return FileContext(path, Facts("binary"), printable_strings(data), vendored, "binary")
-    if (vendored or lang == "data") and lang != "pth" and not prefilter.search(data):
+    if (vendored or lang == "data") and lang != "pth" and not prefilter(data):
         return None
     text = data.decode("utf-8", "replace")
     lines = text.splitlines()

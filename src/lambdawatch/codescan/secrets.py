@@ -51,7 +51,7 @@ def private_keys(ctx: FileContext) -> Iterator[Hit]:
     """A PEM ``-----BEGIN ... PRIVATE KEY-----`` block. The key body is never shown."""
     for i, text in enumerate(ctx.lines, 1):
         if "PRIVATE KEY" in text and "-----BEGIN" in text:
-            yield Hit(i, "PEM private key", evidence="-----BEGIN PRIVATE KEY-----****")
+            yield Hit(i, "PEM private key", evidence="PEM private key block (body redacted)")
 
 
 @check("CS603", "api-token", "hardcoded-secret", "Hard-coded API token", S.HIGH, "high")
