@@ -35,3 +35,20 @@ def test_python2_fallback_reports_parse_error() -> None:
     found = scan_file("old.py", b"print 'x'\nexec base64.b64decode(s)\n", False, errors)
     assert {(f.code, f.line) for f in found} == {("CS301", 2), ("CS303", 2)}
     assert errors and "tolerant scan" in errors[0]
+
+
+def test_pathological_sources_do_not_crash() -> None:
+    errors: list[str] = []
+    deep = b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"
+    scan_file("deep.py", deep, False, errors)
+    chain = b"a" + b".b" * 3000 + b"()\n"
+    scan_file("chain.js", chain, False, errors)
+    minified = b"var a=1;" * 100_000 + b"eval(atob('eA=='));\n"
+    found = scan_file("bundle.js", minified, False, errors)
+    assert ("CS301", 1) in {(f.code, f.line) for f in found}
+
+
+def test_tsx_is_parsed() -> None:
+    src = b"export const C = () => { eval(atob(p)); return <div/>; };  // x\n"
+    assert {(f.code, f.line) for f in scan_file("ui/App.tsx", src, False, [])} == {
+        ("CS301", 1), ("CS303", 1)}

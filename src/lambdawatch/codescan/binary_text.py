@@ -14,7 +14,8 @@ from lambdawatch.codescan.lang_python import parse_python
 from lambdawatch.codescan.lang_text import scan_text
 from lambdawatch.codescan.package_checks import stdlib_shadow
 
-MAX_PARSE = 4 * 1024 * 1024  # bigger sources (bundles) get the tolerant line scanner
+MAX_PARSE = 4 * 1024 * 1024  # bigger Python sources get the tolerant line scanner
+MAX_JS_PARSE = 512 * 1024  # bigger JS/TS (bundles, minified) too: the tree walk costs ~6 us/node
 
 
 def file_context(path: str, data: bytes, vendored: bool,
@@ -45,10 +46,15 @@ def _facts(lang: str, text: str, size: int) -> Facts:
             facts = scan_text(text, "python")
             facts.parse_error = err
         return facts
-    if lang in {"js", "ts", "tsx"} and size <= MAX_PARSE:
+    if lang in {"js", "ts", "tsx"} and size <= MAX_JS_PARSE:
         from lambdawatch.codescan.lang_js import parse_js
 
-        return parse_js(text, lang)
+        try:
+            return parse_js(text, lang)
+        except RecursionError:
+            facts = scan_text(text, lang)
+            facts.parse_error = "RecursionError: nesting too deep for the parser"
+            return facts
     if lang == "pth":
         return Facts("pth")
     return scan_text(text, "shell" if lang == "shell" else lang)
