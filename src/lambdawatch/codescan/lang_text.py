@@ -40,29 +40,47 @@ def scan_text(text: str, language: str) -> Facts:
     facts = Facts(language)
     shell = language == "shell"
     for i, raw in enumerate(text.splitlines(), 1):
-        line = raw[:4000]
-        if line.lstrip().startswith("#") and not line.startswith("#!"):
-            continue
-        ex = _expr(line)
-        for k in ex.env:
-            facts.env_reads.append(EnvRead(k, i))
-        for s in ex.strings[: len(STR_RE.findall(line))]:
-            facts.literals.append(Literal(s, i))
-        m = ASSIGN_RE.match(line)
-        if m:
-            facts.assigns.append(Assign((m.group(1),), _expr(m.group(2)), i))
-            val = m.group(2).strip().strip("'\"")
-            if val and " " not in val:
-                facts.consts[m.group(1)] = val
-        if shell:
-            _shell_calls(line, i, ex, facts)
-        else:
-            for name in CALL_RE.findall(line):
-                facts.calls.append(Call(name, i, ex))
-            m2 = PY2_EXEC.match(line)
-            if m2:
-                facts.calls.append(Call("exec", i, _expr(m2.group(1))))
+        # Long (minified) lines are read statement by statement, each bounded.
+        for line in [raw] if len(raw) <= 4000 else _chunks(raw):
+            _scan_line(line, i, facts, shell)
     return facts
+
+
+def _chunks(raw: str, size: int = 2000) -> list[str]:
+    """Cut a minified line at statement ends into pieces of about ``size`` characters."""
+    out, cur = [], ""
+    for stmt in raw.split(";"):
+        if len(cur) + len(stmt) > size and cur:
+            out.append(cur)
+            cur = ""
+        cur = f"{cur};{stmt}" if cur else stmt[:4000]
+    return [*out, cur] if cur else out
+
+
+def _scan_line(line: str, i: int, facts: Facts, shell: bool) -> None:
+    if line.lstrip().startswith("#") and not line.startswith("#!"):
+        return
+    ex = _expr(line)
+    for k in ex.env:
+        facts.env_reads.append(EnvRead(k, i))
+    for s in ex.strings[: len(STR_RE.findall(line))]:
+        facts.literals.append(Literal(s, i))
+    m = ASSIGN_RE.match(line)
+    if m:
+        facts.assigns.append(Assign((m.group(1),), _expr(m.group(2)), i))
+        val = m.group(2).strip().strip("'\"")
+        if val and " " not in val:
+            facts.consts[m.group(1)] = val
+    if shell:
+        _shell_calls(line, i, ex, facts)
+    else:
+        for name in CALL_RE.findall(line):
+            facts.calls.append(Call(name, i, ex))
+        m2 = PY2_EXEC.match(line)
+        if m2:
+            facts.calls.append(Call("exec", i, _expr(m2.group(1))))
+
+
 
 
 def _shell_calls(line: str, i: int, ex: Expr, facts: Facts) -> None:
