@@ -2,7 +2,9 @@
 
 Hooks, each owned by its stage: ``observers`` see every stored event in event-time order
 (``state``), ``analyzers`` add findings to matched events (``analyze``), ``attach`` maps an
-event to the throttle key of the function it concerns (or None), ``finish`` completes an
+event to the throttle key of the function it concerns (or None): the function the event names,
+else the first registered ``attachers`` answer (e.g. stream state: a PutRule to the function its
+targets name, an IAM call by a Lambda execution role to that function), ``finish`` completes an
 assembled alert (scoring, tuning, playbook: ``alerting``).
 """
 
@@ -28,9 +30,17 @@ class HuntContext:
     finishers: list[Callable[[dict[str, Any], list[Event], HuntContext], dict[str, Any]]] = field(
         default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    attachers: list[Callable[[Event], Key | None]] = field(default_factory=list)
 
     def attach(self, event: Event) -> Key | None:
-        return key_of(event)
+        key = key_of(event)
+        if key is not None:
+            return key
+        for attacher in self.attachers:
+            key = attacher(event)
+            if key is not None:
+                return key
+        return None
 
     def finish(self, alert: dict[str, Any], events: list[Event]) -> dict[str, Any]:
         for fn in self.finishers:

@@ -21,14 +21,14 @@ class StreamObserver(Protocol):
 Analyzer = Callable[[Event, Any], list[Finding]]
 
 
-def rule_findings(event: Event, rules: RuleSet) -> list[Finding]:
+def rule_findings(event: Event, rules: RuleSet, context: Any = None) -> list[Finding]:
     out: list[Finding] = []
     for rule_id in event.rules:
         compiled = rules.by_id.get(rule_id)
         if compiled is None:
             continue
         for cf in compiled.findings:
-            evidence = cf.evaluate(event.record)
+            evidence = cf.evaluate(event.record, context)
             if evidence is not None:
                 s = cf.spec
                 out.append(Finding(s.kind, s.code, s.severity, s.title, evidence))
@@ -48,7 +48,10 @@ def evaluate(
     for event in events:
         for obs in observers:
             obs.observe(event)
-        findings = rule_findings(event, rules)
+        # The context part of each rule's match (config, stream state) decides now.
+        event.rules = [r for r in event.rules
+                       if (c := rules.by_id.get(r)) is None or c.confirm(event.record, context)]
+        findings = rule_findings(event, rules, context)
         for analyze in analyzers:
             findings.extend(analyze(event, context))
         yield event, findings

@@ -80,7 +80,7 @@ def _load_file(path: Path, problems: list[RuleProblem]) -> Rule | None:
         problems.append(RuleProblem(str(path), 1, f"file must be named {expected}.yml"))
     names = list(rule.match.predicates) + [p for f in rule.findings for p in f.predicates]
     for name in names:
-        if name not in _predicates.PREDICATES:
+        if not _predicates.known(name):
             problems.append(RuleProblem(str(path), _line_of(node, ("match",)),
                                         f"unknown predicate {name!r}"))
     return rule if len(problems) == before else None

@@ -13,10 +13,17 @@ from lambdawatch.ingest.normalize import get, is_success, split_event_name
 
 Record = dict[str, Any]
 Check = Callable[[Record], bool]
+ContextCheck = Callable[[Record, Any], Any]
 
 
 def _condition(c: Condition) -> Check:
-    path = c.field
+    if isinstance(c.field, list):
+        alternatives = [_one_condition(c, p) for p in c.field]
+        return lambda r: any(check(r) for check in alternatives)
+    return _one_condition(c, c.field)
+
+
+def _one_condition(c: Condition, path: str) -> Check:
     if c.equals is not None:
         want = c.equals
         return lambda r: get(r, path) == want
@@ -47,18 +54,30 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def compile_checks(where: Iterable[Condition], names: Iterable[str]) -> list[Check]:
+def compile_checks(where: Iterable[Condition], names: Iterable[str],
+                   any_of: Iterable[Condition] = ()) -> list[Check]:
+    """Record-only checks: every ``where``, one of ``any_of``, every plain predicate."""
     checks = [_condition(c) for c in where]
+    alternatives = [_condition(c) for c in any_of]
+    if alternatives:
+        checks.append(lambda r: any(a(r) for a in alternatives))
     for name in names:
-        checks.append(_predicates.PREDICATES[name])
+        if name in _predicates.PREDICATES:
+            checks.append(_predicates.PREDICATES[name])
     return checks
 
 
+def context_checks(names: Iterable[str]) -> tuple[ContextCheck, ...]:
+    return tuple(_predicates.CONTEXT_PREDICATES[n] for n in names
+                 if n in _predicates.CONTEXT_PREDICATES)
+
+
 def compile_match(m: Match) -> Check:
+    """The record-only part of the match (what ingest and the prefilter can decide)."""
     sources = frozenset(m.event_source)
     names = frozenset(m.event_names)
     success = m.success
-    checks = compile_checks(m.where, m.predicates)
+    checks = compile_checks(m.where, m.predicates, m.any)
 
     def matches(r: Record) -> bool:
         if r.get("eventSource") not in sources:
@@ -78,12 +97,24 @@ def compile_match(m: Match) -> Check:
 class CompiledFinding:
     spec: FindingSpec
     checks: tuple[Check, ...]
+    context: tuple[ContextCheck, ...] = ()
 
-    def evaluate(self, record: Record) -> dict[str, Any] | None:
-        """The evidence dict when the finding applies to ``record``, else None."""
+    def evaluate(self, record: Record, ctx: Any = None) -> dict[str, Any] | None:
+        """The evidence dict when the finding applies to ``record``, else None.
+
+        Context predicates see ``ctx`` (None outside a hunt: they then do not hold); a dict they
+        return is merged into the evidence.
+        """
         if not all(check(record) for check in self.checks):
             return None
-        return {name: get(record, path) for name, path in self.spec.evidence.items()}
+        evidence = {name: get(record, path) for name, path in self.spec.evidence.items()}
+        for check in self.context:
+            got = check(record, ctx) if ctx is not None else False
+            if not got:
+                return None
+            if isinstance(got, dict):
+                evidence.update(got)
+        return evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +122,23 @@ class CompiledRule:
     rule: Rule
     matches: Check
     findings: tuple[CompiledFinding, ...]
+    context: tuple[ContextCheck, ...] = ()
+
+    def confirm(self, record: Record, ctx: Any) -> bool:
+        """The context part of the match (configuration, stream state), at evaluation time."""
+        if not self.context:
+            return True
+        return ctx is not None and all(bool(check(record, ctx)) for check in self.context)
 
 
 def compile_rule(rule: Rule) -> CompiledRule:
     findings = tuple(
-        CompiledFinding(f, tuple(compile_checks(f.where, f.predicates))) for f in rule.findings
+        CompiledFinding(f, tuple(compile_checks(f.where, f.predicates, f.any)),
+                        context_checks(f.predicates))
+        for f in rule.findings
     )
-    return CompiledRule(rule, compile_match(rule.match), findings)
+    return CompiledRule(rule, compile_match(rule.match), findings,
+                        context_checks(rule.match.predicates))
 
 
 def prefilter_literals(rules: Iterable[Rule]) -> list[bytes] | None:

@@ -20,9 +20,13 @@ class _Strict(BaseModel):
 
 
 class Condition(_Strict):
-    """One test on one field of the record (dotted path). Exactly one operator is given."""
+    """One test on one field of the record (dotted path). Exactly one operator is given.
 
-    field: str
+    ``field`` may be a list of paths: the condition holds when it holds on any of them (for
+    records whose shape drifts, e.g. ``requestParameters.uri`` versus a nested input object).
+    """
+
+    field: str | list[str]
     equals: Any = None
     in_: list[Any] | None = Field(default=None, alias="in")
     not_in: list[Any] | None = None
@@ -60,6 +64,7 @@ class Match(_Strict):
     event_names: list[str] = []
     success: bool | None = True
     where: list[Condition] = []
+    any: list[Condition] = []  # when given, at least one must hold (besides every ``where``)
     predicates: list[str] = []
 
     @field_validator("event_source", mode="before")
@@ -76,6 +81,7 @@ class FindingSpec(_Strict):
     severity: Severity
     title: str
     where: list[Condition] = []
+    any: list[Condition] = []
     predicates: list[str] = []
     evidence: dict[str, str] = {}
 
@@ -97,15 +103,40 @@ class Throttle(_Strict):
     minutes: int = Field(default=60, gt=0)
 
 
+class TestEvent(_Strict):
+    """An earlier event a stateful test case needs (e.g. the CreateRole before CreateFunction)."""
+
+    base: str
+    patch: dict[str, Any] = {}
+    remove: list[str] = []
+
+
 class RuleTest(_Strict):
-    """An inline test: a shared base event, a small patch over it, and the expected outcome."""
+    """An inline test: a shared base event, a small patch over it, and the expected outcome.
+
+    ``before`` events are observed first (stream state, in order); ``config`` is a configuration
+    mapping (same schema as the TOML file) for cases that depend on known or trusted accounts.
+    """
 
     name: str
     base: str
     patch: dict[str, Any] = {}
     remove: list[str] = []
+    before: list[TestEvent] = []
+    config: dict[str, Any] = {}
     expect: Literal["fire", "silent"]
     findings: list[str] | None = None
+
+
+class SqlMeta(_Strict):
+    """How faithfully the rule's match renders as SQL (``rules export``).
+
+    ``exact: false`` when the match uses predicates that have no SQL form: the SQL then selects a
+    superset of the records and ``note`` says what the Python re-check narrows.
+    """
+
+    exact: bool = True
+    note: str = ""
 
 
 class Rule(_Strict):
@@ -122,6 +153,9 @@ class Rule(_Strict):
     throttle: Throttle = Throttle()
     playbook: str = "founding"
     references: list[str] = []
+    # false: a context rule, its records are stored and observed (state) but never open an alert
+    alert: bool = True
+    sql: SqlMeta = SqlMeta()
     findings: list[FindingSpec] = []
     tests: list[RuleTest]
 
@@ -144,6 +178,9 @@ class Rule(_Strict):
         outcomes = {t.expect for t in self.tests}
         if outcomes != {"fire", "silent"}:
             raise ValueError("a rule needs at least one test that fires and one that stays silent")
+        if self.match.predicates and self.sql.exact:
+            raise ValueError("a match that uses predicates has no exact SQL form: set sql.exact: "
+                             "false and say in sql.note what the Python re-check narrows")
         for col in self.group_by:
             if col not in self.output:
                 raise ValueError(f"group_by column {col!r} is not an output column")

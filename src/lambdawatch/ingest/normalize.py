@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -33,10 +34,15 @@ def split_event_name(name: str) -> tuple[str, str | None]:
     return m.group("base"), m.group("version")
 
 
+@lru_cache(maxsize=4096)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def get(record: dict[str, Any], path: str) -> Any:
     """Read a dotted path (``requestParameters.code.s3Bucket``); None where any step is missing."""
     cur: Any = record
-    for part in path.split("."):
+    for part in _parts(path):
         if not isinstance(cur, dict):
             return None
         cur = cur.get(part)
@@ -61,6 +67,9 @@ def bare_function_name(value: Any) -> str | None:
 def is_success(record: dict[str, Any]) -> bool:
     """Success means errorCode absent, null or empty."""
     return not record.get("errorCode")
+
+
+_CANONICAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 def parse_time(value: Any) -> datetime:
@@ -106,6 +115,9 @@ class Event:
 
     @property
     def time_iso(self) -> str:
+        raw = self.record.get("eventTime")
+        if isinstance(raw, str) and _CANONICAL.match(raw):
+            return raw  # already the canonical form: skip strftime on the hot path
         return iso(self.time)
 
 
@@ -131,6 +143,59 @@ def _function_of(record: dict[str, Any]) -> tuple[str | None, str | None]:
     return name, arn
 
 
+_LAMBDA_ARN_IN_TEXT = re.compile(
+    r"arn:(?P<partition>aws[\w-]*):lambda:(?P<region>[\w-]+):(?P<account>\d{12}):function:"
+    r"(?P<name>[A-Za-z0-9_-]+)"
+)
+
+
+def lambda_arns_in(value: Any) -> list[str]:
+    """Unqualified function ARNs found in ``value`` (a string, or lists/dicts of strings).
+
+    Reads plain ARNs and API Gateway integration URIs
+    (``arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/<fnArn>/invocations``).
+    """
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            for m in _LAMBDA_ARN_IN_TEXT.finditer(v):
+                arn = f"arn:{m['partition']}:lambda:{m['region']}:{m['account']}:function:{m['name']}"
+                if arn not in out:
+                    out.append(arn)
+        elif isinstance(v, dict):
+            stack.extend(reversed(list(v.values())))
+        elif isinstance(v, list):
+            stack.extend(reversed(v))
+    return out
+
+
+# Where trigger APIs of other services name the Lambda function they invoke (request paths).
+_TRIGGER_PATHS: dict[str, tuple[str, ...]] = {
+    "events.amazonaws.com": ("targets", "Targets"),
+    "s3.amazonaws.com": ("NotificationConfiguration.CloudFunctionConfiguration",
+                         "NotificationConfiguration.LambdaFunctionConfiguration"),
+    "apigateway.amazonaws.com": ("uri", "putIntegrationInput.uri", "integrationUri",
+                                 "patchOperations"),
+    "sns.amazonaws.com": ("endpoint",),
+}
+
+
+def _trigger_function(record: dict[str, Any], source: Any) -> tuple[str | None, str | None]:
+    """The function a trigger record (EventBridge target, S3 notification, API Gateway
+    integration, SNS subscription) points at: its name and unqualified ARN."""
+    paths = _TRIGGER_PATHS.get(source) if isinstance(source, str) else None
+    req = record.get("requestParameters")
+    if not paths or not isinstance(req, dict):
+        return None, None
+    for path in paths:
+        arns = lambda_arns_in(get(req, path))
+        if arns:
+            return bare_function_name(arns[0]), arns[0]
+    return None, None
+
+
 def account_of(record: dict[str, Any]) -> str:
     acct = record.get("recipientAccountId") or get(record, "userIdentity.accountId")
     return str(acct) if acct else "unknown"
@@ -149,7 +214,8 @@ def normalize(record: Any) -> Event:
         raise InputError(f"record has no valid eventTime ({exc})") from None
     base, version = split_event_name(name)
     source = record.get("eventSource")
-    function, arn = _function_of(record) if source == "lambda.amazonaws.com" else (None, None)
+    function, arn = (_function_of(record) if source == "lambda.amazonaws.com"
+                     else _trigger_function(record, source))
     account = account_of(record)
     region = str(record.get("awsRegion") or "unknown")
     if function and arn is None:
