@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdawatch.errors import ConfigError
 
@@ -26,23 +26,89 @@ class Accounts(_Strict):
     environment: dict[str, Literal["prod", "nonprod"]] = {}
 
 
-class Allow(_Strict):
+# The finding kinds of DESIGN.md: ``keep_if`` and ``accept`` must name one of them (or a glob).
+FINDING_KINDS = frozenset("""
+admin-role privileged-role public-function-url permissive-cors public-invoke-permission
+cross-account-invoke-permission foreign-layer public-layer env-secret deprecated-runtime
+custom-runtime container-image high-resources vpc-egress-unrestricted suspicious-name
+typosquat-name random-name hidden-characters high-frequency-schedule wildcard-s3-trigger
+public-api-trigger unusual-principal human-identity privesc-chain lambda-role-iam-activity
+code-signing-disabled reverse-shell outbound-connection env-credential-harvest imds-access
+secrets-manager-access ssm-parameter-access base64-decode dynamic-exec process-exec obfuscation
+iam-manipulation runtime-api-hijack credential-exfiltration cryptominer hardcoded-secret
+""".split())
+
+
+def _check_kinds(values: list[str]) -> list[str]:
+    from fnmatch import fnmatchcase
+
+    for v in values:
+        if not any(fnmatchcase(k, v) for k in FINDING_KINDS):
+            raise ValueError(f"{v!r} is not a finding kind (see DESIGN.md / README)")
+    return values
+
+
+class _Tuning(_Strict):
+    """Shared by allowlist entries and approved changes: which findings override them.
+
+    ``keep_if``: finding kinds that keep the alert visible whatever their severity.
+    ``accept``: high/critical finding kinds this entry explicitly accepts; by default a high or
+    critical finding keeps the alert visible even when the entry matches.
+    """
+
+    keep_if: list[str] = []
+    accept: list[str] = []
+
+    _kinds = field_validator("keep_if", "accept")(_check_kinds)
+
+
+class Allow(_Tuning):
     name: str
     principal: str | None = None
     user_agent: str | None = None
     function: str | None = None
     account: str | None = None
     reason: str
-    keep_if: list[str] = []
+
+    @model_validator(mode="after")
+    def _some_match(self) -> Allow:
+        if not any((self.principal, self.user_agent, self.function, self.account)):
+            raise ValueError("an allowlist entry needs at least one of principal, user_agent, "
+                             "function, account")
+        return self
 
 
-class Change(_Strict):
+class Change(_Tuning):
     function: str
     principal: str | None = None
     start: datetime
     end: datetime
     ticket: str
     action: Literal["suppress", "downgrade"] = "suppress"
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> Change:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("start and end need a time zone (e.g. 2025-03-14T08:00:00Z)")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Environment(_Strict):
+    """Adjustment of the alerts of an environment's accounts (``[environments.nonprod]``)."""
+
+    severity_shift: int = Field(0, ge=-4, le=4)
+    risk_shift: int | None = Field(None, ge=-100, le=100)
+
+
+class Thresholds(_Strict):
+    """high-resources thresholds; a function at or above any of them is flagged."""
+
+    memory_mb: int | None = Field(None, gt=0)
+    timeout_s: int | None = Field(None, gt=0)
+    ephemeral_mb: int | None = Field(None, gt=0)
 
 
 class Layers(_Strict):
@@ -59,8 +125,8 @@ class Config(_Strict):
     change: list[Change] = []
     layers: Layers = Layers()
     rules: Rules = Rules()
-    thresholds: dict[str, int] = Field(default_factory=dict)
-    environments: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    thresholds: Thresholds = Thresholds()
+    environments: dict[str, Environment] = Field(default_factory=dict)
     source: str | None = None
 
 

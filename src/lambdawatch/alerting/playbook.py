@@ -19,12 +19,34 @@ def playbooks() -> dict[str, Any]:
 
 def steps(name: str) -> list[str]:
     """The founding spec's recommended actions, then its response playbook, in order."""
+    return list(_steps(name))
+
+
+@cache
+def _steps(name: str) -> tuple[str, ...]:
     book = playbooks()[name]
     out = [f"Recommended action: {a}" for a in book["recommended_actions"]]
     for section, items in book["response_playbook"].items():
         out.extend(f"{section}: {item}" for item in items)
-    return out
+    return tuple(out)
 
 
 def investigation(name: str) -> list[str]:
     return list(playbooks()[name]["investigation_steps"])
+
+
+@cache
+def finding_steps() -> dict[str, list[str]]:
+    text = resources.files("lambdawatch.data").joinpath("finding_steps.yml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def for_findings(kinds: list[str]) -> list[str]:
+    """The steps specific to these finding kinds, once each, in the kinds' order."""
+    out: list[str] = []
+    book = finding_steps()
+    for kind in dict.fromkeys(kinds):
+        out.extend(f"For {kind}: {step}" for step in book.get(kind, []))
+    return out

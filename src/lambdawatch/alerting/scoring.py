@@ -1,13 +1,30 @@
-"""Risk 0-100 from an alert's rule severity and findings; weights are data, the sum is explained."""
+"""Risk 0-100 from an alert's rule severity and findings; weights are data (``data/risk.yml``).
+
+risk = base(rule severity) + one weight per distinct finding kind (the kind's weight or its
+severity's, whichever is larger, at the highest severity the kind reaches) + combination
+bonuses + the environment's shift, capped to 0..100. ``why`` lists every term, in that order.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
 
+import yaml
+
+from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.findings import Finding
 
-BASE_BY_SEVERITY = {"critical": 40, "high": 30, "medium": 20, "low": 10, "info": 0}
-WEIGHT_BY_SEVERITY = {"critical": 30, "high": 20, "medium": 10, "low": 4, "info": 0}
+
+@cache
+def weights() -> dict[str, Any]:
+    text = resources.files("lambdawatch.data").joinpath("risk.yml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
 
 
 @dataclass(frozen=True)
@@ -16,12 +33,47 @@ class Score:
     why: list[str]
 
 
-def score(rule_severity: str, findings: list[Finding]) -> Score:
-    total = BASE_BY_SEVERITY[rule_severity]
+def _strongest(findings: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """kind -> the highest severity it reaches, in first-seen order."""
+    out: dict[str, str] = {}
+    for kind, sev in findings:
+        if kind not in out or SEVERITY_ORDER[sev] > SEVERITY_ORDER[out[kind]]:
+            out[kind] = sev
+    return out
+
+
+def score_kinds(rule_severity: str, findings: Iterable[tuple[str, str]],
+                environment: str | None = None, env_shift: int | None = None) -> Score:
+    w = weights()
+    total = w["base_by_rule_severity"][rule_severity]
     why = [f"+{total} rule severity {rule_severity}"]
-    for f in findings:
-        w = WEIGHT_BY_SEVERITY[f.severity]
-        if w:
-            total += w
-            why.append(f"+{w} {f.kind} ({f.severity})")
-    return Score(min(100, total), why)
+    kinds = _strongest(findings)
+    for kind, sev in sorted(kinds.items(), key=lambda kv: (-SEVERITY_ORDER[kv[1]], kv[0])):
+        weight = max(w["weight_by_kind"].get(kind, 0), w["weight_by_severity"][sev])
+        if weight:
+            total += weight
+            why.append(f"+{weight} {kind} ({sev})")
+    for combo in w["combos"]:
+        if all(k in kinds for k in combo["kinds"]):
+            total += combo["bonus"]
+            why.append(f"+{combo['bonus']} {' + '.join(combo['kinds'])}: {combo['why']}")
+    if environment is not None:
+        shift = env_shift if env_shift is not None else w["environment_shift"].get(environment, 0)
+        if shift:
+            total += shift
+            why.append(f"{shift:+d} environment {environment}")
+    risk = max(0, min(100, total))
+    if risk != total:
+        why.append(f"= {risk} (capped from {total})")
+    return Score(risk, why)
+
+
+def score(rule_severity: str, findings: list[Finding]) -> Score:
+    """The risk of freshly assembled findings (before environment and alert-time findings)."""
+    return score_kinds(rule_severity, [(f.kind, f.severity) for f in findings])
+
+
+def score_alert(alert: dict[str, Any], rule_severity: str, environment: str | None = None,
+                env_shift: int | None = None) -> Score:
+    return score_kinds(rule_severity, [(f["kind"], f["severity"]) for f in alert["findings"]],
+                       environment, env_shift)

@@ -9,6 +9,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from lambdawatch.alerting.ocsf import write_ocsf
 from lambdawatch.engine.model import SEVERITY_ORDER
 
 Alert = dict[str, Any]
@@ -60,4 +61,5 @@ ALERT_WRITERS: dict[str, Writer] = {
     "jsonl": write_jsonl,
     "json": write_json,
     "table": write_table,
+    "ocsf": write_ocsf,
 }

@@ -1,11 +1,62 @@
-"""Analyzers: one module per red-flag family; each adds findings (with evidence) to matched events."""
+"""Analyzers: one module per red-flag family; each adds findings (with evidence) to matched events.
+
+- ``names``: suspicious-name, random-name, hidden-characters (per event); ``typosquat``:
+  typosquat-name (when the alert is finished, against every name the stream and inventory know)
+- ``runtimes``: deprecated-runtime, custom-runtime, container-image
+- ``configuration``: high-resources, vpc-egress-unrestricted
+- ``existing``: the Lambda inventory's view of functions that already exist (public URL, CORS,
+  permissions, foreign layers, runtime, resources, VPC egress)
+- ``env``: env-secret (values masked)
+- ``identity``: human-identity, unusual-principal
+
+Each analyzer runs behind an isolation boundary: one that raises is counted in
+``ctx.extras["analyzer_errors"]`` and the run goes on.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from lambdawatch.analyze.configuration import analyze_configuration
+from lambdawatch.analyze.env import analyze_env
+from lambdawatch.analyze.existing import analyze_existing
+from lambdawatch.analyze.identity import Novelty, analyze_human
+from lambdawatch.analyze.names import analyze_names
+from lambdawatch.analyze.runtimes import analyze_runtime
+from lambdawatch.analyze.typosquat import NameBook, finish_typosquat
 from lambdawatch.engine.context import HuntContext
+from lambdawatch.findings import Finding
+from lambdawatch.ingest.normalize import Event
+from lambdawatch.inventory.lambda_inventory import load_lambda_inventory
+
+Analyzer = Callable[[Event, Any], list[Finding]]
+
+
+def isolated(name: str, fn: Analyzer) -> Analyzer:
+    def run(event: Event, ctx: Any) -> list[Finding]:
+        try:
+            return fn(event, ctx)
+        except Exception as exc:  # noqa: BLE001 - isolation boundary: one analyzer, one event
+            errors = ctx.extras.setdefault("analyzer_errors", [])
+            errors.append({"analyzer": name, "event_id": event.event_id, "error": repr(exc)})
+            return []
+
+    run.__name__ = name
+    return run
 
 
 def setup(ctx: HuntContext, opts: Any) -> None:
     """Register the analyzers that apply with this configuration and these inventories."""
+    inventory = load_lambda_inventory(getattr(opts, "lambda_inventory", None))
+    if inventory is not None:
+        ctx.extras["lambda_inventory"] = inventory
+    book, novelty = NameBook(), Novelty()
+    ctx.extras["name_book"] = book
+    ctx.observers.extend([book, novelty])
+    for name, fn in (("names", analyze_names), ("runtimes", analyze_runtime),
+                     ("configuration", analyze_configuration), ("existing", analyze_existing),
+                     ("env", analyze_env), ("human-identity", analyze_human),
+                     ("unusual-principal", novelty.analyze)):
+        ctx.analyzers.append(isolated(name, fn))
+    ctx.finishers.append(finish_typosquat)

@@ -41,11 +41,13 @@ def run() -> None:
 
 
 def _register() -> None:
+    from lambdawatch.cli.explain import explain
     from lambdawatch.cli.hunt import hunt
     from lambdawatch.cli.scan import scan
 
     main.add_command(hunt)
     main.add_command(scan)
+    main.add_command(explain)
 
 
 _register()

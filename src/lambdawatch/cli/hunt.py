@@ -17,7 +17,7 @@ from lambdawatch.errors import LambdawatchError
 from lambdawatch.hunt import HuntOptions, run_hunt
 from lambdawatch.ingest.collect import default_workers
 
-FORMATS = ["table", "jsonl", "json", "rows"]
+FORMATS = ["table", "jsonl", "json", "rows", "ocsf"]
 
 
 def _time(value: str | None) -> datetime | None:
@@ -46,7 +46,8 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table (sorted by risk), jsonl/json (alerts), rows (the founding query's rows).")
+              help="table (sorted by risk), jsonl/json (alerts), rows (the founding query's rows), "
+                   "ocsf (OCSF 1.5.0 Detection Finding, one per line).")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False),
               help="SQLite state file: no alert twice across runs, none lost.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),

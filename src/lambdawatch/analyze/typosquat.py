@@ -1,0 +1,144 @@
+"""typosquat-name (NM102): a function named like another function of the same account.
+
+Judged when the alert is finished, against every function name the whole stream and the Lambda
+inventory know (so a look-alike planted before the original shows up in the logs is still
+caught, and the result does not depend on file order). Two names are close when their
+confusable skeletons are equal (``rn``->``m``, ``0``->``o``, Cyrillic ``а``->``a``...) or their
+Damerau-Levenshtein distance is 1 (2 for names of 12+ characters), unless they differ only in
+digits (``orders-v1``/``orders-v2``). Of two close names, the look-alike is the one with more
+confusable characters; when both have as many, the one the stream saw later (created in the logs
+while the other was already in the inventory or seen earlier). Two names both already in the
+inventory and never created in the logs are left alone: nothing tells which one is the original.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lambdawatch.analyze.common import data, escaped
+from lambdawatch.findings import Finding
+from lambdawatch.ingest.normalize import Event
+
+
+def skeleton(name: str) -> tuple[str, int]:
+    """The confusable skeleton of a name and how many confusable characters it used."""
+    words = data("names.yml")
+    glyphs: dict[str, str] = words["homoglyphs"]
+    count = 0
+    chars = []
+    for ch in name:
+        if ch in glyphs:
+            chars.append(glyphs[ch])
+            count += 1
+        elif ord(ch) > 127:
+            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            chars.append(base)
+            count += 1
+        else:
+            chars.append(ch)
+    text = "".join(chars)
+    for seq, repl in sorted(words["confusable_sequences"].items(), key=lambda kv: -len(kv[0])):
+        count += text.count(seq)
+        text = text.replace(seq, repl)
+    return text.lower().replace("_", "-"), count
+
+
+def distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def _digits_only_difference(a: str, b: str) -> bool:
+    strip = lambda s: "".join(c for c in s if not c.isdigit())  # noqa: E731
+    return strip(a) == strip(b)
+
+
+def close(a: str, b: str) -> str | None:
+    """How ``a`` and ``b`` look alike ("confusable", "edit-distance"), or None."""
+    if a == b or min(len(a), len(b)) < 5:
+        return None
+    if skeleton(a)[0] == skeleton(b)[0]:
+        return "confusable"
+    if _digits_only_difference(a, b):
+        return None
+    limit = 2 if min(len(a), len(b)) >= 12 else 1
+    if distance(a.lower(), b.lower()) <= limit:
+        return "edit-distance"
+    return None
+
+
+@dataclass
+class NameBook:
+    """Observer: first time each function name shows up in the stream, and whether it was created."""
+
+    first_seen: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    created: set[tuple[str, str]] = field(default_factory=set)
+
+    def observe(self, event: Event) -> None:
+        if event.event_source != "lambda.amazonaws.com" or not event.function:
+            return
+        key = (event.account, event.function)
+        self.first_seen.setdefault(key, event.time)
+        if event.base_name == "CreateFunction" and event.success:
+            self.created.add(key)
+
+
+def _age(book: NameBook, inventory: Any, account: str, name: str) -> float:
+    """When a name appeared: -inf when the inventory holds it and the logs never created it."""
+    key = (account, name)
+    if inventory is not None and name in inventory.names_in(account) and key not in book.created:
+        return -math.inf
+    seen = book.first_seen.get(key)
+    return seen.timestamp() if seen else math.inf
+
+
+def typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> list[dict[str, Any]]:
+    names = {n for (a, n) in book.first_seen if a == account}
+    if inventory is not None:
+        names |= inventory.names_in(account)
+    mine = _age(book, inventory, account, name)
+    out = []
+    for other in sorted(names - {name}):
+        how = close(name, other)
+        if how is None:
+            continue
+        c_mine, c_other = skeleton(name)[1], skeleton(other)[1]
+        if how == "confusable" and c_mine != c_other:
+            squat = c_mine > c_other
+        else:
+            squat = _age(book, inventory, account, other) < mine
+        if squat:
+            out.append({"looks_like": escaped(other), "how": how,
+                        "distance": distance(name.lower(), other.lower()),
+                        "skeleton": escaped(skeleton(name)[0])})
+    return out
+
+
+def finish_typosquat(alert: dict[str, Any], events: list[Event], ctx: Any) -> dict[str, Any]:
+    book: NameBook | None = ctx.extras.get("name_book")
+    if book is None:
+        return alert
+    matches = typosquat_of(alert["function"], alert["account"], book, ctx.extras.get("lambda_inventory"))
+    if not matches:
+        return alert
+    confusable = any(m["how"] == "confusable" for m in matches)
+    shown = escaped(alert["function"])
+    finding = Finding("typosquat-name", "NM102", "high" if confusable else "medium",
+                      f"{shown} looks like {matches[0]['looks_like']}",
+                      {"function": shown, "matches": matches})
+    return {**alert, "findings": [*alert["findings"], finding.to_dict()]}
