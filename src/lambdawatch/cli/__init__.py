@@ -43,9 +43,11 @@ def run() -> None:
 def _register() -> None:
     from lambdawatch.cli.explain import explain
     from lambdawatch.cli.hunt import hunt
+    from lambdawatch.cli.rules import rules
     from lambdawatch.cli.scan import scan
 
     main.add_command(hunt)
+    main.add_command(rules)
     main.add_command(scan)
     main.add_command(explain)
 
