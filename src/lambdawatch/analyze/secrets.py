@@ -31,7 +31,7 @@ _REFERENCE = re.compile(r"^(arn:aws[\w-]*:(secretsmanager|ssm|kms):|\{\{resolve:
 _PLACEHOLDER = re.compile(r"^(\*+|x+|changeme|none|null|true|false|test|example|placeholder|"
                           r"redacted|<[^>]*>|\$\{[^}]*\})$", re.I)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_NOT_SECRETS = re.compile(r"^(arn:|https?://[^:@/]+(/|$)|[\w.-]+\.(com|net|org|io|aws|internal)$)")
+_NOT_SECRETS = re.compile(r"^(arn:|[a-z][a-z0-9+.-]*://|[\w.-]+\.(com|net|org|io|aws|internal)$)", re.I)
 
 
 def mask(value: str) -> str:
@@ -91,6 +91,7 @@ def _named(name: str, value: str) -> Hit | None:
 
 def _entropy(name: str, value: str) -> Hit | None:
     if (len(value) >= 20 and " " not in value and not _UUID.match(value)
+            and re.search(r"\d", value) and re.search(r"[A-Za-z]", value)
             and not _NOT_SECRETS.match(value) and not _REFERENCE.match(value)
             and entropy(value) >= 4.2):
         return Hit("high-entropy-value", "medium", mask(value))

@@ -6,9 +6,10 @@ caught, and the result does not depend on file order). Two names are close when 
 confusable skeletons are equal (``rn``->``m``, ``0``->``o``, Cyrillic ``а``->``a``...) or their
 Damerau-Levenshtein distance is 1 (2 for names of 12+ characters), unless they differ only in
 digits (``orders-v1``/``orders-v2``). Of two close names, the look-alike is the one with more
-confusable characters; when both have as many, the one the stream saw later (created in the logs
-while the other was already in the inventory or seen earlier). Two names both already in the
-inventory and never created in the logs are left alone: nothing tells which one is the original.
+confusable characters; when both have as many, the younger one: a function created in the logs
+is younger than one the logs only update or the inventory lists (which existed before the logs
+begin), and of two created in the logs the later one. Two functions that both predate the logs
+are left alone: nothing tells which one is the original.
 """
 
 from __future__ import annotations
@@ -84,34 +85,32 @@ def close(a: str, b: str) -> str | None:
 
 @dataclass
 class NameBook:
-    """Observer: first time each function name shows up in the stream, and whether it was created."""
+    """Observer: every function name the stream shows, and when each was created in it."""
 
-    first_seen: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    created: set[tuple[str, str]] = field(default_factory=set)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    created: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     def observe(self, event: Event) -> None:
         if event.event_source != "lambda.amazonaws.com" or not event.function:
             return
         key = (event.account, event.function)
-        self.first_seen.setdefault(key, event.time)
+        self.seen.add(key)
         if event.base_name == "CreateFunction" and event.success:
-            self.created.add(key)
+            self.created.setdefault(key, event.time)
 
 
-def _age(book: NameBook, inventory: Any, account: str, name: str) -> float:
-    """When a name appeared: -inf when the inventory holds it and the logs never created it."""
-    key = (account, name)
-    if inventory is not None and name in inventory.names_in(account) and key not in book.created:
-        return -math.inf
-    seen = book.first_seen.get(key)
-    return seen.timestamp() if seen else math.inf
+def _age(book: NameBook, account: str, name: str) -> float:
+    """When a function appeared: its CreateFunction time when the logs hold it, else -inf (it
+    existed before the logs begin: only updated in them, or known from the inventory)."""
+    created = book.created.get((account, name))
+    return created.timestamp() if created else -math.inf
 
 
 def typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> list[dict[str, Any]]:
-    names = {n for (a, n) in book.first_seen if a == account}
+    names = {n for (a, n) in book.seen if a == account}
     if inventory is not None:
         names |= inventory.names_in(account)
-    mine = _age(book, inventory, account, name)
+    mine = _age(book, account, name)
     out = []
     for other in sorted(names - {name}):
         how = close(name, other)
@@ -121,7 +120,7 @@ def typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> lis
         if how == "confusable" and c_mine != c_other:
             squat = c_mine > c_other
         else:
-            squat = _age(book, inventory, account, other) < mine
+            squat = _age(book, account, other) < mine
         if squat:
             out.append({"looks_like": escaped(other), "how": how,
                         "distance": distance(name.lower(), other.lower()),
