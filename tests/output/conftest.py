@@ -1,0 +1,1 @@
+from tests.analyze.conftest import inventory_file  # noqa: F401 - shared fixture
