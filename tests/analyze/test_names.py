@@ -126,3 +126,14 @@ def test_versioned_siblings_and_other_accounts_are_not_typosquats(tmp_path) -> N
                          who=ATTACKER)]
     out = alerts(tmp_path, records)
     assert [a["function"] for a in out if findings_of(a, "typosquat-name")] == []
+
+
+def test_hidden_characters_are_escaped_in_every_rendering(tmp_path) -> None:
+    from tests.analyze.helpers import hunt
+
+    records = [create_fn(1, "payments\u200b-api")]
+    [alert] = alerts(tmp_path, records)
+    assert alert["title"] == "Lambda function created or modified: payments\\u200b-api"
+    assert findings_of(alert, "hidden-characters")[0]["evidence"]["function"] == "payments\\u200b-api"
+    table = hunt(tmp_path, records, fmt="table").stdout
+    assert "payments\\u200b-api" in table and "\u200b" not in table

@@ -12,6 +12,7 @@ from typing import Any
 
 from lambdawatch.alerting import briefing, playbook, tuning
 from lambdawatch.alerting.scoring import score_alert
+from lambdawatch.analyze.common import escaped
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.findings import max_severity
@@ -37,7 +38,11 @@ def rescore(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:
         steps, env_shift = tuning.severity_shift(ctx.config, env)
         severity = tuning.shift_severity(severity, steps)
     risk = score_alert({**alert, "findings": findings}, rule_severity, env, env_shift)
-    return {**alert, "findings": findings, "severity": severity, "environment": env,
+    title = alert["title"]
+    shown = escaped(alert["function"])
+    if shown != alert["function"]:  # hidden or look-alike characters: never print them raw
+        title = title.replace(alert["function"], shown)
+    return {**alert, "title": title, "findings": findings, "severity": severity, "environment": env,
             "risk": risk.risk, "risk_explanation": risk.why}
 
 

@@ -15,6 +15,7 @@ are left alone: nothing tells which one is the original.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 
 
+@lru_cache(maxsize=65536)
 def skeleton(name: str) -> tuple[str, int]:
     """The confusable skeleton of a name and how many confusable characters it used."""
     words = data("names.yml")
@@ -75,9 +77,9 @@ def close(a: str, b: str) -> str | None:
         return None
     if skeleton(a)[0] == skeleton(b)[0]:
         return "confusable"
-    if _digits_only_difference(a, b):
-        return None
     limit = 2 if min(len(a), len(b)) >= 12 else 1
+    if abs(len(a) - len(b)) > limit or _digits_only_difference(a, b):
+        return None
     if distance(a.lower(), b.lower()) <= limit:
         return "edit-distance"
     return None
@@ -89,12 +91,14 @@ class NameBook:
 
     seen: set[tuple[str, str]] = field(default_factory=set)
     created: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    indexes: dict[str, NameIndex] = field(default_factory=dict)  # built once the stream is read
 
     def observe(self, event: Event) -> None:
         if event.event_source != "lambda.amazonaws.com" or not event.function:
             return
         key = (event.account, event.function)
         self.seen.add(key)
+        self.indexes.pop(event.account, None)
         if event.base_name == "CreateFunction" and event.success:
             self.created.setdefault(key, event.time)
 
@@ -106,13 +110,54 @@ def _age(book: NameBook, account: str, name: str) -> float:
     return created.timestamp() if created else -math.inf
 
 
+def _limit(name: str) -> int:
+    return 2 if len(name) >= 12 else 1
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+@dataclass
+class NameIndex:
+    """The names of one account, indexed by confusable skeleton and by deletion variants
+    (SymSpell), so a lookup touches only the few candidates within edit distance."""
+
+    names: set[str]
+    by_skeleton: dict[str, set[str]] = field(default_factory=dict)
+    by_delete: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for n in self.names:
+            self.by_skeleton.setdefault(skeleton(n)[0], set()).add(n)
+            for d in _deletes(n.lower(), _limit(n)):
+                self.by_delete.setdefault(d, set()).add(n)
+
+    def candidates(self, name: str) -> set[str]:
+        found = set(self.by_skeleton.get(skeleton(name)[0], ()))
+        for d in _deletes(name.lower(), _limit(name)):
+            found |= self.by_delete.get(d, set())
+        return found - {name}
+
+
+def _index(book: NameBook, inventory: Any, account: str) -> NameIndex:
+    cached = book.indexes.get(account)
+    if cached is None:
+        names = {n for (a, n) in book.seen if a == account}
+        if inventory is not None:
+            names |= inventory.names_in(account)
+        cached = book.indexes[account] = NameIndex(names)
+    return cached
+
+
 def typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> list[dict[str, Any]]:
-    names = {n for (a, n) in book.seen if a == account}
-    if inventory is not None:
-        names |= inventory.names_in(account)
     mine = _age(book, account, name)
     out = []
-    for other in sorted(names - {name}):
+    for other in sorted(_index(book, inventory, account).candidates(name)):
         how = close(name, other)
         if how is None:
             continue
