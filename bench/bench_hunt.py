@@ -123,6 +123,7 @@ def run_measured(argv: list[str], interval: float = 0.02) -> dict:
     # ru_maxrss is KiB on Linux (bytes on macOS)
     max_single = ru.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     return {"seconds": secs, "rc": p.returncode, "peak_tree_bytes": max(peak[0], max_single),
+            "cpu_seconds": ru.ru_utime + ru.ru_stime,  # the tree's CPU time: less load-sensitive
             "max_single_rss_bytes": max_single,
             "stdout": out.read().decode(errors="replace"),
             "stderr": err.read().decode(errors="replace")}
@@ -133,6 +134,8 @@ def summarize(name: str, argv: list[str], runs: list[dict], ok_codes=(0,)) -> di
     res = {"name": name, "cmd": shlex.join(argv), "ok": not bad,
            "runs_seconds": [round(r["seconds"], 3) for r in runs],
            "runs_loadavg_before": [r.get("loadavg_before") for r in runs],
+           "runs_cpu_seconds": [round(r["cpu_seconds"], 3) for r in runs],
+           "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs),
            "seconds": statistics.median(r["seconds"] for r in runs),
            "min_seconds": min(r["seconds"] for r in runs),
            "peak_mib": max(r["peak_tree_bytes"] for r in runs) / 2**20,
@@ -292,19 +295,20 @@ def main(argv=None):
     if r and r.get("ok"):
         m = hunt_matched(r["last_stderr"])
         r["matched_from_summary"] = m
-        if m is not None:
-            checks["hunt_matches_manifest"] = m == man["founding_matches"]
+        if m is not None:  # all loaded rules, so >= the founding rule's count
+            checks["hunt_summary_matched"] = m
+            checks["hunt_matched_at_least_founding"] = m >= man["founding_matches"]
 
     # ---------------------------------------------------------------- table
     rows = []
     print()
-    print(f"{'contender':<12} {'seconds':>8} {'records/s':>12} {'MB/s raw':>9} {'peak MiB':>9}  note")
+    print(f"{'contender':<12} {'seconds':>8} {'cpu s':>7} {'records/s':>12} {'MB/s raw':>9} {'peak MiB':>9}  note")
     for key in ("decompress", "duckdb", "hunt"):
         r = results.get(key)
         if r is None:
             continue
         if not r.get("ok"):
-            print(f"{key:<12} {'-':>8} {'-':>12} {'-':>9} {'-':>9}  "
+            print(f"{key:<12} {'-':>8} {'-':>7} {'-':>12} {'-':>9} {'-':>9}  "
                   f"{'UNAVAILABLE' if r.get('unavailable') else 'FAILED'}: {r.get('error', '')[:200]}")
             continue
         r["records_per_s"] = n / r["seconds"]
@@ -312,7 +316,7 @@ def main(argv=None):
         note = {"decompress": f"{r.get('decompressor', '')}, {a.workers} procs",
                 "duckdb": f"{a.duckdb_variant}, threads={r.get('threads')}, matched={r.get('matched')}",
                 "hunt": f"matched={r.get('matched_from_summary')}"}[key]
-        print(f"{key:<12} {r['seconds']:8.2f} {r['records_per_s']:12,.0f} {r['raw_mb_per_s']:9.0f} "
+        print(f"{key:<12} {r['seconds']:8.2f} {r['cpu_seconds']:7.2f} {r['records_per_s']:12,.0f} {r['raw_mb_per_s']:9.0f} "
               f"{r['peak_mib']:9.0f}  {note}")
     ratios = {}
     h = results.get("hunt")
@@ -335,9 +339,10 @@ def main(argv=None):
     if "duckdb_matches_manifest" in checks:
         print(f"DuckDB matched {checks['duckdb_matched']:,} vs MANIFEST founding_matches "
               f"{man['founding_matches']:,}: {'OK' if checks['duckdb_matches_manifest'] else 'MISMATCH'}")
-    if "hunt_matches_manifest" in checks:
-        print(f"hunt summary matched {h['matched_from_summary']:,} vs MANIFEST: "
-              f"{'OK' if checks['hunt_matches_manifest'] else 'MISMATCH'}")
+    if "hunt_summary_matched" in checks:
+        print(f"hunt run summary 'matched' {checks['hunt_summary_matched']:,} (records matched by any "
+              f"loaded rule; founding rule alone: {man['founding_matches']:,}): "
+              f"{'OK' if checks['hunt_matched_at_least_founding'] else 'TOO FEW'}")
     if "decompress_bytes_raw_ok" in checks:
         print(f"decompressed bytes == MANIFEST bytes_raw: {checks['decompress_bytes_raw_ok']}")
 
