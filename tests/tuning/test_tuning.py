@@ -165,3 +165,19 @@ def test_environment_adjusts_severity_and_risk(tmp_path) -> None:
 def test_config_errors_name_the_key_and_line(tmp_path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config(_config(tmp_path, text))
+
+
+def test_design_example_config_on_the_bundled_examples() -> None:
+    """DESIGN.md's sample configuration, verbatim, over examples/cloudtrail."""
+    from tests.conftest import EXAMPLES, jsonl, run_cli
+
+    cfg = str(Path(__file__).with_name("design-example.toml"))
+    result = run_cli("hunt", str(EXAMPLES), "--workers", "1", "-q", "--format", "jsonl", "--config", cfg)
+    view = [(a["function"], a["environment"], a["suppressed"], a["suppression_reason"])
+            for a in jsonl(result.stdout)]
+    assert view == [
+        ("payments-api", "prod", True, "allowlist ci-deploy: approved CI/CD deploy role"),
+        ("payrnents-api", "prod", False, None),
+        ("payrnents-api", "prod", False, None),
+        ("orders-consumer", "nonprod", False, None),
+    ]
