@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import orjson
 
 from lambdawatch.alerting import alert as alert_mod
 from lambdawatch.alerting.rows import rows as build_rows
@@ -23,9 +22,7 @@ from lambdawatch.config import Config, load_config
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.engine.evaluate import evaluate
 from lambdawatch.engine.ruleset import RuleSet
-from lambdawatch.errors import InputError
 from lambdawatch.ingest.collect import collect, default_workers
-from lambdawatch.ingest.normalize import normalize
 from lambdawatch.ingest.reader import Outcome
 from lambdawatch.ingest.sources import Skipped, check_paths, expand
 from lambdawatch.state.setup import setup as state_setup
@@ -63,19 +60,16 @@ def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary) -
                         s3_client_factory=opts.s3_client_factory):
         summary.add(item)
         if isinstance(item, Outcome) and item.decoded is not None:
-            for raw, rule_ids in item.decoded.matched:
-                try:
-                    event = normalize(orjson.loads(raw))
-                except InputError as exc:
-                    summary.skip_record(item.name, exc.message)
-                    continue
-                if (opts.since and event.time < opts.since) or (opts.until and event.time >= opts.until):
-                    summary.skip_record(item.name, "outside --since/--until")
-                    continue
-                event.rules = rule_ids
-                summary.records_matched += 1
-                if not store.add_event(event, raw):
-                    summary.duplicates += 1
+            batch = item.decoded.matched
+            if opts.since or opts.until:
+                lo = opts.since.timestamp() if opts.since else float("-inf")
+                hi = opts.until.timestamp() if opts.until else float("inf")
+                kept = [m for m in batch if lo <= m.ts < hi]
+                if len(kept) != len(batch):
+                    summary.skip_record(item.name, "outside --since/--until", len(batch) - len(kept))
+                batch = kept
+            summary.records_matched += len(batch)
+            summary.duplicates += len(batch) - store.add_events(batch)
         if opts.on_progress:
             opts.on_progress(item, summary)
 
@@ -97,7 +91,7 @@ def _alerts(store: Store, ctx: HuntContext) -> list[dict[str, Any]]:
     stream = evaluate(store.iter_events(), rules, observers=ctx.observers,
                       analyzers=ctx.analyzers, context=ctx)
     for event, findings in stream:
-        if not any(r in by_id for r in event.rules):
+        if not any(r in by_id and by_id[r].alert for r in event.rules):
             continue  # context-only records (IAM history) feed the state, not the alerts
         key = ctx.attach(event)
         if key is None:
@@ -110,6 +104,33 @@ def _alerts(store: Store, ctx: HuntContext) -> list[dict[str, Any]]:
     return sorted(alerts, key=lambda a: (a["first_seen"], a["id"]))
 
 
+def _reconcile(store: Store, current: list[dict[str, Any]], summary: Summary) -> list[dict[str, Any]]:
+    """Store this run's alerts; return those new or changed; mark vanished ones superseded."""
+    previous = store.stored_alerts()
+    emitted: list[dict[str, Any]] = []
+    changed: list[tuple[dict[str, Any], str]] = []
+    for a in current:
+        d = alert_mod.digest(a)
+        before = previous.get(a["id"])
+        if before is None:
+            summary.alerts_new += 1
+        elif before.digest != d or before.superseded:
+            summary.alerts_updated += 1
+        else:
+            continue
+        emitted.append(a)
+        changed.append((a, d))
+    store.put_alerts(changed)
+    live = {a["id"] for a in current}
+    for old_id, old in previous.items():
+        if old_id not in live and not old.superseded:
+            store.supersede(old_id)
+            summary.alerts_superseded += 1
+    summary.alerts = len(current)
+    summary.alerts_suppressed = sum(1 for a in current if a["suppressed"])
+    return emitted
+
+
 def run_hunt(opts: HuntOptions) -> HuntResult:
     check_paths(opts.paths)
     config = load_config(opts.config_path)
@@ -117,31 +138,15 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
     ctx = build_context(opts, rules, config)
     summary = Summary()
     store = Store(opts.state_path)
+    # --format rows without --state is the founding query alone: alerts would be discarded.
+    with_alerts = not (opts.want_rows and opts.state_path is None)
     try:
         store.begin()
         _ingest(opts, rules, store, summary)
-        current = _alerts(store, ctx)
-        previous = store.stored_alerts()
-        emitted: list[dict[str, Any]] = []
-        for a in current:
-            d = alert_mod.digest(a)
-            before = previous.get(a["id"])
-            if before is None:
-                summary.alerts_new += 1
-            elif before.digest != d or before.superseded:
-                summary.alerts_updated += 1
-            else:
-                continue
-            store.put_alert(a, d)
-            emitted.append(a)
-        live = {a["id"] for a in current}
-        for old_id, old in previous.items():
-            if old_id not in live and not old.superseded:
-                store.supersede(old_id)
-                summary.alerts_superseded += 1
-        summary.alerts = len(current)
-        summary.alerts_suppressed = sum(1 for a in current if a["suppressed"])
-        table_rows = build_rows(store.iter_events(run_only=True), rules.rules) if opts.want_rows else []
+        current = _alerts(store, ctx) if with_alerts else []
+        emitted = _reconcile(store, current, summary) if with_alerts else []
+        summary.alerts_computed = with_alerts
+        table_rows = build_rows(store.iter_records(run_only=True), rules.rules) if opts.want_rows else []
         store.commit()
     except BaseException:
         store.rollback()

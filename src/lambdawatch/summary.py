@@ -22,6 +22,7 @@ class Summary:
     alerts_updated: int = 0
     alerts_superseded: int = 0
     alerts_suppressed: int = 0
+    alerts_computed: bool = True
     files_skipped: list[tuple[str, str]] = field(default_factory=list)
     files_partial: list[tuple[str, str]] = field(default_factory=list)
     records_skipped: Counter[str] = field(default_factory=Counter)
@@ -60,7 +61,7 @@ class Summary:
             "records_read": self.records_read,
             "records_matched": self.records_matched,
             "duplicate_records": self.duplicates,
-            "alerts": self.alerts,
+            "alerts": self.alerts if self.alerts_computed else None,
             "alerts_new": self.alerts_new,
             "alerts_updated": self.alerts_updated,
             "alerts_superseded": self.alerts_superseded,
@@ -78,7 +79,8 @@ class Summary:
             f"files read: {self.files_read}  records read: {self.records_read}  "
             f"matched: {self.records_matched}  duplicates ignored: {self.duplicates}",
             f"alerts: {self.alerts} (new {self.alerts_new}, updated {self.alerts_updated}, "
-            f"suppressed {self.alerts_suppressed}, superseded {self.alerts_superseded})",
+            f"suppressed {self.alerts_suppressed}, superseded {self.alerts_superseded})"
+            if self.alerts_computed else "alerts: not computed (--format rows without --state)",
         ]
         for name, reason in self.files_skipped:
             out.append(f"skipped file: {name}: {reason}")

@@ -52,8 +52,9 @@ def test_window_opens_at_first_event_and_is_sixty_minutes_of_event_time(tmp_path
     assert first["event_names"] == ["UpdateFunctionCode20150331v2", "UpdateFunctionConfiguration20150331v2"]
     assert first["event_ids"] == ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
     assert first["rule"] == "LW100" and first["severity"] == "critical" and first["priority"] == "P1"
-    assert first["mitre"] == ["T1648", "T1651"]
-    assert first["playbook"][0] == "Recommended action: Review Lambda function code immediately"
+    assert first["mitre"][:2] == ["T1648", "T1651"]  # the founding rule's, first
+    assert first["tactics"][:3] == ["TA0003", "TA0002", "TA0004"]
+    assert "Recommended action: Review Lambda function code immediately" in first["playbook"]
     assert "Immediate Assessment: Who created/modified the function?" in first["playbook"]
 
 

@@ -12,7 +12,6 @@ from lambdawatch.alerting.scoring import score
 from lambdawatch.alerting.throttle import Window
 from lambdawatch.engine.model import SEVERITY_ORDER, Rule
 from lambdawatch.findings import max_severity
-from lambdawatch.ingest.normalize import iso
 
 PRIORITY_ORDER = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
 
@@ -44,7 +43,7 @@ def build(window: Window, rules: dict[str, Rule]) -> dict[str, Any]:
     rule_severity = max_severity([r.severity for r in matched])
     severity = max_severity([rule_severity] + [f.severity for f in findings])
     risk = score(rule_severity, findings)
-    opened = iso(events[0].time)
+    opened = events[0].time_iso
     arn = next((e.function_arn for e in reversed(events) if e.function_arn), None)
     return {
         "id": alert_id(account, region, function, opened),
@@ -57,7 +56,7 @@ def build(window: Window, rules: dict[str, Rule]) -> dict[str, Any]:
         "function": function,
         "function_arn": arn,
         "first_seen": opened,
-        "last_seen": iso(events[-1].time),
+        "last_seen": events[-1].time_iso,
         "event_count": len(events),
         "event_ids": [e.event_id for e in events],
         "event_names": _distinct([e.event_name for e in events]),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from typing import Any
+from lambdawatch.yamlio import load_yaml
 
-import yaml
 
 
 @cache
 def playbooks() -> dict[str, Any]:
     text = resources.files("lambdawatch.data").joinpath("playbooks.yml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     assert isinstance(data, dict)
     return data
 
@@ -38,7 +38,7 @@ def investigation(name: str) -> list[str]:
 @cache
 def finding_steps() -> dict[str, list[str]]:
     text = resources.files("lambdawatch.data").joinpath("finding_steps.yml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     assert isinstance(data, dict)
     return data
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lambdawatch.engine.model import Rule
-from lambdawatch.ingest.normalize import Event, bare_function_name, get, iso
+from lambdawatch.ingest.normalize import bare_function_name
 
 MASK = "****"
 
@@ -27,29 +27,49 @@ def _masked_env(value: Any) -> Any:
     return value
 
 
-def _column(record: dict[str, Any], name: str, paths: list[str]) -> Any:
-    value = next((v for p in paths if (v := get(record, p)) is not None), None)
-    if name == "functionName":
-        return bare_function_name(value) or value
-    if name == "layers":
-        return _layer_arns(value)
-    if name == "env_vars":
-        return _masked_env(value)
-    return value
+Column = tuple[str, tuple[tuple[str, ...], ...]]
 
 
-def rows(events: Iterable[Event], rules: list[Rule]) -> list[dict[str, Any]]:
-    """Rows for every rule that declares output columns; events must come in time order."""
+def _compile(output: dict[str, list[str]]) -> list[Column]:
+    return [(name, tuple(tuple(p.split(".")) for p in paths)) for name, paths in output.items()]
+
+
+def _value(record: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> Any:
+    for parts in paths:
+        cur: Any = record
+        for part in parts:
+            cur = cur.get(part) if isinstance(cur, dict) else None
+            if cur is None:
+                break
+        if cur is not None:
+            return cur
+    return None
+
+
+_TRANSFORMS = {
+    "functionName": lambda v: bare_function_name(v) or v,
+    "layers": _layer_arns,
+    "env_vars": _masked_env,
+}
+
+
+def rows(records: Iterable[tuple[dict[str, Any], list[str], str]],
+         rules: list[Rule]) -> list[dict[str, Any]]:
+    """Rows for every rule that declares output columns, from (record, rule ids, eventTime)
+    in event-time order: the values of each group's latest event, its count, first and last."""
+    specs = [(r.id, _compile(r.output), r.group_by) for r in rules if r.output]
     groups: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-    with_output = [r for r in rules if r.output]
-    for event in events:
-        for rule in with_output:
-            if rule.id not in event.rules:
+    for record, rule_ids, when in records:
+        for rule_id, columns, group_by in specs:
+            if rule_id not in rule_ids:
                 continue
-            row = {c: _column(event.record, c, p) for c, p in rule.output.items()}
-            key = (rule.id, tuple(repr(row[c]) for c in rule.group_by))
+            row: dict[str, Any] = {}
+            for name, paths in columns:
+                value = _value(record, paths)
+                fix = _TRANSFORMS.get(name)
+                row[name] = fix(value) if fix is not None else value
+            key = (rule_id, tuple(repr(row[c]) for c in group_by))
             seen = groups.get(key)
-            when = iso(event.time)
             row["count"] = (seen["count"] if seen else 0) + 1
             row["first_seen"] = seen["first_seen"] if seen else when
             row["last_seen"] = when

@@ -13,16 +13,16 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 
 from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.findings import Finding
+from lambdawatch.yamlio import load_yaml
 
 
 @cache
 def weights() -> dict[str, Any]:
     text = resources.files("lambdawatch.data").joinpath("risk.yml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     assert isinstance(data, dict)
     return data
 

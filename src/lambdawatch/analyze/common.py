@@ -6,16 +6,16 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 
 from lambdawatch.ingest.normalize import Event
+from lambdawatch.yamlio import load_yaml
 
 
 @cache
 def data(name: str) -> dict[str, Any]:
     """A YAML data file of ``lambdawatch.data`` (names, runtimes, risk, layers)."""
     text = resources.files("lambdawatch.data").joinpath(name).read_text("utf-8")
-    loaded = yaml.safe_load(text)
+    loaded = load_yaml(text)
     assert isinstance(loaded, dict), name
     return loaded
 

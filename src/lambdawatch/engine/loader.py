@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from lambdawatch.engine import predicates as _predicates
 from lambdawatch.engine.model import Rule
 from lambdawatch.errors import RuleError
+from lambdawatch.yamlio import compose_yaml, load_yaml
 
 BUILTIN_PACKAGE = "lambdawatch.rules"
 
@@ -57,8 +58,8 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
 def _load_file(path: Path, problems: list[RuleProblem]) -> Rule | None:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = compose_yaml(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(RuleProblem(str(path), mark.line + 1 if mark else 1, f"invalid YAML: {exc}"))

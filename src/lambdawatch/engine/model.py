@@ -66,6 +66,9 @@ class Match(_Strict):
     where: list[Condition] = []
     any: list[Condition] = []  # when given, at least one must hold (besides every ``where``)
     predicates: list[str] = []
+    # Byte literals one of which every matching record contains (a hint for the byte prefilter
+    # where event names cannot narrow it; the rule's firing tests check the hint never misses).
+    prefilter: list[str] = []
 
     @field_validator("event_source", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any
 from lambdawatch.engine.loader import load_rules
 from lambdawatch.engine.matcher import CompiledRule, compile_rule, prefilter_literals
 from lambdawatch.engine.model import Rule
+from lambdawatch.engine.prefilter import Prefilter
 
 
 @dataclass
@@ -21,6 +22,7 @@ class RuleSet:
     def __post_init__(self) -> None:
         self.compiled = [compile_rule(r) for r in self.rules]
         self.literals = prefilter_literals(self.rules)
+        self.prefilter = Prefilter.from_rules(self.rules)
         self.by_id = {c.rule.id: c for c in self.compiled}
 
     @classmethod

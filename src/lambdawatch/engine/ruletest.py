@@ -7,8 +7,11 @@ record-only match, the state observing it, the context part of the match, then t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from lambdawatch.engine.bases import make_event
 from lambdawatch.engine.evaluate import rule_findings
@@ -42,6 +45,16 @@ def _context(rules: RuleSet, case: RuleTest) -> Any:
     return ctx
 
 
+def _passes_prefilter(rules: RuleSet, record: dict[str, Any]) -> bool:
+    """A firing record must survive the byte prefilter in both JSON forms it is logged in."""
+    pf = rules.prefilter
+    if pf is None:
+        return True
+    compact = orjson.dumps(record)
+    spaced = json.dumps(record).encode()
+    return pf.accepts(compact) and pf.accepts(spaced)
+
+
 def run_case(rules: RuleSet, rule_id: str, case: RuleTest) -> tuple[bool, str]:
     compiled = rules.by_id[rule_id]
     ctx = _context(rules, case)
@@ -52,6 +65,8 @@ def run_case(rules: RuleSet, rule_id: str, case: RuleTest) -> tuple[bool, str]:
     fired = compiled.matches(record) and compiled.confirm(record, ctx)
     ok = fired == (case.expect == "fire")
     detail = f"expected {case.expect}, got {'fire' if fired else 'silent'}"
+    if ok and fired and not _passes_prefilter(rules, record):
+        return False, "the byte prefilter would skip this record: add a match.prefilter hint"
     if ok and fired and case.findings is not None:
         event.rules = [rule_id]
         kinds = sorted({f.kind for f in rule_findings(event, rules, ctx)})

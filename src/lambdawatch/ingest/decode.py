@@ -11,9 +11,13 @@ import json
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
+
+from lambdawatch.engine.prefilter import Prefilter
+from lambdawatch.errors import InputError
+from lambdawatch.ingest.normalize import normalize
 
 try:  # ISA-L inflate measures ~2x faster than zlib here; zlib stays the fallback.
     from isal import igzip as _gzip
@@ -28,12 +32,24 @@ CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
 Matcher = Callable[[dict[str, Any]], list[str]]
 
 
+class Matched(NamedTuple):
+    """A record that matched a rule, normalized in the worker so the main process only stores it."""
+
+    raw: bytes
+    rules: list[str]
+    event_id: str
+    ts: float
+    account: str
+    region: str
+    function: str | None
+
+
 @dataclass
 class Decoded:
     """What one file gave: counts, candidate records that matched a rule, and problems."""
 
     records: int = 0
-    matched: list[tuple[bytes, list[str]]] = field(default_factory=list)
+    matched: list[Matched] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # record-level reason -> count
     problem: str | None = None  # file-level problem (the file may still have given records)
     layout: str = ""
@@ -84,7 +100,25 @@ def _is_record(obj: Any) -> bool:
     return isinstance(obj, dict) and ("eventName" in obj or "eventSource" in obj)
 
 
-def _take(out: Decoded, obj: Any, where: str, matcher: Matcher) -> None:
+def _accept(out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Matcher) -> None:
+    """Check a parsed record against the rules; keep it, normalized, when one matches."""
+    missing = [k for k in ("eventTime", "eventName") if not rec.get(k)]
+    if missing:
+        out.skip(f"record without {' and '.join(missing)}")
+        return
+    rules = matcher(rec)
+    if not rules:
+        return
+    try:
+        e = normalize(rec)
+    except InputError as exc:
+        out.skip(exc.message)
+        return
+    out.matched.append(Matched(raw if raw is not None else orjson.dumps(rec), rules, e.event_id,
+                               e.ts, e.account, e.region, e.function))
+
+
+def _take(out: Decoded, obj: Any, matcher: Matcher) -> None:
     out.records += 1
     try:
         rec = unwrap(obj)
@@ -94,28 +128,22 @@ def _take(out: Decoded, obj: Any, where: str, matcher: Matcher) -> None:
     if not isinstance(rec, dict):
         out.skip("record is not a JSON object")
         return
-    missing = [k for k in ("eventTime", "eventName") if not rec.get(k)]
-    if missing:
-        out.skip(f"record without {' and '.join(missing)}")
-        return
-    rules = matcher(rec)
-    if rules:
-        out.matched.append((orjson.dumps(rec), rules))
+    _accept(out, rec, None, matcher)
 
 
-def _fast_records(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matcher,
+def _fast_records(buf: bytes, pf: Prefilter, out: Decoded, matcher: Matcher,
                   truncated: bool) -> bool:
     """``{"Records":[{"eventVersion":...},...]}`` cut at record marks. False: use the full parse."""
     out.layout = "records-fast"
     out.records = buf.count(RECORD_MARK)
-    starts: set[int] = set()
-    for lit in literals:
+    starts: dict[int, list[bytes]] = {}
+    for lit in pf.anchors:
         pos = buf.find(lit)
         while pos >= 0:
             start = buf.rfind(RECORD_MARK, 0, pos)
             if start < 0:
                 return False
-            starts.add(start)
+            starts.setdefault(start, []).append(lit)
             nxt = buf.find(RECORD_MARK, pos)
             pos = buf.find(lit, nxt) if nxt >= 0 else -1
     last = buf.rfind(RECORD_MARK)
@@ -126,6 +154,8 @@ def _fast_records(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matc
             chunk = chunk[:-2].rstrip()
         if chunk.endswith(b","):
             chunk = chunk[:-1]
+        if not pf.accepts(chunk, starts[start]):
+            continue
         try:
             rec = orjson.loads(chunk)
         except orjson.JSONDecodeError:
@@ -133,30 +163,33 @@ def _fast_records(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matc
                 out.skip("incomplete record at end of truncated file")
                 continue
             return False
-        missing = [k for k in ("eventTime", "eventName") if not rec.get(k)]
-        if missing:
-            out.skip(f"record without {' and '.join(missing)}")
-            continue
-        rules = matcher(rec)
-        if rules:
-            out.matched.append((chunk, rules))
+        if not isinstance(rec, dict):
+            return False
+        _accept(out, rec, chunk, matcher)
+    if truncated and last >= 0 and last not in starts:
+        try:
+            orjson.loads(buf[last:].rstrip().removesuffix(b"]}"))
+        except orjson.JSONDecodeError:
+            out.skip("incomplete record at end of truncated file")
     return True
 
 
-def _fast_lines(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matcher) -> None:
+def _fast_lines(buf: bytes, pf: Prefilter | None, out: Decoded, matcher: Matcher) -> None:
     """JSON Lines: candidate lines found by byte search, each parsed and re-checked."""
     out.layout = "jsonl"
     out.records = sum(1 for line in buf.split(b"\n") if line.strip())
-    starts: set[int] = set()
-    for lit in literals:
+    starts: dict[int, list[bytes]] = {}
+    for lit in pf.anchors if pf is not None else (b"{",):
         pos = buf.find(lit)
         while pos >= 0:
-            starts.add(buf.rfind(b"\n", 0, pos) + 1)
+            starts.setdefault(buf.rfind(b"\n", 0, pos) + 1, []).append(lit)
             nxt = buf.find(b"\n", pos)
             pos = buf.find(lit, nxt) if nxt >= 0 else -1
     for start in sorted(starts):
         end = buf.find(b"\n", start)
         line = buf[start: end if end >= 0 else len(buf)]
+        if pf is not None and not pf.accepts(line, starts[start]):
+            continue
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError:
@@ -165,7 +198,7 @@ def _fast_lines(buf: bytes, literals: list[bytes], out: Decoded, matcher: Matche
             out.problem = out.problem or f"line {lineno}: invalid JSON"
             continue
         out.records -= 1  # _take counts it again
-        _take(out, obj, "", matcher)
+        _take(out, obj, matcher)
 
 
 def _salvage(text: bytes, out: Decoded, matcher: Matcher) -> None:
@@ -187,7 +220,7 @@ def _salvage(text: bytes, out: Decoded, matcher: Matcher) -> None:
         except json.JSONDecodeError:
             out.skip("unreadable record (file broken here)")
             return
-        _take(out, obj, "", matcher)
+        _take(out, obj, matcher)
 
 
 def _full(buf: bytes, out: Decoded, matcher: Matcher) -> None:
@@ -203,7 +236,7 @@ def _full(buf: bytes, out: Decoded, matcher: Matcher) -> None:
         out.layout = "salvaged"
         return
     for rec in iter_layout(doc, out):
-        _take(out, rec, "", matcher)
+        _take(out, rec, matcher)
 
 
 def iter_layout(doc: Any, out: Decoded) -> Iterator[Any]:
@@ -238,7 +271,7 @@ def _looks_jsonl(buf: bytes) -> bool:
     return isinstance(first, dict) and "Records" not in first
 
 
-def decode(data: bytes, literals: list[bytes] | None, matcher: Matcher) -> Decoded:
+def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher) -> Decoded:
     """Decode one file's bytes. Raises NotCloudTrail when nothing in it is CloudTrail."""
     out = Decoded()
     buf, problem = decompress(data)
@@ -246,13 +279,13 @@ def decode(data: bytes, literals: list[bytes] | None, matcher: Matcher) -> Decod
     buf = buf.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not buf:
         raise NotCloudTrail("empty file" if not problem else problem)
-    if literals is not None and buf.startswith(RECORDS_HEAD):
+    if prefilter is not None and buf.startswith(RECORDS_HEAD):
         snapshot = (out.records, len(out.matched), dict(out.skipped))
-        if _fast_records(buf, literals, out, matcher, truncated=problem is not None):
+        if _fast_records(buf, prefilter, out, matcher, truncated=problem is not None):
             return out
         out.records, out.matched, out.skipped = snapshot[0], out.matched[: snapshot[1]], snapshot[2]
     if _looks_jsonl(buf):
-        _fast_lines(buf, literals or [b"{"], out, matcher)
+        _fast_lines(buf, prefilter, out, matcher)
         return out
     _full(buf, out, matcher)
     return out

@@ -8,6 +8,7 @@ temporary file, so batch and incremental runs share one code path and memory sta
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import orjson
 
 from lambdawatch.errors import StateError
+from lambdawatch.ingest.decode import Matched
 from lambdawatch.ingest.normalize import Event, normalize
 
 SCHEMA_VERSION = "1"
@@ -64,6 +66,8 @@ class Store:
             self.db = sqlite3.connect(path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA temp_store=MEMORY")
+            self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: no spills inside the run's transaction
             self.db.executescript(_SCHEMA)
             self.db.execute("CREATE TEMP TABLE run_events (event_id TEXT PRIMARY KEY)")
         except sqlite3.DatabaseError as exc:
@@ -93,15 +97,18 @@ class Store:
             self._tmpdir.cleanup()
 
     # -- events ---------------------------------------------------------------------------------
-    def add_event(self, event: Event, raw: bytes) -> bool:
-        """Store ``event``; False when its eventID was already stored (a duplicate delivery)."""
-        self.db.execute("INSERT OR IGNORE INTO run_events VALUES (?)", (event.event_id,))
-        cur = self.db.execute(
+    def add_events(self, batch: list[Matched]) -> int:
+        """Store a batch; returns how many were new (the rest were duplicate deliveries)."""
+        if not batch:
+            return 0
+        self.db.executemany("INSERT OR IGNORE INTO run_events VALUES (?)",
+                            [(m.event_id,) for m in batch])
+        cur = self.db.executemany(
             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?)",
-            (event.event_id, event.ts, event.account, event.region, event.function,
-             ",".join(event.rules), raw),
+            [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules), m.raw)
+             for m in batch],
         )
-        return cur.rowcount == 1
+        return cur.rowcount
 
     def iter_events(self, *, run_only: bool = False) -> Iterator[Event]:
         """Stored events in event-time order (eventID breaks ties), normalized again."""
@@ -114,6 +121,19 @@ class Store:
             event.rules = rules.split(",") if rules else []
             yield event
 
+    def iter_records(self, *, run_only: bool = False) -> Iterator[tuple[dict[str, Any], list[str], str]]:
+        """(record, rule ids, eventTime ISO) in event-time order, without full normalization."""
+        sql = "SELECT e.raw, e.rules, e.ts FROM events e"
+        if run_only:
+            sql += " JOIN run_events r ON r.event_id = e.event_id"
+        sql += " ORDER BY e.ts, e.event_id"
+        for raw, rules, ts in self.db.execute(sql):
+            record = orjson.loads(raw)
+            when = record.get("eventTime")
+            if not (isinstance(when, str) and len(when) == 20 and when.endswith("Z")):
+                when = datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            yield record, rules.split(",") if rules else [], when
+
     def count_events(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
 
@@ -124,12 +144,13 @@ class Store:
             for row in self.db.execute("SELECT id, digest, body, superseded FROM alerts")
         }
 
-    def put_alert(self, body: dict[str, Any], digest: str) -> None:
-        self.db.execute(
+    def put_alerts(self, items: list[tuple[dict[str, Any], str]]) -> None:
+        """Insert or update alerts (body, digest)."""
+        self.db.executemany(
             "INSERT INTO alerts VALUES (?,?,?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET "
             "digest=excluded.digest, body=excluded.body, superseded=0",
-            (body["id"], body["account"], body["region"], body["function"], body["first_seen"], digest,
-             orjson.dumps(body)),
+            [(b["id"], b["account"], b["region"], b["function"], b["first_seen"], d, orjson.dumps(b))
+             for b, d in items],
         )
 
     def supersede(self, alert_id: str) -> None:
