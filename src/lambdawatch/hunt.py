@@ -146,7 +146,7 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
         current = _alerts(store, ctx) if with_alerts else []
         emitted = _reconcile(store, current, summary) if with_alerts else []
         summary.alerts_computed = with_alerts
-        table_rows = build_rows(store.iter_records(run_only=True), rules.rules) if opts.want_rows else []
+        table_rows = build_rows(store.iter_rows(run_only=True), rules.rules) if opts.want_rows else []
         store.commit()
     except BaseException:
         store.rollback()

@@ -53,14 +53,15 @@ _TRANSFORMS = {
 }
 
 
-def rows(records: Iterable[tuple[dict[str, Any], list[str], str]],
-         rules: list[Rule]) -> list[dict[str, Any]]:
-    """Rows for every rule that declares output columns, from (record, rule ids, eventTime)
-    in event-time order: the values of each group's latest event, its count, first and last."""
-    specs = [(r.id, _compile(r.output), r.group_by) for r in rules if r.output]
-    groups: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-    for record, rule_ids, when in records:
-        for rule_id, columns, group_by in specs:
+class Projector:
+    """Each output rule's columns of a matched record (run in the ingest workers)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.specs = [(r.id, _compile(r.output)) for r in rules if r.output]
+
+    def __call__(self, record: dict[str, Any], rule_ids: list[str]) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        for rule_id, columns in self.specs:
             if rule_id not in rule_ids:
                 continue
             row: dict[str, Any] = {}
@@ -68,7 +69,22 @@ def rows(records: Iterable[tuple[dict[str, Any], list[str], str]],
                 value = _value(record, paths)
                 fix = _TRANSFORMS.get(name)
                 row[name] = fix(value) if fix is not None else value
-            key = (rule_id, tuple(repr(row[c]) for c in group_by))
+            out[rule_id] = row
+        return out or None
+
+
+def rows(projected: Iterable[tuple[dict[str, Any], str]], rules: list[Rule]) -> list[dict[str, Any]]:
+    """Aggregate projected rows ({rule id: columns}, eventTime) given in event-time order: each
+    group shows the values of its latest event, its count, first_seen and last_seen."""
+    group_by = {r.id: r.group_by for r in rules if r.output}
+    groups: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
+    for by_rule, when in projected:
+        for rule_id, values in by_rule.items():
+            keys = group_by.get(rule_id)
+            if keys is None:
+                continue
+            row = dict(values)
+            key = (rule_id, tuple(repr(row[c]) for c in keys))
             seen = groups.get(key)
             row["count"] = (seen["count"] if seen else 0) + 1
             row["first_seen"] = seen["first_seen"] if seen else when

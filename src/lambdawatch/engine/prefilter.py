@@ -1,56 +1,134 @@
 """The byte prefilter, derived from the loaded rules (never a hand-kept list).
 
-``anchors`` are the exact ``"eventSource":"<service>"`` pairs searched in the raw bytes of a file.
-Each record found by an anchor is then checked against that anchor's rule groups: one of the
-group's event names (as a prefix, so every logged API-version suffix passes) and one of its
-``match.prefilter`` hints must appear in the record's bytes. Both JSON forms are covered:
-compact (S3 delivery) and spaced (``json.dumps``). The prefilter only skips; every parsed record
-is re-checked by the rules, and each rule's firing tests assert the prefilter lets them through.
+One regular expression finds, in a single pass over a file's bytes, every
+``"eventSource":"<service>"`` pair that some rule needs (compact and spaced JSON alike). Where
+every rule of that service names its events, the expression also rejects, inside the regex
+engine, records whose ``eventName`` follows right after and is none of them (the order AWS
+writes); any other key order is kept for the byte check. Each kept record's bytes are then
+checked for one of its rule group's event names (prefixes, so every API-version suffix passes)
+and ``match.prefilter`` hints. The prefilter only skips: every parsed record is re-checked by
+the rules, and each rule's firing tests assert the prefilter lets them through.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lambdawatch.engine.model import Rule
 
-Group = tuple[tuple[bytes, ...], tuple[bytes, ...]]  # (event-name prefixes, hints); () = any
+# (event names, any-of hints, all-of required pairs (each in either JSON form)); () = no test
+Group = tuple[tuple[str, ...], tuple[bytes, ...], tuple[tuple[bytes, ...], ...]]
+_SAFE = re.compile(r"^[\x20-\x7e]*$")
 
 
-def _pair(key: str, value: str, *, prefix: bool = False) -> tuple[bytes, ...]:
-    end = "" if prefix else '"'
-    return (f'"{key}":"{value}{end}'.encode(), f'"{key}": "{value}{end}'.encode())
+def _required(rule: Rule) -> tuple[tuple[bytes, ...], ...]:
+    """``"key":"value"`` pairs a matching record must hold, from ``where`` equality tests on
+    plain ASCII strings (what JSON writes without escapes, compact or spaced)."""
+    out = []
+    for c in rule.match.where:
+        value = c.equals
+        if isinstance(c.field, str) and isinstance(value, str) and _SAFE.match(value) \
+                and '"' not in value and "\\" not in value:
+            out.append(_pair(c.field.rsplit(".", 1)[-1], value + '"'))
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=1024)
+def _pair(key: str, value: str) -> tuple[bytes, ...]:
+    """``"key":"value`` (a prefix: no closing quote) in compact and spaced JSON."""
+    return (f'"{key}":"{value}'.encode(), f'"{key}": "{value}'.encode())
+
+
+def _regex(groups: dict[str, tuple[Group, ...]]) -> re.Pattern[bytes]:
+    """An eventSource value some unhinted rule group needs, with the event-name lookahead where
+    all of them name their events. (Groups with hints are found by their hints instead: a
+    literal search is far faster than a regex alternation without a common prefix.)"""
+    sources = []
+    for source, gs in sorted(groups.items()):
+        plain = [g for g in gs if not g[1]]
+        if not plain:
+            continue
+        alt = re.escape(source.encode()) + b'"'
+        names = sorted({n for name_set, _, _ in plain for n in name_set})
+        if all(name_set for name_set, _, _ in plain):
+            listed = b"|".join(re.escape(n.encode()) for n in names)
+            alt += rb'(?=, ?"eventName": ?"(?:' + listed + rb')|(?!, ?"eventName":))'
+        sources.append(alt)
+    return re.compile(rb'"eventSource": ?"(' + b"|".join(sources) + rb")" if sources else rb"(?!)")
 
 
 @dataclass(frozen=True)
 class Prefilter:
-    anchors: tuple[bytes, ...]
-    groups: dict[bytes, tuple[Group, ...]]
+    groups: dict[str, tuple[Group, ...]]  # by eventSource value
+    regex: re.Pattern[bytes]
+    by_bytes: dict[bytes, str]
+    hints: tuple[bytes, ...]
+    hinted: dict[str, tuple[Group, ...]]  # the groups found by hints, by eventSource
 
     @classmethod
     def from_rules(cls, rules: Iterable[Rule]) -> Prefilter | None:
-        groups: dict[bytes, set[Group]] = {}
+        found: dict[str, set[Group]] = {}
         for rule in rules:
             if not rule.match.event_source:
                 return None  # a rule that can match any source: no byte prefilter possible
-            names = tuple(sorted({lit for n in rule.match.event_names
-                                  for lit in _pair("eventName", n, prefix=True)}))
+            names = tuple(sorted(rule.match.event_names))
             hints = tuple(sorted({h.encode() for h in rule.match.prefilter}))
+            required = _required(rule)
             for source in rule.match.event_source:
-                for anchor in _pair("eventSource", source):
-                    groups.setdefault(anchor, set()).add((names, hints))
-        return cls(tuple(sorted(groups)), {a: tuple(sorted(g)) for a, g in groups.items()})
+                found.setdefault(source, set()).add((names, hints, required))
+        groups = {s: tuple(sorted(g)) for s, g in found.items()}
+        hints = tuple(sorted({h for gs in groups.values() for g in gs for h in g[1]}))
+        hinted = {s: tuple(g for g in gs if g[1]) for s, gs in groups.items()}
+        return cls(groups, _regex(groups), {f"{s}\"".encode(): s for s in groups}, hints,
+                   {s: gs for s, gs in hinted.items() if gs})
 
-    def accepts(self, chunk: bytes, anchors: Iterable[bytes] | None = None) -> bool:
-        """Could this record (its bytes) match some rule? False only when it surely cannot."""
-        for anchor in anchors if anchors is not None else self.anchors:
-            if anchors is None and anchor not in chunk:
-                continue
-            for names, hints in self.groups[anchor]:
-                if names and not any(n in chunk for n in names):
-                    continue
-                if hints and not any(h in chunk for h in hints):
-                    continue
+    def sources(self, buf: bytes) -> Iterable[tuple[int, str | None]]:
+        """(position, eventSource or None for a hint hit) of every candidate in ``buf``."""
+        by_bytes = self.by_bytes
+        hits: list[tuple[int, str | None]] = [(m.start(), by_bytes[m.group(1)])
+                                              for m in self.regex.finditer(buf)]
+        if not self.hints:
+            return hits
+        for hint in self.hints:
+            pos = buf.find(hint)
+            while pos >= 0:
+                hits.append((pos, None))
+                pos = buf.find(hint, pos + 1)
+        hits.sort(key=lambda h: h[0])
+        return hits
+
+    def accepts(self, chunk: bytes, sources: Iterable[str | None] | None = None) -> bool:
+        """Could this record (its bytes) match some rule? False only when it surely cannot.
+
+        ``sources`` is what the search saw in the record: eventSource values (confirmed), or
+        None for a hint hit (then only the hinted groups, with their source checked in bytes).
+        Without it every group is tried, each with its source checked in bytes.
+        """
+        if sources is None:
+            return self._any_present(chunk, self.groups)
+        for seen in dict.fromkeys(sources):
+            if seen is None:
+                if self._any_present(chunk, self.hinted):
+                    return True
+            elif self._group_ok(chunk, self.groups[seen]):
                 return True
+        return False
+
+    def _any_present(self, chunk: bytes, groups: dict[str, tuple[Group, ...]]) -> bool:
+        return any(any(p in chunk for p in _pair("eventSource", src + '"'))
+                   and self._group_ok(chunk, gs) for src, gs in groups.items())
+
+    @staticmethod
+    def _group_ok(chunk: bytes, groups: tuple[Group, ...]) -> bool:
+        for names, hints, required in groups:
+            if names and not any(p in chunk for n in names for p in _pair("eventName", n)):
+                continue
+            if hints and not any(h in chunk for h in hints):
+                continue
+            if not all(any(p in chunk for p in forms) for forms in required):
+                continue
+            return True
         return False

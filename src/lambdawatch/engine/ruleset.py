@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lambdawatch.alerting.rows import Projector
 from lambdawatch.engine.loader import load_rules
 from lambdawatch.engine.matcher import CompiledRule, compile_rule, prefilter_literals
 from lambdawatch.engine.model import Rule
@@ -23,7 +24,12 @@ class RuleSet:
         self.compiled = [compile_rule(r) for r in self.rules]
         self.literals = prefilter_literals(self.rules)
         self.prefilter = Prefilter.from_rules(self.rules)
+        self.project = Projector(self.rules)
         self.by_id = {c.rule.id: c for c in self.compiled}
+        self._by_source: dict[str, list[CompiledRule]] = {}
+        for c in self.compiled:
+            for source in c.rule.match.event_source:
+                self._by_source.setdefault(source, []).append(c)
 
     @classmethod
     def load(cls, extra_dirs: list[Path] | tuple[str, ...] = ()) -> RuleSet:
@@ -32,7 +38,8 @@ class RuleSet:
 
     def match(self, record: dict[str, Any]) -> list[str]:
         """Ids of the rules whose match holds on ``record`` (in id order)."""
-        return [c.rule.id for c in self.compiled if c.matches(record)]
+        candidates = self._by_source.get(record.get("eventSource"), ())  # type: ignore[arg-type]
+        return [c.rule.id for c in candidates if c.matches(record)]
 
     def __reduce__(self) -> Any:
         # Workers rebuild from the rule folders rather than pickling compiled closures.

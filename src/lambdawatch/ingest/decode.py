@@ -8,6 +8,7 @@ broken file is salvaged record by record so its good records are still used.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,11 @@ from lambdawatch.engine.prefilter import Prefilter
 from lambdawatch.errors import InputError
 from lambdawatch.ingest.normalize import normalize
 
-try:  # ISA-L inflate measures ~2x faster than zlib here; zlib stays the fallback.
+try:  # libdeflate: the fastest whole-buffer inflate measured here (bench/README.md)
+    from deflate import gzip_decompress as _inflate_whole
+except ImportError:  # pragma: no cover - a declared dependency
+    _inflate_whole = None
+try:  # ISA-L inflate measures ~2x faster than zlib here; zlib stays the last fallback.
     from isal import igzip as _gzip
 except ImportError:  # pragma: no cover - isal is a declared dependency
     import gzip as _gzip  # type: ignore[no-redef]
@@ -30,6 +35,7 @@ RECORDS_HEAD = b'{"Records":[' + RECORD_MARK
 CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
 
 Matcher = Callable[[dict[str, Any]], list[str]]
+Projector = Callable[[dict[str, Any], list[str]], dict[str, Any] | None]
 
 
 class Matched(NamedTuple):
@@ -42,6 +48,7 @@ class Matched(NamedTuple):
     account: str
     region: str
     function: str | None
+    row: bytes | None  # the output rules' columns (``--format rows``), projected here
 
 
 @dataclass
@@ -53,6 +60,7 @@ class Decoded:
     skipped: dict[str, int] = field(default_factory=dict)  # record-level reason -> count
     problem: str | None = None  # file-level problem (the file may still have given records)
     layout: str = ""
+    project: Projector | None = None
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -66,6 +74,15 @@ def decompress(data: bytes) -> tuple[bytes, str | None]:
     """Inflate gzip (by magic, not by name); on a broken stream keep what inflated cleanly."""
     if not data.startswith(GZIP_MAGIC):
         return data, None
+    if _inflate_whole is not None and len(data) >= 18:
+        try:
+            out = bytes(_inflate_whole(data))
+        except Exception:  # noqa: BLE001 - libdeflate's error: the careful path below decides
+            out = None
+        # libdeflate reads one member and ignores what follows: accept its result only when
+        # the trailer's ISIZE says that member was the whole file (else: multi-member/cut).
+        if out is not None and len(out) & 0xFFFFFFFF == int.from_bytes(data[-4:], "little"):
+            return out, None
     try:
         return _gzip.decompress(data), None
     except (OSError, EOFError, zlib.error, ValueError):
@@ -114,8 +131,10 @@ def _accept(out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Match
     except InputError as exc:
         out.skip(exc.message)
         return
+    row = out.project(rec, rules) if out.project is not None else None
     out.matched.append(Matched(raw if raw is not None else orjson.dumps(rec), rules, e.event_id,
-                               e.ts, e.account, e.region, e.function))
+                               e.ts, e.account, e.region, e.function,
+                               orjson.dumps(row) if row is not None else None))
 
 
 def _take(out: Decoded, obj: Any, matcher: Matcher) -> None:
@@ -136,16 +155,20 @@ def _fast_records(buf: bytes, pf: Prefilter, out: Decoded, matcher: Matcher,
     """``{"Records":[{"eventVersion":...},...]}`` cut at record marks. False: use the full parse."""
     out.layout = "records-fast"
     out.records = buf.count(RECORD_MARK)
-    starts: dict[int, list[bytes]] = {}
-    for lit in pf.anchors:
-        pos = buf.find(lit)
-        while pos >= 0:
-            start = buf.rfind(RECORD_MARK, 0, pos)
-            if start < 0:
-                return False
-            starts.setdefault(start, []).append(lit)
-            nxt = buf.find(RECORD_MARK, pos)
-            pos = buf.find(lit, nxt) if nxt >= 0 else -1
+    starts: dict[int, list[str | None]] = {}
+    current: list[str | None] = []
+    boundary = -1  # where the record holding the last hit ends: later hits before it join it
+    for pos, source in pf.sources(buf):
+        if pos < boundary:
+            current.append(source)
+            continue
+        start = buf.rfind(RECORD_MARK, 0, pos)
+        if start < 0:
+            return False
+        current = starts.setdefault(start, [])
+        current.append(source)
+        nxt = buf.find(RECORD_MARK, pos)
+        boundary = nxt if nxt >= 0 else len(buf)
     last = buf.rfind(RECORD_MARK)
     for start in sorted(starts):
         end = buf.find(RECORD_MARK, start + 1)
@@ -178,16 +201,19 @@ def _fast_lines(buf: bytes, pf: Prefilter | None, out: Decoded, matcher: Matcher
     """JSON Lines: candidate lines found by byte search, each parsed and re-checked."""
     out.layout = "jsonl"
     out.records = sum(1 for line in buf.split(b"\n") if line.strip())
-    starts: dict[int, list[bytes]] = {}
-    for lit in pf.anchors if pf is not None else (b"{",):
-        pos = buf.find(lit)
-        while pos >= 0:
-            starts.setdefault(buf.rfind(b"\n", 0, pos) + 1, []).append(lit)
-            nxt = buf.find(b"\n", pos)
-            pos = buf.find(lit, nxt) if nxt >= 0 else -1
+    starts: dict[int, list[str | None] | None] = {}
+    if pf is None:
+        starts = {m.start(): None for m in re.finditer(rb"(?m)^(?=.)", buf)}
+    else:
+        for pos, source in pf.sources(buf):
+            sources = starts.setdefault(buf.rfind(b"\n", 0, pos) + 1, [])
+            assert sources is not None
+            sources.append(source)
     for start in sorted(starts):
         end = buf.find(b"\n", start)
         line = buf[start: end if end >= 0 else len(buf)]
+        if not line.strip():
+            continue
         if pf is not None and not pf.accepts(line, starts[start]):
             continue
         try:
@@ -271,9 +297,10 @@ def _looks_jsonl(buf: bytes) -> bool:
     return isinstance(first, dict) and "Records" not in first
 
 
-def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher) -> Decoded:
+def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher,
+           project: Projector | None = None) -> Decoded:
     """Decode one file's bytes. Raises NotCloudTrail when nothing in it is CloudTrail."""
-    out = Decoded()
+    out = Decoded(project=project)
     buf, problem = decompress(data)
     out.problem = problem
     buf = buf.lstrip(b"\xef\xbb\xbf \t\r\n")

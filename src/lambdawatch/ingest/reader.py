@@ -43,7 +43,7 @@ def read_local(path: str) -> bytes:
 def decode_bytes(name: str, data: bytes, rules: RuleSet) -> Outcome:
     """Decode ``data`` (the bytes of input ``name``). Never raises on bad content."""
     try:
-        decoded = decode(data, rules.prefilter, rules.match)
+        decoded = decode(data, rules.prefilter, rules.match, rules.project)
     except NotCloudTrail as exc:
         return Outcome(name, error=str(exc), bytes_read=len(data))
     except Exception as exc:  # isolation boundary: one bad file never stops the run

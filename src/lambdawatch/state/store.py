@@ -21,7 +21,7 @@ from lambdawatch.errors import StateError
 from lambdawatch.ingest.decode import Matched
 from lambdawatch.ingest.normalize import Event, normalize
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS events (
     region TEXT NOT NULL,
     function TEXT,
     rules TEXT NOT NULL,
-    raw BLOB NOT NULL
+    raw BLOB NOT NULL,
+    row BLOB
 );
 CREATE INDEX IF NOT EXISTS events_by_time ON events (ts, event_id);
 CREATE TABLE IF NOT EXISTS alerts (
@@ -104,8 +105,8 @@ class Store:
         self.db.executemany("INSERT OR IGNORE INTO run_events VALUES (?)",
                             [(m.event_id,) for m in batch])
         cur = self.db.executemany(
-            "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?)",
-            [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules), m.raw)
+            "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?)",
+            [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules), m.raw, m.row)
              for m in batch],
         )
         return cur.rowcount
@@ -121,18 +122,15 @@ class Store:
             event.rules = rules.split(",") if rules else []
             yield event
 
-    def iter_records(self, *, run_only: bool = False) -> Iterator[tuple[dict[str, Any], list[str], str]]:
-        """(record, rule ids, eventTime ISO) in event-time order, without full normalization."""
-        sql = "SELECT e.raw, e.rules, e.ts FROM events e"
+    def iter_rows(self, *, run_only: bool = False) -> Iterator[tuple[dict[str, Any], str]]:
+        """(projected output columns by rule, eventTime ISO) in event-time order."""
+        sql = "SELECT e.row, e.ts FROM events e"
         if run_only:
             sql += " JOIN run_events r ON r.event_id = e.event_id"
-        sql += " ORDER BY e.ts, e.event_id"
-        for raw, rules, ts in self.db.execute(sql):
-            record = orjson.loads(raw)
-            when = record.get("eventTime")
-            if not (isinstance(when, str) and len(when) == 20 and when.endswith("Z")):
-                when = datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            yield record, rules.split(",") if rules else [], when
+        sql += " WHERE e.row IS NOT NULL ORDER BY e.ts, e.event_id"
+        for row, ts in self.db.execute(sql):
+            yield orjson.loads(row), datetime.fromtimestamp(ts, timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ")
 
     def count_events(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
