@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from lambdawatch.engine.model import SEVERITY_ORDER
@@ -17,7 +17,8 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"kind": self.kind, "code": self.code, "severity": self.severity,
+                "title": self.title, "evidence": dict(self.evidence)}
 
     @property
     def rank(self) -> int:

@@ -7,7 +7,7 @@ store -> the alerts new or changed by this run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 
 from lambdawatch.alerting import alert as alert_mod
 from lambdawatch.alerting.rows import rows as build_rows
-from lambdawatch.alerting.throttle import Throttle, Window, key_of
+from lambdawatch.alerting.throttle import Throttle, Window
 from lambdawatch.alerting.finish import setup as alerting_setup
 from lambdawatch.analyze import setup as analyze_setup
 from lambdawatch.config import Config, load_config
@@ -44,17 +44,19 @@ class HuntOptions:
     lambda_inventory: str | None = None
     s3_client_factory: Callable[[], Any] | None = None
     on_progress: Callable[[Outcome | Skipped, Summary], None] | None = None
+    sink: Callable[[Iterator[dict[str, Any]]], None] | None = None
 
 
 @dataclass
 class HuntResult:
-    alerts: list[dict[str, Any]]  # new or changed in this run, by first_seen then id
-    all_alerts: list[dict[str, Any]]  # every current alert in the store
+    alerts: list[dict[str, Any]]  # new or changed in this run, by first_seen then id (no sink)
+    all_alerts: list[dict[str, Any]]  # every alert this run produced (no sink)
     rows: list[dict[str, Any]]
     summary: Summary
 
 
-def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary) -> None:
+def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary,
+            keep_raw: bool = True) -> None:
     inputs = list(expand(opts.paths, opts.s3_client_factory))
     for item in collect(inputs, rules, workers=opts.workers,
                         s3_client_factory=opts.s3_client_factory):
@@ -69,7 +71,7 @@ def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary) -
                     summary.skip_record(item.name, "outside --since/--until", len(batch) - len(kept))
                 batch = kept
             summary.records_matched += len(batch)
-            summary.duplicates += len(batch) - store.add_events(batch)
+            summary.duplicates += len(batch) - store.add_events(batch, keep_raw=keep_raw)
         if opts.on_progress:
             opts.on_progress(item, summary)
 
@@ -82,12 +84,12 @@ def build_context(opts: HuntOptions, rules: RuleSet, config: Config) -> HuntCont
     return ctx
 
 
-def _alerts(store: Store, ctx: HuntContext) -> list[dict[str, Any]]:
+def _windows(store: Store, ctx: HuntContext) -> Iterator[Window]:
+    """Closed throttle windows, as the event-time stream closes them (then the open ones)."""
     rules = ctx.rules
     by_id = {r.id: r for r in rules.rules}
     minutes = max((r.throttle.minutes for r in rules.rules), default=60)
     throttle = Throttle(minutes)
-    closed: list[Window] = []
     stream = evaluate(store.iter_events(), rules, observers=ctx.observers,
                       analyzers=ctx.analyzers, context=ctx)
     for event, findings in stream:
@@ -98,40 +100,35 @@ def _alerts(store: Store, ctx: HuntContext) -> list[dict[str, Any]]:
             continue
         done = throttle.feed(key, event, findings)
         if done is not None:
-            closed.append(done)
-    closed.extend(throttle.drain())
-    alerts = [ctx.finish(alert_mod.build(w, by_id), w.events) for w in closed]
-    return sorted(alerts, key=lambda a: (a["first_seen"], a["id"]))
+            yield done
+    yield from throttle.drain()
 
 
-def _reconcile(store: Store, current: list[dict[str, Any]], summary: Summary) -> list[dict[str, Any]]:
-    """Store this run's alerts; return those new or changed; mark vanished ones superseded."""
-    previous = store.stored_alerts()
-    emitted: list[dict[str, Any]] = []
-    changed: list[tuple[dict[str, Any], str]] = []
-    for a in current:
-        d = alert_mod.digest(a)
-        before = previous.get(a["id"])
-        if before is None:
-            summary.alerts_new += 1
-        elif before.digest != d or before.superseded:
-            summary.alerts_updated += 1
-        else:
-            continue
-        emitted.append(a)
-        changed.append((a, d))
-    store.put_alerts(changed)
-    live = {a["id"] for a in current}
-    for old_id, old in previous.items():
-        if old_id not in live and not old.superseded:
-            store.supersede(old_id)
-            summary.alerts_superseded += 1
-    summary.alerts = len(current)
-    summary.alerts_suppressed = sum(1 for a in current if a["suppressed"])
-    return emitted
+def _alerts(store: Store, ctx: HuntContext, summary: Summary) -> None:
+    """Two passes, memory flat whatever the number of alerts. First the event stream: each
+    window the throttle closes becomes an alert (its events' findings) parked in the store.
+    Then, with the whole stream's state known (typosquats are judged against every name the
+    logs show), each alert is finished (scoring, tuning, playbook) and reconciled with the
+    state: new and changed ones are noted for output; alerts this run no longer produces (a
+    late, older record moved a window) are marked superseded."""
+    by_id = {r.id: r for r in ctx.rules.rules}
+    store.begin_pending()
+    for window in _windows(store, ctx):
+        store.add_pending(alert_mod.build(window, by_id))
+    store.begin_alerts()
+    for built, event_ids in store.iter_pending():
+        alert = ctx.finish(built, store.events_by_id(event_ids))
+        status = store.record_alert(alert, alert_mod.digest(alert))
+        summary.alerts += 1
+        summary.alerts_suppressed += bool(alert["suppressed"])
+        summary.alerts_new += status == "new"
+        summary.alerts_updated += status == "updated"
+    summary.alerts_superseded += store.supersede_missing()
 
 
 def run_hunt(opts: HuntOptions) -> HuntResult:
+    """Run the pipeline. With ``opts.sink`` the run's new or changed alerts are streamed to it
+    (in first_seen, id order) and not kept; without, they are returned in the result."""
     check_paths(opts.paths)
     config = load_config(opts.config_path)
     rules = RuleSet.load(tuple(opts.rule_dirs) + tuple(config.rules.folders))
@@ -140,12 +137,22 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
     store = Store(opts.state_path)
     # --format rows without --state is the founding query alone: alerts would be discarded.
     with_alerts = not (opts.want_rows and opts.state_path is None)
+    emitted: list[dict[str, Any]] = []
+    current: list[dict[str, Any]] = []
     try:
         store.begin()
-        _ingest(opts, rules, store, summary)
-        current = _alerts(store, ctx) if with_alerts else []
-        emitted = _reconcile(store, current, summary) if with_alerts else []
+        # Without alerts only the rules with output columns matter: their prefilter is narrower.
+        wanted = rules if with_alerts else RuleSet([r for r in rules.rules if r.output],
+                                                    rules.extra_dirs)
+        _ingest(opts, wanted, store, summary, keep_raw=with_alerts)
         summary.alerts_computed = with_alerts
+        if with_alerts:
+            _alerts(store, ctx, summary)
+            if opts.sink is not None:
+                opts.sink(store.run_alerts(emitted_only=True))
+            else:
+                emitted = list(store.run_alerts(emitted_only=True))
+                current = list(store.run_alerts(emitted_only=False))
         table_rows = build_rows(store.iter_rows(run_only=True), rules.rules) if opts.want_rows else []
         store.commit()
     except BaseException:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 import orjson
@@ -20,13 +20,18 @@ def _line(obj: Any) -> str:
     return orjson.dumps(obj).decode()
 
 
-def write_jsonl(items: list[dict[str, Any]], out: TextIO) -> None:
+def write_jsonl(items: Iterable[dict[str, Any]], out: TextIO) -> None:
     for item in items:
         out.write(_line(item) + "\n")
 
 
-def write_json(items: list[dict[str, Any]], out: TextIO) -> None:
-    out.write(orjson.dumps(items, option=orjson.OPT_INDENT_2).decode() + "\n")
+def write_json(items: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """A JSON array, written item by item (the items may be a stream)."""
+    out.write("[")
+    for n, item in enumerate(items):
+        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n  ")
+        out.write(("," if n else "") + "\n  " + text)
+    out.write("\n]\n")
 
 
 def by_risk(alerts: list[Alert]) -> list[Alert]:

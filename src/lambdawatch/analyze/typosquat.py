@@ -110,6 +110,12 @@ def _age(book: NameBook, account: str, name: str) -> float:
     return created.timestamp() if created else -math.inf
 
 
+# Deletion variants at depth 2 cost ~L^2/2 index entries a name: past this many names in one
+# account the index keeps depth 1 (every pair at distance 1; distance-2 pairs then only through
+# the confusable skeleton), so memory stays bounded whatever the corpus. See README "Limits".
+DEPTH2_MAX_NAMES = 2000
+
+
 def _limit(name: str) -> int:
     return 2 if len(name) >= 12 else 1
 
@@ -130,16 +136,18 @@ class NameIndex:
     names: set[str]
     by_skeleton: dict[str, set[str]] = field(default_factory=dict)
     by_delete: dict[str, set[str]] = field(default_factory=dict)
+    max_depth: int = 2
 
     def __post_init__(self) -> None:
+        self.max_depth = 2 if len(self.names) <= DEPTH2_MAX_NAMES else 1
         for n in self.names:
             self.by_skeleton.setdefault(skeleton(n)[0], set()).add(n)
-            for d in _deletes(n.lower(), _limit(n)):
+            for d in _deletes(n.lower(), min(_limit(n), self.max_depth)):
                 self.by_delete.setdefault(d, set()).add(n)
 
     def candidates(self, name: str) -> set[str]:
         found = set(self.by_skeleton.get(skeleton(name)[0], ()))
-        for d in _deletes(name.lower(), _limit(name)):
+        for d in _deletes(name.lower(), min(_limit(name), self.max_depth)):
             found |= self.by_delete.get(d, set())
         return found - {name}
 

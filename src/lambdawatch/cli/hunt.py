@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import ExitStack
 from datetime import datetime, timezone
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 import click
@@ -18,6 +19,7 @@ from lambdawatch.hunt import HuntOptions, run_hunt
 from lambdawatch.ingest.collect import default_workers
 
 FORMATS = ["table", "jsonl", "json", "rows", "ocsf"]
+STREAMED = {"jsonl", "json", "ocsf"}
 
 
 def _time(value: str | None) -> datetime | None:
@@ -83,24 +85,30 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         config_path=config_path, iam_inventory=iam_inventory, lambda_inventory=lambda_inventory,
         s3_client_factory=_s3_factory if any(p.startswith("s3://") for p in paths) else None,
     )
+    failing = False
+
+    def tracked(alerts: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal failing
+        for alert in alerts:
+            failing = failing or _fails([alert], fail_on)
+            yield alert
+
     with ExitStack() as stack:
+        out: TextIO = sys.stdout if output == "-" else stack.enter_context(
+            open(output, "w", encoding="utf-8"))
+        if fmt in STREAMED:  # alerts go out as the store gives them back: memory stays flat
+            opts.sink = lambda alerts: sinks.ALERT_WRITERS[fmt](tracked(alerts), out)
         if sys.stderr.isatty() and not quiet:
             opts.on_progress = stack.enter_context(progress_reporter())
         try:
             result = run_hunt(opts)
         except LambdawatchError as exc:
             raise CliError(str(exc)) from None
-    out: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
-    try:
         if fmt == "rows":
             sinks.write_jsonl(result.rows, out)
         elif fmt == "table":
             sinks.write_table(result.alerts, out, show_suppressed=show_suppressed)
-        else:
-            sinks.ALERT_WRITERS[fmt](result.alerts, out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+            failing = _fails(result.alerts, fail_on)
     summary = result.summary
     if summary_json:
         import orjson
@@ -113,5 +121,5 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
     if summary.nothing_read:
         click.echo("lambdawatch: error: no input could be read", err=True)
         ctx.exit(2)
-    ctx.exit(1 if _fails(result.alerts, fail_on) else 0)
+    ctx.exit(1 if failing else 0)
     return 0

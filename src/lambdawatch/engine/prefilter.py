@@ -60,13 +60,37 @@ def _regex(groups: dict[str, tuple[Group, ...]]) -> re.Pattern[bytes]:
     return re.compile(rb'"eventSource": ?"(' + b"|".join(sources) + rb")" if sources else rb"(?!)")
 
 
+def _has(buf: bytes, literals: tuple[bytes, ...], start: int, end: int) -> bool:
+    for lit in literals:
+        if buf.find(lit, start, end) >= 0:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One rule group of a source, as byte literals: names (any), hints (any), required (all)."""
+
+    names: tuple[bytes, ...]
+    hints: tuple[bytes, ...]
+    required: tuple[tuple[bytes, ...], ...]
+
+    def holds(self, buf: bytes, start: int, end: int) -> bool:
+        if self.names and not _has(buf, self.names, start, end):
+            return False
+        if self.hints and not _has(buf, self.hints, start, end):
+            return False
+        return all(_has(buf, forms, start, end) for forms in self.required)
+
+
 @dataclass(frozen=True)
 class Prefilter:
     groups: dict[str, tuple[Group, ...]]  # by eventSource value
     regex: re.Pattern[bytes]
     by_bytes: dict[bytes, str]
     hints: tuple[bytes, ...]
-    hinted: dict[str, tuple[Group, ...]]  # the groups found by hints, by eventSource
+    checks: dict[str, tuple[_Check, ...]]  # by eventSource value
+    hinted: tuple[tuple[tuple[bytes, ...], tuple[_Check, ...]], ...]  # (source pairs, checks)
 
     @classmethod
     def from_rules(cls, rules: Iterable[Rule]) -> Prefilter | None:
@@ -80,12 +104,16 @@ class Prefilter:
             for source in rule.match.event_source:
                 found.setdefault(source, set()).add((names, hints, required))
         groups = {s: tuple(sorted(g)) for s, g in found.items()}
+        checks = {s: tuple(_Check(tuple(p for n in names for p in _pair("eventName", n)), hints,
+                                  required) for names, hints, required in gs)
+                  for s, gs in groups.items()}
         hints = tuple(sorted({h for gs in groups.values() for g in gs for h in g[1]}))
-        hinted = {s: tuple(g for g in gs if g[1]) for s, gs in groups.items()}
+        hinted = tuple((_pair("eventSource", s + '"'), tuple(c for c in cs if c.hints))
+                       for s, cs in sorted(checks.items()) if any(c.hints for c in cs))
         return cls(groups, _regex(groups), {f"{s}\"".encode(): s for s in groups}, hints,
-                   {s: gs for s, gs in hinted.items() if gs})
+                   checks, hinted)
 
-    def sources(self, buf: bytes) -> Iterable[tuple[int, str | None]]:
+    def sources(self, buf: bytes) -> list[tuple[int, str | None]]:
         """(position, eventSource or None for a hint hit) of every candidate in ``buf``."""
         by_bytes = self.by_bytes
         hits: list[tuple[int, str | None]] = [(m.start(), by_bytes[m.group(1)])
@@ -100,35 +128,24 @@ class Prefilter:
         hits.sort(key=lambda h: h[0])
         return hits
 
-    def accepts(self, chunk: bytes, sources: Iterable[str | None] | None = None) -> bool:
-        """Could this record (its bytes) match some rule? False only when it surely cannot.
-
-        ``sources`` is what the search saw in the record: eventSource values (confirmed), or
-        None for a hint hit (then only the hinted groups, with their source checked in bytes).
-        Without it every group is tried, each with its source checked in bytes.
-        """
+    def accepts(self, buf: bytes, sources: Iterable[str | None] | None = None,
+                start: int = 0, end: int | None = None) -> bool:
+        """Could the record in ``buf[start:end]`` match some rule? False only when it surely
+        cannot. ``sources`` is what the search saw in it: eventSource values (confirmed), or None
+        for a hint hit (only the hinted groups, their source checked in the bytes). Without it,
+        every group is tried with its source checked in the bytes."""
+        stop = len(buf) if end is None else end
         if sources is None:
-            return self._any_present(chunk, self.groups)
-        for seen in dict.fromkeys(sources):
+            return any(_has(buf, _pair("eventSource", src + '"'), start, stop)
+                       and any(c.holds(buf, start, stop) for c in cs)
+                       for src, cs in self.checks.items())
+        for seen in sources:
             if seen is None:
-                if self._any_present(chunk, self.hinted):
-                    return True
-            elif self._group_ok(chunk, self.groups[seen]):
-                return True
-        return False
-
-    def _any_present(self, chunk: bytes, groups: dict[str, tuple[Group, ...]]) -> bool:
-        return any(any(p in chunk for p in _pair("eventSource", src + '"'))
-                   and self._group_ok(chunk, gs) for src, gs in groups.items())
-
-    @staticmethod
-    def _group_ok(chunk: bytes, groups: tuple[Group, ...]) -> bool:
-        for names, hints, required in groups:
-            if names and not any(p in chunk for n in names for p in _pair("eventName", n)):
-                continue
-            if hints and not any(h in chunk for h in hints):
-                continue
-            if not all(any(p in chunk for p in forms) for forms in required):
-                continue
-            return True
+                for pairs, cs in self.hinted:
+                    if _has(buf, pairs, start, stop) and any(c.holds(buf, start, stop) for c in cs):
+                        return True
+            else:
+                for c in self.checks[seen]:
+                    if c.holds(buf, start, stop):
+                        return True
         return False

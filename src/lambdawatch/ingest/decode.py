@@ -155,7 +155,7 @@ def _fast_records(buf: bytes, pf: Prefilter, out: Decoded, matcher: Matcher,
     """``{"Records":[{"eventVersion":...},...]}`` cut at record marks. False: use the full parse."""
     out.layout = "records-fast"
     out.records = buf.count(RECORD_MARK)
-    starts: dict[int, list[str | None]] = {}
+    starts: dict[int, tuple[list[str | None], int]] = {}  # record start -> (hits, record end)
     current: list[str | None] = []
     boundary = -1  # where the record holding the last hit ends: later hits before it join it
     for pos, source in pf.sources(buf):
@@ -165,20 +165,21 @@ def _fast_records(buf: bytes, pf: Prefilter, out: Decoded, matcher: Matcher,
         start = buf.rfind(RECORD_MARK, 0, pos)
         if start < 0:
             return False
-        current = starts.setdefault(start, [])
-        current.append(source)
         nxt = buf.find(RECORD_MARK, pos)
         boundary = nxt if nxt >= 0 else len(buf)
+        current = [source]
+        starts[start] = (current, boundary)
     last = buf.rfind(RECORD_MARK)
-    for start in sorted(starts):
-        end = buf.find(RECORD_MARK, start + 1)
-        chunk = buf[start: end if end >= 0 else len(buf)].rstrip()
-        if end < 0 and chunk.endswith(b"]}"):
+    last_parsed = False
+    for start, (hits, stop) in starts.items():  # in file order: hits come sorted
+        if not pf.accepts(buf, hits, start, stop):
+            continue
+        last_parsed = last_parsed or start == last
+        chunk = buf[start:stop].rstrip()
+        if stop == len(buf) and chunk.endswith(b"]}"):
             chunk = chunk[:-2].rstrip()
         if chunk.endswith(b","):
             chunk = chunk[:-1]
-        if not pf.accepts(chunk, starts[start]):
-            continue
         try:
             rec = orjson.loads(chunk)
         except orjson.JSONDecodeError:
@@ -189,7 +190,7 @@ def _fast_records(buf: bytes, pf: Prefilter, out: Decoded, matcher: Matcher,
         if not isinstance(rec, dict):
             return False
         _accept(out, rec, chunk, matcher)
-    if truncated and last >= 0 and last not in starts:
+    if truncated and last >= 0 and not last_parsed:
         try:
             orjson.loads(buf[last:].rstrip().removesuffix(b"]}"))
         except orjson.JSONDecodeError:
