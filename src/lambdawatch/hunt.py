@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 
 from lambdawatch.alerting import alert as alert_mod
-from lambdawatch.alerting.rows import rows as build_rows
+from lambdawatch.alerting.rows import Rows
 from lambdawatch.alerting.throttle import Throttle, Window
 from lambdawatch.alerting.finish import setup as alerting_setup
 from lambdawatch.analyze import setup as analyze_setup
@@ -23,6 +25,7 @@ from lambdawatch.engine.context import HuntContext
 from lambdawatch.engine.evaluate import evaluate
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.ingest.collect import collect, default_workers
+from lambdawatch.ingest.decode import Matched
 from lambdawatch.ingest.reader import Outcome
 from lambdawatch.ingest.sources import Skipped, check_paths, expand
 from lambdawatch.state.setup import setup as state_setup
@@ -55,8 +58,10 @@ class HuntResult:
     summary: Summary
 
 
-def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary,
-            keep_raw: bool = True) -> None:
+def _ingest(opts: HuntOptions, rules: RuleSet, summary: Summary,
+            accept: Callable[[list[Matched]], int]) -> None:
+    """Read every input; ``accept`` keeps a batch of matched records, returning how many were
+    new (the rest: the same eventID delivered again)."""
     inputs = list(expand(opts.paths, opts.s3_client_factory))
     for item in collect(inputs, rules, workers=opts.workers,
                         s3_client_factory=opts.s3_client_factory):
@@ -71,7 +76,7 @@ def _ingest(opts: HuntOptions, rules: RuleSet, store: Store, summary: Summary,
                     summary.skip_record(item.name, "outside --since/--until", len(batch) - len(kept))
                 batch = kept
             summary.records_matched += len(batch)
-            summary.duplicates += len(batch) - store.add_events(batch, keep_raw=keep_raw)
+            summary.duplicates += len(batch) - accept(batch)
         if opts.on_progress:
             opts.on_progress(item, summary)
 
@@ -124,6 +129,27 @@ def _alerts(store: Store, ctx: HuntContext, summary: Summary) -> None:
         summary.alerts_new += status == "new"
         summary.alerts_updated += status == "updated"
     summary.alerts_superseded += store.supersede_missing()
+    summary.analyzer_errors = list(ctx.extras.get("analyzer_errors", []))
+
+
+class _RowsOnly:
+    """``--format rows`` without ``--state``: the founding query alone, aggregated as records
+    arrive (dedupe by eventID in memory; no store, no alerts)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rows = Rows(rules.rules)
+        self.seen: set[str] = set()
+
+    def __call__(self, batch: list[Matched]) -> int:
+        new = 0
+        for m in batch:
+            if m.event_id in self.seen:
+                continue
+            self.seen.add(m.event_id)
+            new += 1
+            if m.row is not None:
+                self.rows.add(orjson.loads(m.row), m.ts, m.event_id)
+        return new
 
 
 def run_hunt(opts: HuntOptions) -> HuntResult:
@@ -132,28 +158,33 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
     check_paths(opts.paths)
     config = load_config(opts.config_path)
     rules = RuleSet.load(tuple(opts.rule_dirs) + tuple(config.rules.folders))
-    ctx = build_context(opts, rules, config)
     summary = Summary()
+    if opts.want_rows and opts.state_path is None:
+        # Only the rules with output columns matter: their prefilter is narrower.
+        wanted = RuleSet([r for r in rules.rules if r.output], rules.extra_dirs)
+        only = _RowsOnly(wanted)
+        _ingest(opts, wanted, summary, only)
+        summary.alerts_computed = False
+        return HuntResult([], [], only.rows.result(), summary)
+    ctx = build_context(opts, rules, config)
     store = Store(opts.state_path)
-    # --format rows without --state is the founding query alone: alerts would be discarded.
-    with_alerts = not (opts.want_rows and opts.state_path is None)
     emitted: list[dict[str, Any]] = []
     current: list[dict[str, Any]] = []
     try:
         store.begin()
-        # Without alerts only the rules with output columns matter: their prefilter is narrower.
-        wanted = rules if with_alerts else RuleSet([r for r in rules.rules if r.output],
-                                                    rules.extra_dirs)
-        _ingest(opts, wanted, store, summary, keep_raw=with_alerts)
-        summary.alerts_computed = with_alerts
-        if with_alerts:
-            _alerts(store, ctx, summary)
-            if opts.sink is not None:
-                opts.sink(store.run_alerts(emitted_only=True))
-            else:
-                emitted = list(store.run_alerts(emitted_only=True))
-                current = list(store.run_alerts(emitted_only=False))
-        table_rows = build_rows(store.iter_rows(run_only=True), rules.rules) if opts.want_rows else []
+        _ingest(opts, rules, summary, store.add_events)
+        _alerts(store, ctx, summary)
+        if opts.sink is not None:
+            opts.sink(store.run_alerts(emitted_only=True))
+        else:
+            emitted = list(store.run_alerts(emitted_only=True))
+            current = list(store.run_alerts(emitted_only=False))
+        table_rows: list[dict[str, Any]] = []
+        if opts.want_rows:
+            acc = Rows(rules.rules)
+            for by_rule, ts, event_id in store.iter_rows(run_only=True):
+                acc.add(by_rule, ts, event_id)
+            table_rows = acc.result()
         store.commit()
     except BaseException:
         store.rollback()

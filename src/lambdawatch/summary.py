@@ -27,6 +27,7 @@ class Summary:
     files_partial: list[tuple[str, str]] = field(default_factory=list)
     records_skipped: Counter[str] = field(default_factory=Counter)
     records_skipped_where: dict[str, list[str]] = field(default_factory=dict)
+    analyzer_errors: list[dict[str, str]] = field(default_factory=list)
 
     def add(self, item: Outcome | Skipped) -> None:
         if isinstance(item, Skipped):
@@ -68,6 +69,7 @@ class Summary:
             "alerts_suppressed": self.alerts_suppressed,
             "files_skipped": [{"file": f, "reason": r} for f, r in self.files_skipped],
             "files_partial": [{"file": f, "reason": r} for f, r in self.files_partial],
+            "analyzer_errors": self.analyzer_errors,
             "records_skipped": [
                 {"reason": r, "count": n, "files": self.records_skipped_where.get(r, [])}
                 for r, n in sorted(self.records_skipped.items())
@@ -82,11 +84,21 @@ class Summary:
             f"suppressed {self.alerts_suppressed}, superseded {self.alerts_superseded})"
             if self.alerts_computed else "alerts: not computed (--format rows without --state)",
         ]
+        by_reason: dict[str, list[str]] = {}
         for name, reason in self.files_skipped:
-            out.append(f"skipped file: {name}: {reason}")
+            by_reason.setdefault(reason, []).append(name)
+        for reason, names in by_reason.items():
+            if len(names) <= 3:
+                out.extend(f"skipped file: {name}: {reason}" for name in names)
+            else:  # many of one kind (digest files): a count and examples (all in --summary-json)
+                out.append(f"skipped files: {len(names)} {reason} (e.g. {', '.join(names[:2])})")
         for name, reason in self.files_partial:
             out.append(f"partly read: {name}: {reason}")
         for reason, n in sorted(self.records_skipped.items()):
             where = ", ".join(self.records_skipped_where.get(reason, []))
             out.append(f"skipped records: {n} {reason} (in {where})")
+        for err in self.analyzer_errors[:5]:
+            out.append(f"analyzer error: {err['analyzer']} on event {err['event_id']}: {err['error']}")
+        if len(self.analyzer_errors) > 5:
+            out.append(f"analyzer errors: {len(self.analyzer_errors)} in all (see --summary-json)")
         return out

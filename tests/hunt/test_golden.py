@@ -37,3 +37,18 @@ def test_examples_story() -> None:
     assert "duplicates ignored: 1" in result.stderr
     assert view[-1][:3] == ("orders-consumer", "2025-03-14T11:20:00Z", 1)
     assert json.dumps(alerts).count("AccessDeniedException") == 0
+
+
+def test_example_config_suppresses_the_ci_deploy_only() -> None:
+    config = ROOT / "examples" / "lambdawatch.toml"
+    result = run_cli("hunt", str(EXAMPLES), "--workers", "1", "--format", "jsonl",
+                     "--config", str(config))
+    view = [(a["function"], a["suppressed"], a["suppression_reason"], a["environment"])
+            for a in jsonl(result.stdout)]
+    assert view == [
+        ("payments-api", True, "allowlist ci-deploy: approved CI/CD deploy role", "prod"),
+        ("payrnents-api", False, None, "prod"),
+        ("payrnents-api", False, None, "prod"),
+        ("orders-consumer", False, None, "nonprod"),
+    ]
+    assert "alerts: 4 (new 4, updated 0, suppressed 1, superseded 0)" in result.stderr

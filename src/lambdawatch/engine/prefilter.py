@@ -1,13 +1,14 @@
 """The byte prefilter, derived from the loaded rules (never a hand-kept list).
 
-One regular expression finds, in a single pass over a file's bytes, every
-``"eventSource":"<service>"`` pair that some rule needs (compact and spaced JSON alike). Where
-every rule of that service names its events, the expression also rejects, inside the regex
-engine, records whose ``eventName`` follows right after and is none of them (the order AWS
-writes); any other key order is kept for the byte check. Each kept record's bytes are then
-checked for one of its rule group's event names (prefixes, so every API-version suffix passes)
-and ``match.prefilter`` hints. The prefilter only skips: every parsed record is re-checked by
-the rules, and each rule's firing tests assert the prefilter lets them through.
+A literal search (C speed) finds every ``"eventSource":"<service>"`` pair some rule needs, in the
+compact form AWS delivers and, when the file has spaced separators at all, the spaced form of
+``json.dumps``. Where every rule of that service names its events, a hit whose next key is
+``eventName`` (the order AWS writes) with none of those names is dropped at once; any other key
+order is kept. Rules that give byte hints (``match.prefilter``) are found by a literal search
+for each hint instead. Each kept record's bytes are then checked for one of its rule group's
+event names (prefixes, so every API-version suffix passes), hints and required pairs. The
+prefilter only skips: every parsed record is re-checked by the rules, and each rule's firing
+tests assert the prefilter lets them through.
 """
 
 from __future__ import annotations
@@ -40,6 +41,53 @@ def _required(rule: Rule) -> tuple[tuple[bytes, ...], ...]:
 def _pair(key: str, value: str) -> tuple[bytes, ...]:
     """``"key":"value`` (a prefix: no closing quote) in compact and spaced JSON."""
     return (f'"{key}":"{value}'.encode(), f'"{key}": "{value}'.encode())
+
+
+_SPACED_KEY = b'"eventSource": "'
+_NAME_KEYS = (b',"eventName":"', b', "eventName": "', b',"eventName": "', b', "eventName":"')
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """Where a source's records are found: its ``"eventSource":"<source>"`` pair (compact and
+    spaced). Where every unhinted rule group of the source names its events, a hit whose very
+    next key is ``eventName`` (the order AWS writes) with none of those names is dropped at once;
+    any other order is kept for the full byte check."""
+
+    source: str
+    compact: bytes
+    spaced: bytes
+    listed: tuple[bytes, ...] | None  # eventName key + name prefixes; None: any name
+
+    def hits(self, buf: bytes, spaced: bool) -> list[int]:
+        out: list[int] = []
+        for anchor in (self.compact, self.spaced) if spaced else (self.compact,):
+            size = len(anchor)
+            pos = buf.find(anchor)
+            while pos >= 0:
+                after = pos + size
+                if (self.listed is None or buf.startswith(self.listed, after)
+                        or not buf.startswith(_NAME_KEYS, after)):
+                    out.append(pos)
+                pos = buf.find(anchor, after)
+        return out
+
+
+def _anchors(groups: dict[str, tuple[Group, ...]]) -> tuple[_Anchor, ...]:
+    """One anchor per source some unhinted rule group needs (hinted groups are found by their
+    hints: a literal search each)."""
+    out = []
+    for source, gs in sorted(groups.items()):
+        plain = [g for g in gs if not g[1]]
+        if not plain:
+            continue
+        listed = None
+        if all(name_set for name_set, _, _ in plain):
+            names = sorted({n for name_set, _, _ in plain for n in name_set})
+            listed = tuple(k + n.encode() for k in _NAME_KEYS for n in names)
+        compact, spaced = _pair("eventSource", source + '"')
+        out.append(_Anchor(source, compact, spaced, listed))
+    return tuple(out)
 
 
 def _regex(groups: dict[str, tuple[Group, ...]]) -> re.Pattern[bytes]:
@@ -86,7 +134,8 @@ class _Check:
 @dataclass(frozen=True)
 class Prefilter:
     groups: dict[str, tuple[Group, ...]]  # by eventSource value
-    regex: re.Pattern[bytes]
+    anchors: tuple[_Anchor, ...]
+    regex: re.Pattern[bytes]  # the same anchors in one pass: cheaper past two of them
     by_bytes: dict[bytes, str]
     hints: tuple[bytes, ...]
     checks: dict[str, tuple[_Check, ...]]  # by eventSource value
@@ -110,16 +159,22 @@ class Prefilter:
         hints = tuple(sorted({h for gs in groups.values() for g in gs for h in g[1]}))
         hinted = tuple((_pair("eventSource", s + '"'), tuple(c for c in cs if c.hints))
                        for s, cs in sorted(checks.items()) if any(c.hints for c in cs))
-        return cls(groups, _regex(groups), {f"{s}\"".encode(): s for s in groups}, hints,
-                   checks, hinted)
+        return cls(groups, _anchors(groups), _regex(groups),
+                   {f"{s}\"".encode(): s for s in groups}, hints, checks, hinted)
 
     def sources(self, buf: bytes) -> list[tuple[int, str | None]]:
-        """(position, eventSource or None for a hint hit) of every candidate in ``buf``."""
-        by_bytes = self.by_bytes
-        hits: list[tuple[int, str | None]] = [(m.start(), by_bytes[m.group(1)])
-                                              for m in self.regex.finditer(buf)]
-        if not self.hints:
-            return hits
+        """(position, eventSource or None for a hint hit) of every candidate in ``buf``, in order.
+
+        Spaced pairs are searched only when the buffer holds a spaced ``"eventSource": "`` key
+        at all (the literal search is for one or two sources; past that, one regex pass)."""
+        hits: list[tuple[int, str | None]] = []
+        if len(self.anchors) > 2:  # one regex pass beats a literal search per source
+            by_bytes = self.by_bytes
+            hits.extend((m.start(), by_bytes[m.group(1)]) for m in self.regex.finditer(buf))
+        else:
+            spaced = buf.find(_SPACED_KEY) >= 0
+            for anchor in self.anchors:
+                hits.extend((pos, anchor.source) for pos in anchor.hits(buf, spaced))
         for hint in self.hints:
             pos = buf.find(hint)
             while pos >= 0:

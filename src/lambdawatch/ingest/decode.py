@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - isal is a declared dependency
     import gzip as _gzip  # type: ignore[no-redef]
 
 GZIP_MAGIC = b"\x1f\x8b"
+_LEADING = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 RECORD_MARK = b'{"eventVersion":'
 RECORDS_HEAD = b'{"Records":[' + RECORD_MARK
 CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
@@ -76,7 +77,7 @@ def decompress(data: bytes) -> tuple[bytes, str | None]:
         return data, None
     if _inflate_whole is not None and len(data) >= 18:
         try:
-            out = bytes(_inflate_whole(data))
+            out = _inflate_whole(data)  # a bytearray: used as is, a copy would cost ~10%
         except Exception:  # noqa: BLE001 - libdeflate's error: the careful path below decides
             out = None
         # libdeflate reads one member and ignores what follows: accept its result only when
@@ -304,7 +305,9 @@ def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher,
     out = Decoded(project=project)
     buf, problem = decompress(data)
     out.problem = problem
-    buf = buf.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lead = _LEADING.match(buf)
+    if lead is not None and lead.end():  # a BOM or blank lines before the JSON (rare: copy)
+        buf = buf[lead.end():]
     if not buf:
         raise NotCloudTrail("empty file" if not problem else problem)
     if prefilter is not None and buf.startswith(RECORDS_HEAD):

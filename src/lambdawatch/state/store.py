@@ -8,8 +8,6 @@ temporary file, so batch and incremental runs share one code path and memory sta
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from functools import lru_cache
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -47,11 +45,6 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts (first_seen, id);
 """
-
-
-@lru_cache(maxsize=65536)
-def _iso_seconds(ts: int) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Store:
@@ -100,9 +93,8 @@ class Store:
             self._tmpdir.cleanup()
 
     # -- events ---------------------------------------------------------------------------------
-    def add_events(self, batch: list[Matched], *, keep_raw: bool = True) -> int:
-        """Store a batch; returns how many were new (the rest were duplicate deliveries).
-        ``keep_raw=False`` (a run that builds no alerts and keeps no state) stores no record."""
+    def add_events(self, batch: list[Matched]) -> int:
+        """Store a batch; returns how many were new (the rest were duplicate deliveries)."""
         if not batch:
             return 0
         if self._tmpdir is None:  # a scratch store holds only this run's events: no need
@@ -111,7 +103,7 @@ class Store:
         cur = self.db.executemany(
             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?)",
             [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules),
-              m.raw if keep_raw else b"", m.row) for m in batch],
+              m.raw, m.row) for m in batch],
         )
         return cur.rowcount
 
@@ -155,14 +147,14 @@ class Store:
                 "SELECT body, event_ids FROM pending ORDER BY first_seen, id").fetchall():
             yield orjson.loads(body), orjson.loads(ids)
 
-    def iter_rows(self, *, run_only: bool = False) -> Iterator[tuple[dict[str, Any], str]]:
-        """(projected output columns by rule, eventTime ISO) in event-time order."""
-        sql = "SELECT e.row, e.ts FROM events e"
+    def iter_rows(self, *, run_only: bool = False) -> Iterator[tuple[dict[str, Any], float, str]]:
+        """(projected output columns by rule, ts, eventID) of the stored events."""
+        sql = "SELECT e.row, e.ts, e.event_id FROM events e"
         if run_only and self._tmpdir is None:
             sql += " JOIN run_events r ON r.event_id = e.event_id"
-        sql += " WHERE e.row IS NOT NULL ORDER BY e.ts, e.event_id"
-        for row, ts in self.db.execute(sql):
-            yield orjson.loads(row), _iso_seconds(int(ts))
+        sql += " WHERE e.row IS NOT NULL"
+        for row, ts, event_id in self.db.execute(sql):
+            yield orjson.loads(row), ts, event_id
 
     def count_events(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
