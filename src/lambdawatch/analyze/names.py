@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from lambdawatch.analyze.common import data, escaped, params
@@ -29,19 +30,26 @@ def tokens(name: str) -> list[str]:
 
 def generic_tokens(name: str) -> list[str] | None:
     """The generic words a name consists of, or None when it says anything specific."""
+    found = _generic_tokens(name)
+    return list(found) if found is not None else None
+
+
+@lru_cache(maxsize=16384)  # a pure function of the name; many events share one function
+def _generic_tokens(name: str) -> tuple[str, ...] | None:
     words = data("names.yml")
     generic, filler = set(words["generic"]), set(words["filler"])
     toks = [t for t in tokens(name) if not t.isdigit()]
     meaningful = [t for t in toks if t not in filler]
     if not meaningful or not all(t in generic for t in meaningful):
         return None
-    return meaningful
+    return tuple(meaningful)
 
 
 def _bigrams() -> set[str]:
     return set(data("names.yml")["common_bigrams"].split())
 
 
+@lru_cache(maxsize=16384)  # a pure function of the name
 def random_part(name: str) -> str | None:
     """The random-looking run of a name (Pacu: 15 random letters; a hex or UUID id), if the
     random part is at least half of the name; None for names made of words."""

@@ -92,6 +92,7 @@ class NameBook:
     seen: set[tuple[str, str]] = field(default_factory=set)
     created: dict[tuple[str, str], datetime] = field(default_factory=dict)
     indexes: dict[str, NameIndex] = field(default_factory=dict)  # built once the stream is read
+    verdicts: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     def observe(self, event: Event) -> None:
         if event.event_source != "lambda.amazonaws.com" or not event.function:
@@ -99,6 +100,7 @@ class NameBook:
         key = (event.account, event.function)
         self.seen.add(key)
         self.indexes.pop(event.account, None)
+        self.verdicts.clear()
         if event.base_name == "CreateFunction" and event.success:
             self.created.setdefault(key, event.time)
 
@@ -163,6 +165,14 @@ def _index(book: NameBook, inventory: Any, account: str) -> NameIndex:
 
 
 def typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> list[dict[str, Any]]:
+    """The names ``name`` imitates in its account (memoized: many alerts share a function)."""
+    cached = book.verdicts.get((account, name))
+    if cached is None:
+        cached = book.verdicts[(account, name)] = _typosquat_of(name, account, book, inventory)
+    return [dict(m) for m in cached]
+
+
+def _typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> list[dict[str, Any]]:
     mine = _age(book, account, name)
     out = []
     for other in sorted(_index(book, inventory, account).candidates(name)):
