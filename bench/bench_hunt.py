@@ -300,7 +300,6 @@ def main(argv=None):
             checks["hunt_matched_at_least_founding"] = m >= man["founding_matches"]
 
     # ---------------------------------------------------------------- table
-    rows = []
     print()
     print(f"{'contender':<12} {'seconds':>8} {'cpu s':>7} {'records/s':>12} {'MB/s raw':>9} {'peak MiB':>9}  note")
     for key in ("decompress", "duckdb", "hunt"):

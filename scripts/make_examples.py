@@ -20,7 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from lambdawatch.engine.bases import make_event as _base, set_path  # noqa: E402
+from lambdawatch.engine.bases import assumed_role, iam_user, set_path  # noqa: E402
+from lambdawatch.engine.bases import make_event as _base  # noqa: E402
 
 OUT = ROOT / "examples" / "cloudtrail"
 PROD = "111122223333"
@@ -50,20 +51,11 @@ def _id(n: int) -> str:
 
 
 def user(name: str, account: str = PROD) -> dict[str, Any]:
-    return {"type": "IAMUser", "principalId": f"AIDA{name.upper()[:6]}EXAMPLE", "userName": name,
-            "arn": f"arn:aws:iam::{account}:user/{name}", "accountId": account,
-            "accessKeyId": "AKIAIOSFODNN7EXAMPLE"}
+    return iam_user(name, account)
 
 
 def role_session(role: str, session: str, account: str = PROD) -> dict[str, Any]:
-    return {"type": "AssumedRole", "principalId": f"AROAEXAMPLE{role[:4].upper()}:{session}",
-            "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}", "accountId": account,
-            "accessKeyId": "ASIAEXAMPLEEXAMPLE01",
-            "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
-                                                 "arn": f"arn:aws:iam::{account}:role/{role}",
-                                                 "accountId": account, "userName": role},
-                               "attributes": {"creationDate": "2025-03-14T07:59:00Z",
-                                              "mfaAuthenticated": "false"}}}
+    return assumed_role(role, session, account)
 
 
 def common(n: int, time: str, who: dict[str, Any], ip: str, ua: str,

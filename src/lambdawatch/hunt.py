@@ -14,11 +14,10 @@ from typing import Any
 
 import orjson
 
-
 from lambdawatch.alerting import alert as alert_mod
+from lambdawatch.alerting.finish import setup as alerting_setup
 from lambdawatch.alerting.rows import Rows
 from lambdawatch.alerting.throttle import Throttle, Window
-from lambdawatch.alerting.finish import setup as alerting_setup
 from lambdawatch.analyze import setup as analyze_setup
 from lambdawatch.config import Config, load_config
 from lambdawatch.engine.context import HuntContext

@@ -9,6 +9,7 @@ from typing import Any
 
 from click.testing import Result
 
+from lambdawatch.engine.bases import assumed_role, iam_user
 from lambdawatch.ingest.normalize import Event, normalize
 from tests.conftest import delivery_bytes, jsonl, record, run_cli, write
 
@@ -20,20 +21,11 @@ BOTO_UA = "Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.5.0 lang/python#3
 
 
 def user(name: str, account: str = ACCOUNT) -> dict[str, Any]:
-    return {"type": "IAMUser", "principalId": f"AIDA{name.upper()[:6]}EXAMPLE", "userName": name,
-            "arn": f"arn:aws:iam::{account}:user/{name}", "accountId": account,
-            "accessKeyId": "AKIAIOSFODNN7EXAMPLE"}
+    return iam_user(name, account)
 
 
 def role_session(role: str, session: str, account: str = ACCOUNT) -> dict[str, Any]:
-    return {"type": "AssumedRole", "principalId": f"AROAEXAMPLE:{session}",
-            "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}", "accountId": account,
-            "accessKeyId": "ASIAEXAMPLEEXAMPLE01",
-            "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
-                                                 "arn": f"arn:aws:iam::{account}:role/{role}",
-                                                 "accountId": account, "userName": role},
-                               "attributes": {"creationDate": "2025-03-14T07:59:00Z",
-                                              "mfaAuthenticated": "false"}}}
+    return assumed_role(role, session, account)
 
 
 CI = role_session("github-actions-deploy", "gha-run-1")

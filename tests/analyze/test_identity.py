@@ -4,8 +4,18 @@
 from __future__ import annotations
 
 from lambdawatch.analyze.identity import analyze_human
-from tests.analyze.helpers import (ATTACKER, BOTO_UA, CI, TF_UA, alerts, by_function, event,
-                                   findings_of, role_session, update_code)
+from tests.analyze.helpers import (
+    ATTACKER,
+    BOTO_UA,
+    CI,
+    TF_UA,
+    alerts,
+    by_function,
+    event,
+    findings_of,
+    role_session,
+    update_code,
+)
 from tests.conftest import delivery_bytes, jsonl, run_cli, write
 
 CONSOLE_UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 Chrome/128.0 Safari/537.36"

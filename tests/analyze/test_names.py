@@ -9,8 +9,16 @@ import string
 import pytest
 
 from lambdawatch.analyze.names import analyze_names
-from tests.analyze.helpers import (CI, ATTACKER, alerts, by_function, create_fn, event, findings_of,
-                                   update_code)
+from tests.analyze.helpers import (
+    ATTACKER,
+    CI,
+    alerts,
+    by_function,
+    create_fn,
+    event,
+    findings_of,
+    update_code,
+)
 
 
 def _kinds(name: str, **req: object) -> list[tuple[str, str]]:

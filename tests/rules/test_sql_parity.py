@@ -10,7 +10,6 @@ superset of the full Python match, and the Python re-check narrows it to the exa
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 import pytest

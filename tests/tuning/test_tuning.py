@@ -10,8 +10,19 @@ import pytest
 
 from lambdawatch.config import load_config
 from lambdawatch.errors import ConfigError
-from tests.analyze.helpers import (ACCOUNT, ATTACKER, CI, TF_UA, alerts, by_function, create_fn,
-                                   findings_of, hunt, update_code, update_config)
+from tests.analyze.helpers import (
+    ACCOUNT,
+    ATTACKER,
+    CI,
+    TF_UA,
+    alerts,
+    by_function,
+    create_fn,
+    findings_of,
+    hunt,
+    update_code,
+    update_config,
+)
 from tests.conftest import record
 
 CI_ENTRY = f"""

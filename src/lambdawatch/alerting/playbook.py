@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
-from lambdawatch.yamlio import load_yaml
+
+from lambdawatch.data import load
 
 
-
-@cache
 def playbooks() -> dict[str, Any]:
-    text = resources.files("lambdawatch.data").joinpath("playbooks.yml").read_text("utf-8")
-    data = load_yaml(text)
-    assert isinstance(data, dict)
-    return data
+    return load("playbooks.yml")
 
 
 def steps(name: str) -> list[str]:
@@ -35,12 +30,8 @@ def investigation(name: str) -> list[str]:
     return list(playbooks()[name]["investigation_steps"])
 
 
-@cache
 def finding_steps() -> dict[str, list[str]]:
-    text = resources.files("lambdawatch.data").joinpath("finding_steps.yml").read_text("utf-8")
-    data = load_yaml(text)
-    assert isinstance(data, dict)
-    return data
+    return load("finding_steps.yml")
 
 
 def for_findings(kinds: list[str]) -> list[str]:

@@ -6,7 +6,6 @@ variable values are never logged by CloudTrail; should a record hold any, they a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any

@@ -9,22 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-
+from lambdawatch.data import load
 from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.findings import Finding
-from lambdawatch.yamlio import load_yaml
 
 
-@cache
 def weights() -> dict[str, Any]:
-    text = resources.files("lambdawatch.data").joinpath("risk.yml").read_text("utf-8")
-    data = load_yaml(text)
-    assert isinstance(data, dict)
-    return data
+    return load("risk.yml")
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,10 @@
-"""Small helpers shared by the analyzers: data files, the function configuration an event shows."""
+"""Small helpers shared by the analyzers: escaping, the function configuration an event shows."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
-
 from lambdawatch.ingest.normalize import Event
-from lambdawatch.yamlio import load_yaml
-
-
-@cache
-def data(name: str) -> dict[str, Any]:
-    """A YAML data file of ``lambdawatch.data`` (names, runtimes, risk, layers)."""
-    text = resources.files("lambdawatch.data").joinpath(name).read_text("utf-8")
-    loaded = load_yaml(text)
-    assert isinstance(loaded, dict), name
-    return loaded
 
 
 def escaped(text: str) -> str:

@@ -14,9 +14,9 @@ import re
 from datetime import date
 from typing import Any
 
-from lambdawatch.analyze.common import data
 from lambdawatch.analyze.configuration import egress_findings, resource_findings, thresholds
 from lambdawatch.analyze.runtimes import runtime_findings
+from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 from lambdawatch.inventory.lambda_inventory import FunctionInfo
@@ -107,7 +107,7 @@ def layer_findings(info: FunctionInfo, trusted: set[str]) -> list[Finding]:
 def existing_findings(info: FunctionInfo, ctx: Any, when: date) -> list[Finding]:
     config = ctx.config
     known = set(config.accounts.known)
-    trusted = known | set(config.layers.trusted_accounts) | set(data("layers.yml")["aws_publishers"])
+    trusted = known | set(config.layers.trusted_accounts) | set(load("layers.yml")["aws_publishers"])
     c = info.config
     eph = c.get("EphemeralStorage") or {}
     inventory = ctx.extras.get("lambda_inventory")

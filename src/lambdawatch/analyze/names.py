@@ -12,7 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from lambdawatch.analyze.common import data, escaped, params
+from lambdawatch.analyze.common import escaped, params
+from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 
@@ -36,7 +37,7 @@ def generic_tokens(name: str) -> list[str] | None:
 
 @lru_cache(maxsize=16384)  # a pure function of the name; many events share one function
 def _generic_tokens(name: str) -> tuple[str, ...] | None:
-    words = data("names.yml")
+    words = load("names.yml")
     generic, filler = set(words["generic"]), set(words["filler"])
     toks = [t for t in tokens(name) if not t.isdigit()]
     meaningful = [t for t in toks if t not in filler]
@@ -46,7 +47,7 @@ def _generic_tokens(name: str) -> tuple[str, ...] | None:
 
 
 def _bigrams() -> set[str]:
-    return set(data("names.yml")["common_bigrams"].split())
+    return set(load("names.yml")["common_bigrams"].split())
 
 
 @lru_cache(maxsize=16384)  # a pure function of the name

@@ -9,14 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lambdawatch.analyze.common import data, is_function_change, params
+from lambdawatch.analyze.common import is_function_change, params
+from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 
 
 def deprecated_since(runtime: str, when: date) -> str | None:
     """The deprecation date of ``runtime`` if it was deprecated on ``when``."""
-    since = data("runtimes.yml")["deprecated"].get(runtime)
+    since = load("runtimes.yml")["deprecated"].get(runtime)
     if since is None:
         return None
     since = str(since)
@@ -32,7 +33,7 @@ def runtime_findings(runtime: Any, package_type: Any, image_uri: Any, when: date
                                f"Deprecated runtime {runtime}",
                                {"runtime": runtime, "deprecated_since": since,
                                 "judged_at": when.isoformat(), "source": where}))
-        if runtime in data("runtimes.yml")["custom"]:
+        if runtime in load("runtimes.yml")["custom"]:
             out.append(Finding("custom-runtime", "RT102", "low", f"Custom runtime {runtime}",
                                {"runtime": runtime, "source": where,
                                 "note": "bootstrap is your own code: scan it"}))

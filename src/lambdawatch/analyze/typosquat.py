@@ -15,13 +15,14 @@ are left alone: nothing tells which one is the original.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from lambdawatch.analyze.common import data, escaped
+from lambdawatch.analyze.common import escaped
+from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 
@@ -29,7 +30,7 @@ from lambdawatch.ingest.normalize import Event
 @lru_cache(maxsize=65536)
 def skeleton(name: str) -> tuple[str, int]:
     """The confusable skeleton of a name and how many confusable characters it used."""
-    words = data("names.yml")
+    words = load("names.yml")
     glyphs: dict[str, str] = words["homoglyphs"]
     count = 0
     chars = []

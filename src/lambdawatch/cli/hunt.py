@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime, timezone
-from collections.abc import Iterator
 from typing import Any, TextIO
 
 import click

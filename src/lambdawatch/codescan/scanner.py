@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from lambdawatch.codescan import (  # noqa: F401  (importing registers the checks)
-    checks_binary, checks_creds, checks_exec, checks_net, checks_runtime, package_checks, secrets)
+    checks_binary,
+    checks_creds,
+    checks_exec,
+    checks_net,
+    checks_runtime,
+    package_checks,
+    secrets,
+)
 from lambdawatch.codescan.archive import Limits, Reader
 from lambdawatch.codescan.binary_text import file_context
 from lambdawatch.codescan.checkbase import CHECKS

@@ -14,9 +14,9 @@ tests assert the prefilter lets them through.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lambdawatch.engine.model import Rule
 
