@@ -1,4 +1,4 @@
-"""Compile a rule's match into a fast Python check over raw records, and derive prefilter literals."""
+"""Compile a rule's match into a fast Python check over raw records (the byte prefilter is engine/prefilter.py)."""
 
 from __future__ import annotations
 
@@ -139,20 +139,3 @@ def compile_rule(rule: Rule) -> CompiledRule:
     )
     return CompiledRule(rule, compile_match(rule.match), findings,
                         context_checks(rule.match.predicates))
-
-
-def prefilter_literals(rules: Iterable[Rule]) -> list[bytes] | None:
-    """Byte literals one of which every matching record must contain, or None if no prefilter.
-
-    Derived from each rule's ``event_source`` as the exact key/value pair in both the compact form
-    AWS delivers and the spaced form of ``json.dumps``; the bare service name alone would also hit
-    ``invokedBy`` and KMS encryption contexts of unrelated records.
-    """
-    literals: set[bytes] = set()
-    for rule in rules:
-        if not rule.match.event_source:
-            return None
-        for source in rule.match.event_source:
-            literals.add(f'"eventSource":"{source}"'.encode())
-            literals.add(f'"eventSource": "{source}"'.encode())
-    return sorted(literals)

@@ -8,7 +8,7 @@ from typing import Any
 
 from lambdawatch.alerting.rows import Projector
 from lambdawatch.engine.loader import load_rules
-from lambdawatch.engine.matcher import CompiledRule, compile_rule, prefilter_literals
+from lambdawatch.engine.matcher import CompiledRule, compile_rule
 from lambdawatch.engine.model import Rule
 from lambdawatch.engine.prefilter import Prefilter
 
@@ -18,11 +18,9 @@ class RuleSet:
     rules: list[Rule]
     extra_dirs: tuple[str, ...] = ()
     compiled: list[CompiledRule] = field(init=False)
-    literals: list[bytes] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.compiled = [compile_rule(r) for r in self.rules]
-        self.literals = prefilter_literals(self.rules)
         self.prefilter = Prefilter.from_rules(self.rules)
         self.project = Projector(self.rules)
         self.by_id = {c.rule.id: c for c in self.compiled}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.ingest.decode import Decoded, NotCloudTrail, decode
@@ -78,9 +77,3 @@ def worker_read(path: str) -> Outcome:
 def worker_decode(name: str, data: bytes) -> Outcome:
     assert _WORKER_RULES is not None, "worker_init was not run"
     return decode_bytes(name, data, _WORKER_RULES)
-
-
-def outcome_summary(o: Outcome) -> dict[str, Any]:
-    d = o.decoded
-    return {"name": o.name, "ok": o.ok, "error": o.error,
-            "records": d.records if d else 0, "problem": d.problem if d else None}

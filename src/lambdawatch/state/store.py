@@ -156,9 +156,6 @@ class Store:
         for row, ts, event_id in self.db.execute(sql):
             yield orjson.loads(row), ts, event_id
 
-    def count_events(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
-
     # -- alerts ---------------------------------------------------------------------------------
     # One run's alerts are reconciled one at a time (memory stays flat): ``record_alert`` stores
     # a new or changed alert and notes it in the run's table; ``supersede_missing`` marks what
