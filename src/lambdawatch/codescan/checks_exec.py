@@ -14,6 +14,9 @@ from lambdawatch.codescan.model import Severity as S
 
 BLOB_RE = re.compile(r"^[A-Za-z0-9+/=_\-\s\\x]+$")
 HEX_IDENT = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
+# A command string that pipes a download into an interpreter: ``curl -s URL | sh``.
+FETCH_PIPE = re.compile(r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?"
+                        r"(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:python3?|perl|node)\b")
 PACKERS = ("pyarmor", "__pyarmor__", "pyobfuscate", "eval(function(p,a,c,k,e,", "javascript-obfuscator")
 
 
@@ -25,6 +28,8 @@ def exec_payload(ctx: FileContext) -> Iterator[Hit]:
     for c in ctx.facts.calls:
         if (tx.is_exec(c.callee) or tx.is_process(c.callee)) and ctx.is_payload(c.args):
             yield Hit(c.line, f"{c.callee} runs a decoded or downloaded payload")
+        elif tx.is_process(c.callee) and any(FETCH_PIPE.search(v) for v in c.args.strings):
+            yield Hit(c.line, f"{c.callee} pipes a download into an interpreter")
 
 
 @check("CS302", "dynamic-code-exec", "dynamic-exec", "Dynamic code execution", S.MEDIUM, "medium")
