@@ -1,8 +1,8 @@
 """``hunt``: the batch pipeline from sources to alerts, one direction, as in DESIGN.md.
 
-sources -> decode+prefilter -> normalize -> store (dedupe by eventID) -> evaluate in event-time
-order (state, rules, analyzers) -> throttle windows -> alerts (scoring) -> compare with the state
-store -> the alerts new or changed by this run.
+sources -> decode+prefilter+normalize (worker processes) -> store (dedupe by eventID) ->
+evaluate in event-time order (state, rules, analyzers) -> throttle windows -> alerts (scoring,
+tuning, playbook) -> compare with the state store -> the alerts new or changed by this run.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def _ingest(opts: HuntOptions, rules: RuleSet, summary: Summary,
             accept: Callable[[list[Matched]], int]) -> None:
     """Read every input; ``accept`` keeps a batch of matched records, returning how many were
     new (the rest: the same eventID delivered again)."""
-    inputs = list(expand(opts.paths, opts.s3_client_factory))
+    inputs = expand(opts.paths, opts.s3_client_factory)
     for item in collect(inputs, rules, workers=opts.workers,
                         s3_client_factory=opts.s3_client_factory):
         summary.add(item)

@@ -1,11 +1,17 @@
-"""Read every input, in parallel across processes, and yield one :class:`Outcome` per input."""
+"""Read every input, in parallel across processes, and yield one :class:`Outcome` per input.
+
+Inputs are consumed lazily and a bounded number of files is in flight at any time, so memory
+stays flat whatever the number of files or objects. Local files are read and decoded by the
+worker processes; S3 objects are fetched by threads (I/O) and decoded by the processes.
+"""
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from itertools import chain
 from typing import Any
 
 from lambdawatch.engine.ruleset import RuleSet
@@ -13,6 +19,8 @@ from lambdawatch.ingest import reader
 from lambdawatch.ingest.sources import LocalFile, S3Object, Skipped, Stdin, read_stdin
 
 S3ClientFactory = Callable[[], Any]
+Input = LocalFile | S3Object | Stdin | Skipped
+_FETCH_AHEAD = 16
 
 
 def default_workers() -> int:
@@ -27,73 +35,97 @@ def _fetch_s3(client: Any, obj: S3Object) -> bytes:
         body.close()
 
 
-def collect(
-    inputs: list[LocalFile | S3Object | Stdin | Skipped],
-    rules: RuleSet,
-    *,
-    workers: int,
-    s3_client_factory: S3ClientFactory | None = None,
-) -> Iterator[reader.Outcome | Skipped]:
+class _Clients:
+    """One S3 client for the run, made on first use (nothing talks to AWS before it must)."""
+
+    def __init__(self, factory: S3ClientFactory | None) -> None:
+        self.factory = factory
+        self.client: Any = None
+
+    def s3(self) -> Any:
+        if self.client is None:
+            if self.factory is None:
+                raise ValueError("S3 input without an S3 client factory")
+            self.client = self.factory()
+        return self.client
+
+
+def _several_files(inputs: Iterator[Input]) -> tuple[bool, Iterator[Input]]:
+    """Whether at least two files or objects come (a pool is worth starting), and the inputs."""
+    seen: list[Input] = []
+    files = 0
+    for item in inputs:
+        seen.append(item)
+        files += isinstance(item, LocalFile | S3Object)
+        if files >= 2:
+            break
+    return files >= 2, chain(seen, inputs)
+
+
+def collect(inputs: Iterable[Input], rules: RuleSet, *, workers: int,
+            s3_client_factory: S3ClientFactory | None = None) -> Iterator[reader.Outcome | Skipped]:
     """Outcomes in completion order (callers must not depend on order; the engine sorts)."""
-    locals_ = [i.path for i in inputs if isinstance(i, LocalFile)]
-    s3_objects = [i for i in inputs if isinstance(i, S3Object)]
-    yield from (i for i in inputs if isinstance(i, Skipped))
-    if any(isinstance(i, Stdin) for i in inputs):
-        yield reader.decode_bytes("-", read_stdin(), rules)
-    parallel = workers > 1 and (len(locals_) + len(s3_objects)) > 1
-    if not parallel:
-        for path in locals_:
-            yield reader.read_and_decode(path, rules)
-        if s3_objects:
-            yield from _s3_serial(s3_objects, rules, s3_client_factory)
-        return
-    with ProcessPoolExecutor(workers, initializer=reader.worker_init, initargs=(rules,)) as pool:
-        # Bounded in flight: memory stays flat whatever the number of files.
-        pending: list[Future[reader.Outcome]] = []
-        limit = workers * 4
-        for path in locals_:
-            pending.append(pool.submit(reader.worker_read, path))
-            if len(pending) >= limit:
-                yield pending.pop(0).result()
-        if s3_objects:
-            yield from _s3_parallel(s3_objects, pool, s3_client_factory, pending, limit)
-        for fut in pending:
-            yield fut.result()
+    clients = _Clients(s3_client_factory)
+    several, items = _several_files(iter(inputs))
+    if workers <= 1 or not several:
+        yield from _serial(items, rules, clients)
+    else:
+        yield from _parallel(items, rules, clients, workers)
 
 
-def _s3_serial(objs: list[S3Object], rules: RuleSet,
-               factory: S3ClientFactory | None) -> Iterator[reader.Outcome]:
-    assert factory is not None
-    client = factory()
-    for obj in objs:
-        try:
-            data = _fetch_s3(client, obj)
-        except Exception as exc:  # isolation boundary: one object never stops the run
-            yield reader.Outcome(obj.name, error=f"S3 read failed ({exc})")
-            continue
-        yield reader.decode_bytes(obj.name, data, rules)
+def _read_object(client: Any, obj: S3Object) -> bytes | reader.Outcome:
+    try:
+        return _fetch_s3(client, obj)
+    except Exception as exc:  # isolation boundary: one object never stops the run
+        return reader.Outcome(obj.name, error=f"S3 read failed ({exc})")
 
 
-def _s3_parallel(objs: list[S3Object], pool: ProcessPoolExecutor,
-                 factory: S3ClientFactory | None, pending: list[Future[reader.Outcome]],
-                 limit: int) -> Iterator[reader.Outcome]:
-    """Objects are fetched by threads (I/O) and decoded by processes, a bounded number at once."""
-    assert factory is not None
-    client = factory()
-    with ThreadPoolExecutor(8) as fetchers:
-        queue: deque[tuple[S3Object, Future[bytes]]] = deque()
-        todo = iter(objs)
-        while True:
-            while len(queue) < 16 and (obj := next(todo, None)) is not None:
-                queue.append((obj, fetchers.submit(_fetch_s3, client, obj)))
-            if not queue:
-                return
-            obj, fut = queue.popleft()
-            try:
+def _serial(items: Iterator[Input], rules: RuleSet,
+            clients: _Clients) -> Iterator[reader.Outcome | Skipped]:
+    for item in items:
+        if isinstance(item, Skipped):
+            yield item
+        elif isinstance(item, Stdin):
+            yield reader.decode_bytes("-", read_stdin(), rules)
+        elif isinstance(item, LocalFile):
+            yield reader.read_and_decode(item.path, rules)
+        else:
+            data = _read_object(clients.s3(), item)
+            yield data if isinstance(data, reader.Outcome) else reader.decode_bytes(
+                item.name, data, rules)
+
+
+def _parallel(items: Iterator[Input], rules: RuleSet, clients: _Clients,
+              workers: int) -> Iterator[reader.Outcome | Skipped]:
+    limit = workers * 4
+    pending: deque[Future[reader.Outcome]] = deque()
+    fetching: deque[tuple[S3Object, Future[bytes | reader.Outcome]]] = deque()
+    with ProcessPoolExecutor(workers, initializer=reader.worker_init, initargs=(rules,)) as pool, \
+            ThreadPoolExecutor(8) as fetchers:
+
+        def hand_over(block: bool) -> Iterator[reader.Outcome]:
+            """Fetched objects go to the decoders (when done, or all of them when ``block``)."""
+            while fetching and (block or fetching[0][1].done() or len(fetching) >= _FETCH_AHEAD):
+                obj, fut = fetching.popleft()
                 data = fut.result()
-            except Exception as exc:  # isolation boundary: one object never stops the run
-                yield reader.Outcome(obj.name, error=f"S3 read failed ({exc})")
-                continue
-            pending.append(pool.submit(reader.worker_decode, obj.name, data))
+                if isinstance(data, reader.Outcome):
+                    yield data
+                else:
+                    pending.append(pool.submit(reader.worker_decode, obj.name, data))
+
+        for item in items:
+            if isinstance(item, Skipped):
+                yield item
+            elif isinstance(item, Stdin):
+                yield reader.decode_bytes("-", read_stdin(), rules)
+            elif isinstance(item, LocalFile):
+                pending.append(pool.submit(reader.worker_read, item.path))
+            else:
+                # the client is made here, in this thread: boto3 sessions are not thread-safe
+                fetching.append((item, fetchers.submit(_read_object, clients.s3(), item)))
+            yield from hand_over(block=False)
             while len(pending) >= limit:
-                yield pending.pop(0).result()
+                yield pending.popleft().result()
+        yield from hand_over(block=True)
+        while pending:
+            yield pending.popleft().result()
