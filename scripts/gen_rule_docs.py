@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from docs_folder import write_pages  # noqa: E402
 from lambdawatch.engine.loader import load_rules  # noqa: E402
 from lambdawatch.engine.model import Rule  # noqa: E402
 
@@ -66,13 +67,7 @@ def main(argv: list[str]) -> int:
             print("docs/rules is out of date: run python scripts/gen_rule_docs.py", file=sys.stderr)
             return 1
         return 0
-    OUT.mkdir(parents=True, exist_ok=True)
-    for stale in OUT.glob("*.md"):
-        if stale.name not in want:
-            stale.unlink()
-    for name, text in want.items():
-        (OUT / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(want)} files to {OUT}")
+    write_pages(OUT, want)
     return 0
 
 

@@ -80,13 +80,20 @@ def _read_object(client: Any, obj: S3Object) -> bytes | reader.Outcome:
         return reader.Outcome(obj.name, error=f"S3 read failed ({exc})")
 
 
+def _in_place(item: Input, rules: RuleSet) -> reader.Outcome | Skipped | None:
+    """What needs no worker: a skipped input as it is, stdin decoded here; else None."""
+    if isinstance(item, Skipped):
+        return item
+    if isinstance(item, Stdin):
+        return reader.decode_bytes("-", read_stdin(), rules)
+    return None
+
+
 def _serial(items: Iterator[Input], rules: RuleSet,
             clients: _Clients) -> Iterator[reader.Outcome | Skipped]:
     for item in items:
-        if isinstance(item, Skipped):
-            yield item
-        elif isinstance(item, Stdin):
-            yield reader.decode_bytes("-", read_stdin(), rules)
+        if (done := _in_place(item, rules)) is not None:
+            yield done
         elif isinstance(item, LocalFile):
             yield reader.read_and_decode(item.path, rules)
         else:
@@ -114,10 +121,8 @@ def _parallel(items: Iterator[Input], rules: RuleSet, clients: _Clients,
                     pending.append(pool.submit(reader.worker_decode, obj.name, data))
 
         for item in items:
-            if isinstance(item, Skipped):
-                yield item
-            elif isinstance(item, Stdin):
-                yield reader.decode_bytes("-", read_stdin(), rules)
+            if (done := _in_place(item, rules)) is not None:
+                yield done
             elif isinstance(item, LocalFile):
                 pending.append(pool.submit(reader.worker_read, item.path))
             else:
