@@ -45,7 +45,7 @@ class HuntOptions:
     iam_inventory: str | None = None
     lambda_inventory: str | None = None
     s3_client_factory: Callable[[], Any] | None = None
-    on_progress: Callable[[Outcome | Skipped, Summary], None] | None = None
+    on_progress: Callable[[Outcome | Skipped | None, Summary], None] | None = None
     sink: Callable[[Iterator[dict[str, Any]]], None] | None = None
 
 
@@ -108,7 +108,8 @@ def _windows(store: Store, ctx: HuntContext) -> Iterator[Window]:
     yield from throttle.drain()
 
 
-def _alerts(store: Store, ctx: HuntContext, summary: Summary) -> None:
+def _alerts(store: Store, ctx: HuntContext, summary: Summary,
+            progress: Callable[[Any, Summary], None] | None = None) -> None:
     """Two passes, memory flat whatever the number of alerts. First the event stream: each
     window the throttle closes becomes an alert (its events' findings) parked in the store.
     Then, with the whole stream's state known (typosquats are judged against every name the
@@ -127,6 +128,8 @@ def _alerts(store: Store, ctx: HuntContext, summary: Summary) -> None:
         summary.alerts_suppressed += bool(alert["suppressed"])
         summary.alerts_new += status == "new"
         summary.alerts_updated += status == "updated"
+        if progress is not None and summary.alerts % 200 == 0:
+            progress(None, summary)
     summary.alerts_superseded += store.supersede_missing()
     summary.analyzer_errors = list(ctx.extras.get("analyzer_errors", []))
 
@@ -172,7 +175,7 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
     try:
         store.begin()
         _ingest(opts, rules, summary, store.add_events)
-        _alerts(store, ctx, summary)
+        _alerts(store, ctx, summary, opts.on_progress)
         if opts.sink is not None:
             opts.sink(store.run_alerts(emitted_only=True))
         else:

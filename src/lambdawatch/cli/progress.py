@@ -1,4 +1,5 @@
-"""A progress bar on stderr (only when a terminal is attached): files, records, records/s, matches."""
+"""A progress bar on stderr (only when a terminal is attached): files, records, records/s,
+matched records, alerts."""
 
 from __future__ import annotations
 
@@ -24,6 +25,6 @@ def progress_reporter() -> Iterator[Callable[[Any, Any], None]]:
             bar.update(task, description=(
                 f"files {summary.files_read + len(summary.files_skipped)}  "
                 f"records {summary.records_read:,}  {rate:,.0f} rec/s  "
-                f"matched {summary.records_matched:,}"))
+                f"matched {summary.records_matched:,}  alerts {summary.alerts:,}"))
 
         yield update
