@@ -100,6 +100,16 @@ def _lambda_execution_session(record: Record) -> bool:
         ident.get("invokedBy") == "lambda.amazonaws.com")
 
 
+def _extra(ctx: Any, name: str) -> Any:
+    """A piece of the hunt's stream state (``roles``, ``functions``), or None outside a hunt."""
+    return getattr(ctx, "extras", {}).get(name)
+
+
+def _place(record: Record) -> tuple[str, str]:
+    """(account, region) of a record, as the state keys them."""
+    return account_of(record), str(record.get("awsRegion") or "unknown")
+
+
 # -- context: configuration -------------------------------------------------------------------
 def _config(ctx: Any) -> Any:
     return getattr(ctx, "config", None)
@@ -145,7 +155,7 @@ def _foreign_layer(record: Record, ctx: Any) -> bool | dict[str, Any]:
 
 # -- context: stream state --------------------------------------------------------------------
 def _assessment(record: Record, ctx: Any) -> tuple[str, Any] | None:
-    roles = getattr(ctx, "extras", {}).get("roles")
+    roles = _extra(ctx, "roles")
     role = get(record, "requestParameters.role")
     if roles is None or not isinstance(role, str):
         return None
@@ -179,7 +189,7 @@ def _powerful_role(record: Record, ctx: Any) -> bool:
 def _privesc_chain(record: Record, ctx: Any) -> bool | dict[str, Any]:
     """CreateRole trusting Lambda, then an admin grant on it, then this function event with that
     role: all by the same principal, the first step at most CHAIN_WINDOW before this one."""
-    roles = getattr(ctx, "extras", {}).get("roles")
+    roles = _extra(ctx, "roles")
     role_arn = get(record, "requestParameters.role")
     if roles is None or not isinstance(role_arn, str):
         return False
@@ -199,32 +209,32 @@ def _privesc_chain(record: Record, ctx: Any) -> bool | dict[str, Any]:
 
 @predicate("targets-high-frequency-rule", context=True)
 def _targets_high_frequency_rule(record: Record, ctx: Any) -> bool | dict[str, Any]:
-    functions = getattr(ctx, "extras", {}).get("functions")
+    functions = _extra(ctx, "functions")
     rule = get(record, "requestParameters.rule")
     if functions is None or not isinstance(rule, str):
         return False
-    key = (account_of(record), str(record.get("awsRegion") or "unknown"), rule)
+    key = (*_place(record), rule)
     schedule = functions.event_rules.get(key, {}).get("schedule")
     return {"rule": rule, "schedule": schedule} if is_high_frequency(schedule) else False
 
 
 @predicate("rule-targets-lambda", context=True)
 def _rule_targets_lambda(record: Record, ctx: Any) -> bool | dict[str, Any]:
-    functions = getattr(ctx, "extras", {}).get("functions")
+    functions = _extra(ctx, "functions")
     name = get(record, "requestParameters.name")
     if functions is None or not isinstance(name, str):
         return False
-    arn = functions.rule_function(account_of(record), str(record.get("awsRegion") or "unknown"), name)
+    arn = functions.rule_function(*_place(record), name)
     return {"target": arn} if arn else False
 
 
 @predicate("public-api-method", context=True)
 def _public_api_method(record: Record, ctx: Any) -> bool | dict[str, Any]:
-    functions = getattr(ctx, "extras", {}).get("functions")
+    functions = _extra(ctx, "functions")
     req = record.get("requestParameters")
     if functions is None or not isinstance(req, dict):
         return False
-    method = functions.method_of(account_of(record), str(record.get("awsRegion") or "unknown"), req)
+    method = functions.method_of(*_place(record), req)
     if method.get("auth") != "NONE":
         return False
     return {"rest_api": req.get("restApiId"), "resource": req.get("resourceId"),
@@ -233,10 +243,10 @@ def _public_api_method(record: Record, ctx: Any) -> bool | dict[str, Any]:
 
 @predicate("method-integrates-lambda", context=True)
 def _method_integrates_lambda(record: Record, ctx: Any) -> bool | dict[str, Any]:
-    functions = getattr(ctx, "extras", {}).get("functions")
+    functions = _extra(ctx, "functions")
     req = record.get("requestParameters")
     if functions is None or not isinstance(req, dict):
         return False
-    fn = functions.method_of(account_of(record), str(record.get("awsRegion") or "unknown"),
+    fn = functions.method_of(*_place(record),
                              req).get("function")
     return {"integration_function": fn} if fn else False
