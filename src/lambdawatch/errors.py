@@ -45,3 +45,8 @@ class AwsError(LambdawatchError):
 
 class ScanError(LambdawatchError):
     """A code-scan target cannot be opened at all (a bad member only yields a finding)."""
+
+
+class KindError(LambdawatchError):
+    """A finding kind is not in the registry (``data/kinds.yml``), or the registry is invalid;
+    ``where`` names the rule file, analyzer or check that used it."""

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lambdawatch.analyze.configuration import analyze_configuration
+from lambdawatch.analyze.declared import check_analyzer_kinds
 from lambdawatch.analyze.env import analyze_env
 from lambdawatch.analyze.existing import analyze_existing
 from lambdawatch.analyze.identity import Novelty, analyze_human
@@ -48,6 +49,7 @@ def isolated(name: str, fn: Analyzer) -> Analyzer:
 
 def setup(ctx: HuntContext, opts: Any) -> None:
     """Register the analyzers that apply with this configuration and these inventories."""
+    check_analyzer_kinds()
     inventory = load_lambda_inventory(getattr(opts, "lambda_inventory", None))
     if inventory is not None:
         ctx.extras["lambda_inventory"] = inventory

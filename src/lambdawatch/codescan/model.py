@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from lambdawatch.kinds import require as require_kind
+
 
 class Severity(IntEnum):
     INFO = 0
@@ -93,6 +95,7 @@ def register(
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         if code in CATALOGUE:
             raise ValueError(f"check code {code} registered twice")
+        require_kind(kind, where=f"check {code} ({fn.__module__})")
         meta = CheckMeta(code, slug, kind, title, severity, confidence, (fn.__doc__ or "").strip())
         CATALOGUE[code] = meta
         fn.meta = meta  # type: ignore[attr-defined]
@@ -104,6 +107,7 @@ def register(
 def declare(code: str, slug: str, kind: str, title: str, severity: Severity, confidence: str,
             doc: str) -> CheckMeta:
     """Register metadata for a finding emitted outside a check function (package safety)."""
+    require_kind(kind, where=f"check {code}")
     meta = CheckMeta(code, slug, kind, title, severity, confidence, doc.strip())
     if code in CATALOGUE:
         raise ValueError(f"check code {code} registered twice")

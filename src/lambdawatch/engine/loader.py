@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from lambdawatch import kinds as _kinds
 from lambdawatch.engine import predicates as _predicates
 from lambdawatch.engine.model import Rule
 from lambdawatch.errors import RuleError
@@ -84,6 +85,11 @@ def _load_file(path: Path, problems: list[RuleProblem]) -> Rule | None:
         if not _predicates.known(name):
             problems.append(RuleProblem(str(path), _line_of(node, ("match",)),
                                         f"unknown predicate {name!r}"))
+    for i, spec in enumerate(rule.findings):  # every kind must be in the registry
+        if not _kinds.is_known(spec.kind):
+            problems.append(RuleProblem(str(path), _line_of(node, ("findings", i, "kind")),
+                                        f"unknown finding kind {spec.kind!r} (not in "
+                                        f"{_kinds.REGISTRY})"))
     return rule if len(problems) == before else None
 
 
