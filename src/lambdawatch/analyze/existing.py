@@ -16,10 +16,10 @@ from typing import Any
 
 from lambdawatch.analyze.configuration import egress_findings, resource_findings, thresholds
 from lambdawatch.analyze.runtimes import runtime_findings
-from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 from lambdawatch.inventory.lambda_inventory import FunctionInfo
+from lambdawatch.layer_publishers import foreign_layer
 
 SOURCE = "lambda inventory"
 _ACCOUNT_IN = re.compile(r"(?:^|:)(\d{12})(?::|$)")
@@ -93,21 +93,22 @@ def url_findings(info: FunctionInfo) -> list[Finding]:
 
 
 def layer_findings(info: FunctionInfo, trusted: set[str]) -> list[Finding]:
+    """Foreign layers (AWS publishers, the function's account and ``trusted`` are not)."""
     out: list[Finding] = []
     for arn in info.layers:
-        parts = arn.split(":")
-        owner = parts[4] if len(parts) > 4 else ""
-        if owner.isdigit() and owner not in trusted | {info.account}:
+        ref = foreign_layer(arn, {info.account}, trusted)
+        if ref is not None:
             out.append(Finding("foreign-layer", "CF114", "high",
-                               f"Existing function uses a layer from account {owner}",
-                               {"layer": arn, "publisher_account": owner, "source": SOURCE}))
+                               f"Existing function uses a layer from account {ref.account}",
+                               {"layer": arn, "publisher_account": ref.account,
+                                "source": SOURCE}))
     return out
 
 
 def existing_findings(info: FunctionInfo, ctx: Any, when: date) -> list[Finding]:
     config = ctx.config
     known = set(config.accounts.known)
-    trusted = known | set(config.layers.trusted_accounts) | set(load("layers.yml")["aws_publishers"])
+    trusted = known | set(config.layers.trusted_accounts)
     c = info.config
     eph = c.get("EphemeralStorage") or {}
     inventory = ctx.extras.get("lambda_inventory")

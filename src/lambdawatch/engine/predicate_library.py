@@ -13,16 +13,14 @@ from typing import Any
 
 from lambdawatch.engine.predicates import predicate
 from lambdawatch.ingest.normalize import account_of, get, parse_time
+from lambdawatch.layer_publishers import foreign_layer
 
 Record = dict[str, Any]
 
-# Layer publishers AWS itself runs: Lambda Insights, Parameters and Secrets extension, Powertools.
-AWS_LAYER_ACCOUNTS = frozenset({"580247275435", "901920570463", "017000801446"})
 # CreateRole -> admin grant -> function with that role, all by one principal, within this span.
 CHAIN_WINDOW = timedelta(hours=1)
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(second|seconds|minute|minutes|hour|hours|day|days)\s*\)$")
 _CRON = re.compile(r"^cron\(\s*(\S+)\s")
-_LAYER_ACCOUNT = re.compile(r"^arn:[\w-]+:lambda:[\w-]+:(\d{12}):layer:")
 _ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:[\w-]+:iam::(\d{12}):(?:root|user/.+|role/.+))$")
 
 
@@ -132,18 +130,16 @@ def _foreign_account_principal(record: Record, ctx: Any) -> bool | dict[str, Any
 
 
 def foreign_layers(record: Record, ctx: Any) -> list[dict[str, str]]:
+    """Layers of the request whose publisher is foreign (see :mod:`lambdawatch.layer_publishers`)."""
     config = _config(ctx)
     trusted = set(config.layers.trusted_accounts) if config is not None else set()
+    own = (set(config.accounts.known) if config is not None else set()) | {account_of(record)}
     out = []
     for layer in _as_list(get(record, "requestParameters.layers")):
         arn = layer.get("arn") if isinstance(layer, dict) else layer
-        m = _LAYER_ACCOUNT.match(arn) if isinstance(arn, str) else None
-        if m is None:
-            continue
-        account = m.group(1)
-        if account in AWS_LAYER_ACCOUNTS or account in trusted or _mine(account, record, ctx):
-            continue
-        out.append({"layer": arn, "publisher_account": account})
+        ref = foreign_layer(arn, own, trusted)
+        if ref is not None:
+            out.append({"layer": arn, "publisher_account": ref.account})
     return out
 
 
