@@ -49,7 +49,7 @@ def test_json_contract(package: Path) -> None:
     for f in doc["findings"]:
         assert set(f) == {"kind", "code", "severity", "file", "line", "message", "evidence"}
     assert {"kind": "hardcoded-secret", "code": "CS601", "severity": "high", "file": "config.py",
-            "line": 1, "message": "AWS access key id", "evidence": "AKIA************MPLE"} \
+            "line": 1, "message": "AWS access key id", "evidence": "****(20 chars)"} \
         in doc["findings"]
 
 
@@ -66,7 +66,7 @@ def test_sarif_is_valid_against_the_official_schema(package: Path) -> None:
 @pytest.mark.parametrize("render", [to_json, to_sarif, lambda r: to_table(r, 400)])
 def test_no_secret_value_in_any_output(package: Path, render) -> None:
     text = render(scan_bytes(str(package), "fn.zip", package.read_bytes()))
-    assert "AKIA************MPLE" in text
+    assert "****(20 chars)" in text
     for raw in RAW_SECRETS:
         assert raw not in text
 

@@ -12,8 +12,7 @@ from lambdawatch.alerting.scoring import score
 from lambdawatch.alerting.throttle import Window
 from lambdawatch.engine.model import SEVERITY_ORDER, Rule
 from lambdawatch.findings import max_severity
-
-PRIORITY_ORDER = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
+from lambdawatch.severity import PRIORITY_ORDER
 
 
 def alert_id(account: str, region: str, function: str, opened_iso: str) -> str:

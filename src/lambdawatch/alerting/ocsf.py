@@ -14,14 +14,14 @@ from typing import Any, TextIO
 import orjson
 
 from lambdawatch import __version__
+from lambdawatch.severity import OCSF_SEVERITY_ID, OCSF_SEVERITY_NAME
 
 OCSF_VERSION = "1.5.0"
 CLASS_UID = 2004
 CATEGORY_UID = 2
 ACTIVITY_CREATE = 1
-SEVERITY_ID = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
-SEVERITY_NAME = {"info": "Informational", "low": "Low", "medium": "Medium", "high": "High",
-                 "critical": "Critical"}
+SEVERITY_ID = OCSF_SEVERITY_ID
+SEVERITY_NAME = OCSF_SEVERITY_NAME
 RISK_LEVELS = [(80, 4, "Critical"), (60, 3, "High"), (40, 2, "Medium"), (20, 1, "Low"), (0, 0, "Info")]
 TACTIC_NAMES = {"TA0002": "Execution", "TA0003": "Persistence", "TA0004": "Privilege Escalation",
                 "TA0005": "Defense Evasion", "TA0006": "Credential Access", "TA0010": "Exfiltration"}

@@ -1,4 +1,5 @@
-"""Hard-coded secret patterns (CS6xx) and the masking applied to every output."""
+"""Hard-coded secrets in code (CS6xx). Patterns, masking and :func:`redact` (applied to every
+output of a scan) come from the one secrets module, :mod:`lambdawatch.secrets`."""
 
 from __future__ import annotations
 
@@ -8,31 +9,15 @@ from collections.abc import Iterator
 from lambdawatch.codescan.checkbase import Hit, check
 from lambdawatch.codescan.flows import FileContext
 from lambdawatch.codescan.model import Severity as S
+from lambdawatch.secrets import AWS_ACCESS_KEY_ID as AWS_KEY_ID
+from lambdawatch.secrets import AWS_SECRET_ASSIGNMENT as AWS_SECRET
+from lambdawatch.secrets import PRIVATE_KEY as PEM
+from lambdawatch.secrets import TOKENS, mask, redact
 
-AWS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])")
-AWS_SECRET = re.compile(
-    r"(?i)(?:aws)?_?secret(?:_access)?_?key['\"]?\s*[:=]\s*['\"]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")
-PEM = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
-                 r"(?:[\s\S]{0,8000}?-----END[^-]*-----)?")
-TOKEN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|"
-                   r"xox[abposr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{20,}|glpat-[A-Za-z0-9_\-]{20}|"
-                   r"AIza[0-9A-Za-z_\-]{35})")
+TOKEN = re.compile("|".join(f"(?:{rx.pattern})" for name, rx in TOKENS.items()
+                            if name not in ("jwt", "sendgrid-key")))
 ALL = (AWS_KEY_ID, TOKEN)
-
-
-def mask(value: str) -> str:
-    """Keep four characters at each end of long values: ``AKIA************MPLE``."""
-    if len(value) <= 12:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def redact(text: str) -> str:
-    """Mask every secret pattern inside ``text`` (used on every message and evidence)."""
-    for rx in ALL:
-        text = rx.sub(lambda m: mask(m.group(0)), text)
-    text = AWS_SECRET.sub(lambda m: m.group(0).replace(m.group(1), mask(m.group(1))), text)
-    return PEM.sub("-----BEGIN PRIVATE KEY-----****(redacted)****", text)
+__all__ = ["ALL", "AWS_KEY_ID", "AWS_SECRET", "PEM", "TOKEN", "mask", "redact"]
 
 
 @check("CS601", "aws-access-key", "hardcoded-secret", "Hard-coded AWS access key", S.HIGH, "high")

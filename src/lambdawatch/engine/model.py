@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
-Priority = Literal["P1", "P2", "P3", "P4"]
-SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+from lambdawatch.severity import SEVERITY_ORDER  # noqa: F401 - the one scale, re-exported
+from lambdawatch.severity import PriorityName as Priority
+from lambdawatch.severity import SeverityName as Severity
 
 _CODE = re.compile(r"^[A-Z]{2}\d{3}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -14,9 +14,10 @@ import yaml
 
 from lambdawatch.engine.model import Condition, Rule
 from lambdawatch.engine.sql import event_name_pattern
+from lambdawatch.severity import SIGMA_LEVEL
 
 NAMESPACE = uuid.UUID("6f1d2a4e-3c5b-4e7a-9d8c-1b2a3c4d5e6f")
-LEVEL = {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "info": "informational"}
+LEVEL = SIGMA_LEVEL
 
 
 def why_not(rule: Rule) -> str | None:
