@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.hosts import classify, hosts_in
 from lambdawatch.codescan.ir import Call, Expr, Facts, norm
+from lambdawatch.codescan.model import Severity
 
 
 @dataclass
@@ -19,6 +20,7 @@ class FileContext:
     lines: list[str]
     vendored: bool = False
     role: str = "code"  # "bootstrap", "wrapper", "extension", "pth", "binary"
+    cap: Severity | None = None  # ceiling for every finding (data files of vendored packages)
     cred_names: set[str] = field(default_factory=set)
     payload_names: set[str] = field(default_factory=set)
     host_names: dict[str, list[str]] = field(default_factory=dict)

@@ -35,7 +35,8 @@ CORRUPT = declare("PK005", "corrupt-archive", "corrupt-archive",
                   """The archive (or a member) cannot be read completely: truncated download, bad
                   CRC, unknown compression. What could be read is still scanned.""")
 STDLIB = frozenset(sys.stdlib_module_names) - {"this", "antigravity", "__future__"}
-ROOTS = re.compile(r"^(?:python/(?:lib/python3\.\d+/site-packages/)?)?([A-Za-z_]\w*)\.py$")
+ROOTS = re.compile(r"^(?:python/(?:lib/python3\.\d+/site-packages/)?)?([A-Za-z_]\w*)"
+                   r"(?:\.py|/__init__\.py)$")
 PTH_BAD = ("exec(", "eval(", "base64", "socket", "urllib", "subprocess", "os.system", "http",
            "__import__", "compile(")
 PTH_OK = ("_distutils_hack", "_virtualenv", "__editable__", "coverage")

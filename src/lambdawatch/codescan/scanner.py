@@ -56,6 +56,8 @@ def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader) 
             result.errors.append(f"{path}: scan failed: {type(exc).__name__}: {exc}")
     for issue in reader.issues:
         sev = Severity.HIGH if issue.high else issue.meta.severity
+        if "!/" in issue.path and index.is_vendored(issue.path):
+            sev = Severity.INFO  # members of an archive a verified distribution ships
         result.findings.append(Finding(issue.meta.kind, issue.meta.code, sev, issue.path, 0,
                                        redact(issue.message), redact(issue.path)))
     if reader.unreadable:
@@ -89,6 +91,8 @@ def scan_file(path: str, data: bytes, vendored: bool, errors: list[str]) -> list
             sev = hit.severity if hit.severity is not None else meta.severity
             if vendored and meta.code != "PK010":
                 sev = min(sev, VENDOR_CAP)
+            if ctx.cap is not None:
+                sev = min(sev, ctx.cap)
             line = 0 if ctx.role == "binary" else hit.line
             evidence = hit.evidence if hit.evidence is not None else ctx.line(hit.line)
             key = (meta.code, line)
