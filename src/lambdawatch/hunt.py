@@ -1,8 +1,9 @@
 """``hunt``: the batch pipeline from sources to alerts, one direction, as in DESIGN.md.
 
 sources -> decode+prefilter+normalize (worker processes) -> store (dedupe by eventID) ->
-evaluate in event-time order (state, rules, analyzers) -> throttle windows -> alerts (scoring,
-tuning, playbook) -> compare with the state store -> the alerts new or changed by this run.
+the Detector over the saved stream state, fed only this run's records in event-time order
+(state, rules, analyzers, throttle windows) -> alerts (scoring, tuning, playbook) -> reconciled
+with the state store -> commit -> the alerts new, changed or superseded by this run.
 """
 
 from __future__ import annotations
@@ -14,20 +15,15 @@ from typing import Any
 
 import orjson
 
-from lambdawatch.alerting import alert as alert_mod
-from lambdawatch.alerting.finish import setup as alerting_setup
 from lambdawatch.alerting.rows import Rows
-from lambdawatch.alerting.throttle import Throttle, Window
-from lambdawatch.analyze import setup as analyze_setup
-from lambdawatch.config import Config, load_config
-from lambdawatch.engine.context import HuntContext
-from lambdawatch.engine.evaluate import evaluate
+from lambdawatch.config import load_config
+from lambdawatch.detect.detector import Inventories
+from lambdawatch.detect.incremental import run_detector
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.ingest.collect import collect, default_workers
 from lambdawatch.ingest.decode import Matched
 from lambdawatch.ingest.reader import Outcome
 from lambdawatch.ingest.sources import Skipped, check_paths, expand
-from lambdawatch.state.setup import setup as state_setup
 from lambdawatch.state.store import Store
 from lambdawatch.summary import Summary
 
@@ -47,12 +43,13 @@ class HuntOptions:
     s3_client_factory: Callable[[], Any] | None = None
     on_progress: Callable[[Outcome | Skipped | None, Summary], None] | None = None
     sink: Callable[[Iterator[dict[str, Any]]], None] | None = None
+    lock_timeout: float = 30.0
 
 
 @dataclass
 class HuntResult:
-    alerts: list[dict[str, Any]]  # new or changed in this run, by first_seen then id (no sink)
-    all_alerts: list[dict[str, Any]]  # every alert this run produced (no sink)
+    alerts: list[dict[str, Any]]  # new, changed or superseded in this run (no sink)
+    all_alerts: list[dict[str, Any]]  # every live alert of the state after this run (no sink)
     rows: list[dict[str, Any]]
     summary: Summary
 
@@ -78,60 +75,6 @@ def _ingest(opts: HuntOptions, rules: RuleSet, summary: Summary,
             summary.duplicates += len(batch) - accept(batch)
         if opts.on_progress:
             opts.on_progress(item, summary)
-
-
-def build_context(opts: HuntOptions, rules: RuleSet, config: Config) -> HuntContext:
-    """The evaluation context; each stage registers its hooks (see engine/context.py)."""
-    ctx = HuntContext(rules, config)
-    for setup in (state_setup, analyze_setup, alerting_setup):
-        setup(ctx, opts)
-    return ctx
-
-
-def _windows(store: Store, ctx: HuntContext) -> Iterator[Window]:
-    """Closed throttle windows, as the event-time stream closes them (then the open ones)."""
-    rules = ctx.rules
-    by_id = {r.id: r for r in rules.rules}
-    minutes = max((r.throttle.minutes for r in rules.rules), default=60)
-    throttle = Throttle(minutes)
-    stream = evaluate(store.iter_events(), rules, observers=ctx.observers,
-                      analyzers=ctx.analyzers, context=ctx)
-    for event, findings in stream:
-        if not any(r in by_id and by_id[r].alert for r in event.rules):
-            continue  # context-only records (IAM history) feed the state, not the alerts
-        key = ctx.attach(event)
-        if key is None:
-            continue
-        done = throttle.feed(key, event, findings)
-        if done is not None:
-            yield done
-    yield from throttle.drain()
-
-
-def _alerts(store: Store, ctx: HuntContext, summary: Summary,
-            progress: Callable[[Any, Summary], None] | None = None) -> None:
-    """Two passes, memory flat whatever the number of alerts. First the event stream: each
-    window the throttle closes becomes an alert (its events' findings) parked in the store.
-    Then, with the whole stream's state known (typosquats are judged against every name the
-    logs show), each alert is finished (scoring, tuning, playbook) and reconciled with the
-    state: new and changed ones are noted for output; alerts this run no longer produces (a
-    late, older record moved a window) are marked superseded."""
-    by_id = {r.id: r for r in ctx.rules.rules}
-    store.begin_pending()
-    for window in _windows(store, ctx):
-        store.add_pending(alert_mod.build(window, by_id))
-    store.begin_alerts()
-    for built, event_ids in store.iter_pending():
-        alert = ctx.finish(built, store.events_by_id(event_ids))
-        status = store.record_alert(alert, alert_mod.digest(alert))
-        summary.alerts += 1
-        summary.alerts_suppressed += bool(alert["suppressed"])
-        summary.alerts_new += status == "new"
-        summary.alerts_updated += status == "updated"
-        if progress is not None and summary.alerts % 200 == 0:
-            progress(None, summary)
-    summary.alerts_superseded += store.supersede_missing()
-    summary.analyzer_errors = list(ctx.extras.get("analyzer_errors", []))
 
 
 class _RowsOnly:
@@ -168,29 +111,29 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
         _ingest(opts, wanted, summary, only)
         summary.alerts_computed = False
         return HuntResult([], [], only.rows.result(), summary)
-    ctx = build_context(opts, rules, config)
-    store = Store(opts.state_path)
-    emitted: list[dict[str, Any]] = []
-    current: list[dict[str, Any]] = []
+    inventories = Inventories(opts.iam_inventory, opts.lambda_inventory)
+    store = Store(opts.state_path, lock_timeout=opts.lock_timeout)
+    table_rows: list[dict[str, Any]] = []
     try:
         store.begin()
         _ingest(opts, rules, summary, store.add_events)
-        _alerts(store, ctx, summary, opts.on_progress)
-        if opts.sink is not None:
-            opts.sink(store.run_alerts(emitted_only=True))
-        else:
-            emitted = list(store.run_alerts(emitted_only=True))
-            current = list(store.run_alerts(emitted_only=False))
-        table_rows: list[dict[str, Any]] = []
+        run_detector(store, rules, config, inventories, summary, opts.on_progress)
         if opts.want_rows:
             acc = Rows(rules.rules)
             for by_rule, ts, event_id in store.iter_rows(run_only=True):
                 acc.add(by_rule, ts, event_id)
             table_rows = acc.result()
+        # Output only after the commit: a run killed before it emits nothing and the next run
+        # emits its alerts; a run killed after it has recorded them (no alert printed twice).
         store.commit()
+        if opts.sink is not None:
+            opts.sink(store.run_alerts(emitted_only=True))
+            return HuntResult([], [], table_rows, summary)
+        emitted = list(store.run_alerts(emitted_only=True))
+        current = list(store.iter_alerts())
+        return HuntResult(emitted, current, table_rows, summary)
     except BaseException:
         store.rollback()
         raise
     finally:
         store.close()
-    return HuntResult(emitted, current, table_rows, summary)

@@ -58,7 +58,7 @@ def test_container_image() -> None:
 def _ctx(config: Config = Config(), inventory: LambdaInventory | None = None) -> HuntContext:
     ctx = HuntContext(RULES, config)
     if inventory is not None:
-        ctx.extras["lambda_inventory"] = inventory
+        ctx.lambda_inventory = inventory
     return ctx
 
 

@@ -1,6 +1,6 @@
 """Completing an assembled alert: scoring, tuning (suppression) and the filled-in playbook.
 
-Order (after the state's and the analyzers' finishers, which may add alert-time findings):
+Order (``engine.context.FINISH_ORDER``; after the analyzers' typosquat finisher):
 1. severity and risk again over every finding, with the account's environment;
 2. tuning: allowlists and approved changes (``alerting/tuning.py``);
 3. playbook: context, the steps of its findings, the founding playbook, investigation steps.
@@ -53,7 +53,7 @@ def tune(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:
 def fill_playbook(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:
     rules = _rules(alert, ctx)
     opener = next((r for r in rules if r.id == alert["rule"]), None)
-    facts = briefing.context(alert, events, ctx.extras.get("lambda_inventory"))
+    facts = briefing.context(alert, events, ctx.lambda_inventory)
     steps = briefing.lines(facts)
     steps += playbook.for_findings([f["kind"] for f in alert["findings"]])
     steps += alert["playbook"]
@@ -64,4 +64,6 @@ def fill_playbook(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:
 
 def setup(ctx: HuntContext, opts: Any) -> None:
     """Register the alert finishers for this run (tuning needs the configuration)."""
-    ctx.finishers.extend([rescore, tune, fill_playbook])
+    ctx.add_finisher("rescore", rescore)
+    ctx.add_finisher("tune", tune)
+    ctx.add_finisher("playbook", fill_playbook)

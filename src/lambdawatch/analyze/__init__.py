@@ -10,7 +10,7 @@
 - ``identity``: human-identity, unusual-principal
 
 Each analyzer runs behind an isolation boundary: one that raises is counted in
-``ctx.extras["analyzer_errors"]`` and the run goes on.
+``ctx.errors`` and the run goes on.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from lambdawatch.analyze.configuration import analyze_configuration
 from lambdawatch.analyze.declared import check_analyzer_kinds
 from lambdawatch.analyze.env import analyze_env
 from lambdawatch.analyze.existing import analyze_existing
-from lambdawatch.analyze.identity import Novelty, analyze_human
+from lambdawatch.analyze.identity import analyze_human
 from lambdawatch.analyze.names import analyze_names
 from lambdawatch.analyze.runtimes import analyze_runtime
-from lambdawatch.analyze.typosquat import NameBook, finish_typosquat
+from lambdawatch.analyze.typosquat import finish_typosquat
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
@@ -33,14 +33,12 @@ from lambdawatch.inventory.lambda_inventory import load_lambda_inventory
 
 Analyzer = Callable[[Event, Any], list[Finding]]
 
-
 def isolated(name: str, fn: Analyzer) -> Analyzer:
     def run(event: Event, ctx: Any) -> list[Finding]:
         try:
             return fn(event, ctx)
         except Exception as exc:  # noqa: BLE001 - isolation boundary: one analyzer, one event
-            errors = ctx.extras.setdefault("analyzer_errors", [])
-            errors.append({"analyzer": name, "event_id": event.event_id, "error": repr(exc)})
+            ctx.errors.append({"analyzer": name, "event_id": event.event_id, "error": repr(exc)})
             return []
 
     run.__name__ = name
@@ -52,13 +50,14 @@ def setup(ctx: HuntContext, opts: Any) -> None:
     check_analyzer_kinds()
     inventory = load_lambda_inventory(getattr(opts, "lambda_inventory", None))
     if inventory is not None:
-        ctx.extras["lambda_inventory"] = inventory
-    book, novelty = NameBook(), Novelty()
-    ctx.extras["name_book"] = book
+        ctx.lambda_inventory = inventory
+    if ctx.state is None:
+        raise ValueError("the analyzers need the stream state")
+    book, novelty = ctx.state.names, ctx.state.novelty
     ctx.observers.extend([book, novelty])
     for name, fn in (("names", analyze_names), ("runtimes", analyze_runtime),
                      ("configuration", analyze_configuration), ("existing", analyze_existing),
                      ("env", analyze_env), ("human-identity", analyze_human),
                      ("unusual-principal", novelty.analyze)):
         ctx.analyzers.append(isolated(name, fn))
-    ctx.finishers.append(finish_typosquat)
+    ctx.add_finisher("typosquat", finish_typosquat)

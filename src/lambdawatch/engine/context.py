@@ -5,14 +5,15 @@ Hooks, each owned by its stage: ``observers`` see every stored event in event-ti
 event to the throttle key of the function it concerns (or None): the function the event names,
 else the first registered ``attachers`` answer (e.g. stream state: a PutRule to the function its
 targets name, an IAM call by a Lambda execution role to that function), ``finish`` completes an
-assembled alert (scoring, tuning, playbook: ``alerting``).
+assembled alert by running the registered finishers in the order of :data:`FINISH_ORDER`
+(explicit data, not registration order).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdawatch.alerting.throttle import Key, key_of
 from lambdawatch.config import Config
@@ -20,17 +21,44 @@ from lambdawatch.engine.evaluate import Analyzer, StreamObserver
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.ingest.normalize import Event
 
+if TYPE_CHECKING:  # the state sits above this layer; only its type is needed here
+    from lambdawatch.detect.stream_state import StreamState
+
+Alert = dict[str, Any]
+Finisher = Callable[[Alert, list[Event], "HuntContext"], Alert]
+
+# The order in which an assembled alert is completed: alert-time findings first (typosquats,
+# judged against every name the stream knows), then severity and risk over every finding,
+# then tuning (suppression sees the final severity), then the playbook (it lists the findings).
+FINISH_ORDER = ("typosquat", "rescore", "tune", "playbook")
+
 
 @dataclass
 class HuntContext:
     rules: RuleSet
     config: Config = field(default_factory=Config)
+    state: StreamState | None = None
+    lambda_inventory: Any = None  # inventory.lambda_inventory.LambdaInventory
     observers: list[StreamObserver] = field(default_factory=list)
     analyzers: list[Analyzer] = field(default_factory=list)
-    finishers: list[Callable[[dict[str, Any], list[Event], HuntContext], dict[str, Any]]] = field(
-        default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    finishers: dict[str, Finisher] = field(default_factory=dict)
     attachers: list[Callable[[Event], Key | None]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # isolated analyzer failures
+
+    @property
+    def extras(self) -> dict[str, Any]:
+        """Read-only view by name, for predicates that take any context (``_extra``)."""
+        state = self.state
+        return {"roles": state.roles if state else None,
+                "functions": state.functions if state else None,
+                "name_book": state.names if state else None,
+                "lambda_inventory": self.lambda_inventory,
+                "analyzer_errors": self.errors}
+
+    def add_finisher(self, name: str, fn: Finisher) -> None:
+        if name not in FINISH_ORDER:
+            raise ValueError(f"finisher {name!r} is not in FINISH_ORDER")
+        self.finishers[name] = fn
 
     def attach(self, event: Event) -> Key | None:
         key = key_of(event)
@@ -42,7 +70,9 @@ class HuntContext:
                 return key
         return None
 
-    def finish(self, alert: dict[str, Any], events: list[Event]) -> dict[str, Any]:
-        for fn in self.finishers:
-            alert = fn(alert, events, self)
+    def finish(self, alert: Alert, events: list[Event]) -> Alert:
+        for name in FINISH_ORDER:
+            fn = self.finishers.get(name)
+            if fn is not None:
+                alert = fn(alert, events, self)
         return alert

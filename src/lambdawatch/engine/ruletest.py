@@ -31,10 +31,11 @@ class CaseResult:
 
 def _context(rules: RuleSet, case: RuleTest) -> Any:
     from lambdawatch.config import Config
+    from lambdawatch.detect.stream_state import StreamState
     from lambdawatch.engine.context import HuntContext
     from lambdawatch.state.setup import setup
 
-    ctx = HuntContext(rules, Config.model_validate(case.config))
+    ctx = HuntContext(rules, Config.model_validate(case.config), state=StreamState())
     setup(ctx, None)
     for i, before in enumerate(case.before):
         record = make_event(before.base, before.patch, before.remove)

@@ -1,14 +1,15 @@
 """Stream state for a hunt: what the events tell about each function and role, plus inventories.
 
-Registers on the :class:`HuntContext`:
+Registers on the :class:`HuntContext`, over the run's :class:`StreamState` (``ctx.state``):
 
 - observers: :class:`RoleInventory` (IAM history over the ``--iam-inventory`` file) and
   :class:`FunctionHistory` (per-function history, EventBridge rules, API Gateway methods);
-- ``extras["roles"]`` and ``extras["functions"]`` for context predicates and analyzers;
 - attachers: a record that names no function joins the alert of the function it leads to
   (PutRule -> its Lambda target, PutMethod -> its integration, an IAM/STS call made by a Lambda
-  execution-role session -> that function);
-- a finisher that puts ``changes`` (what each event of the alert changed) on the alert.
+  execution-role session -> that function).
+
+What each event of an alert changed (``changes``) is put on the alert when its window closes
+(``detect.detector``), from ``FunctionHistory.diffs``.
 """
 
 from __future__ import annotations
@@ -18,29 +19,20 @@ from typing import Any
 from lambdawatch.alerting.throttle import Key
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.ingest.normalize import Event, bare_function_name, get
-from lambdawatch.state.iam import RoleInventory
 from lambdawatch.state.stream import FunctionHistory
 
 
 def setup(ctx: HuntContext, opts: Any) -> None:
     """Register the stream observers (function history, role inventory) for this run."""
-    roles = RoleInventory()
+    if ctx.state is None:
+        raise ValueError("the stream observers need the stream state")
+    roles, functions = ctx.state.roles, ctx.state.functions
     inventory = getattr(opts, "iam_inventory", None)
     if inventory:
         roles.load_file(inventory)
-    functions = FunctionHistory()
-    ctx.extras["roles"] = roles
-    ctx.extras["functions"] = functions
     ctx.observers.extend([roles, functions])
     ctx.attachers.append(lambda event: attach_trigger(event, functions))
     ctx.attachers.append(lambda event: attach_lambda_session(event, functions))
-    ctx.finishers.append(_changes_finisher)
-
-
-def _changes_finisher(alert: dict[str, Any], events: list[Event], ctx: HuntContext) -> dict[str, Any]:
-    functions: FunctionHistory | None = ctx.extras.get("functions")
-    alert["changes"] = functions.changes_for(events) if functions else []
-    return alert
 
 
 def attach_trigger(event: Event, functions: FunctionHistory) -> Key | None:

@@ -1,0 +1,149 @@
+"""The Detector: rules, configuration and a stream state in; closed throttle windows out.
+
+``feed`` takes one event (in event-time order): the stream state observes it, the rules'
+context checks confirm it, rule and analyzer findings are computed, and the event is folded
+into its function's throttle window. A window closes when a later event of the same function
+comes 60 minutes or more after it opened, or when the stream's watermark passes its end
+(``close_expired``): no event in order can join it then. ``build`` turns a window into the
+assembled alert (with what each of its events changed), ``finish`` completes it (typosquats,
+score, tuning, playbook). ``save`` writes the open windows back into the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from lambdawatch.alerting import alert as alert_mod
+from lambdawatch.alerting.finish import setup as alerting_setup
+from lambdawatch.alerting.throttle import Window
+from lambdawatch.analyze import setup as analyze_setup
+from lambdawatch.config import Config
+from lambdawatch.detect.stream_state import Key, Mark, OpenWindow, StreamState
+from lambdawatch.engine.context import HuntContext
+from lambdawatch.engine.evaluate import rule_findings
+from lambdawatch.engine.ruleset import RuleSet
+from lambdawatch.ingest.normalize import Event
+from lambdawatch.state.setup import setup as state_setup
+
+EventLoader = Callable[[list[str]], list[Event]]
+
+
+@dataclass
+class Inventories:
+    """The optional inventory files of a run (their paths, as the CLI gives them)."""
+
+    iam_inventory: str | None = None
+    lambda_inventory: str | None = None
+
+
+@dataclass
+class Detector:
+    rules: RuleSet
+    config: Config
+    state: StreamState
+    inventories: Inventories = field(default_factory=Inventories)
+    load_events: EventLoader | None = None  # rehydrates the open windows a saved state names
+    ctx: HuntContext = field(init=False)
+    open: dict[Key, Window] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ctx = HuntContext(self.rules, self.config, state=self.state)
+        for setup in (state_setup, analyze_setup, alerting_setup):
+            setup(self.ctx, self.inventories)
+        self._by_id = {r.id: r for r in self.rules.rules}
+        self._alerting = {r.id for r in self.rules.rules if r.alert}
+        self._span = timedelta(minutes=max((r.throttle.minutes for r in self.rules.rules),
+                                           default=60))
+        self._reopen()
+
+    # -- the saved windows ----------------------------------------------------------------------
+    def _reopen(self) -> None:
+        saved = self.state.windows
+        if not saved:
+            return
+        if self.load_events is None:
+            raise ValueError("a state with open windows needs an event loader")
+        for key, ow in saved.items():
+            events = self.load_events(ow.event_ids)
+            for event, rules in zip(events, ow.rules, strict=True):
+                event.rules = list(rules)
+            window = Window(key, events, list(ow.findings))
+            self.open[key] = window
+
+    def open_ids(self) -> set[str]:
+        """The alert ids of the windows open now."""
+        return {self._id(w) for w in self.open.values()}
+
+    @staticmethod
+    def _id(window: Window) -> str:
+        account, region, function = window.key
+        return alert_mod.alert_id(account, region, function, window.events[0].time_iso)
+
+    def save(self) -> None:
+        """Write the open windows into the state; forget diffs no open window needs."""
+        self.state.windows = {
+            key: OpenWindow([e.event_id for e in w.events], [list(e.rules) for e in w.events],
+                            list(w.findings))
+            for key, w in self.open.items()}
+        keep = {e.event_id for w in self.open.values() for e in w.events}
+        diffs = self.state.functions.diffs
+        for event_id in [k for k in diffs if k not in keep]:
+            del diffs[event_id]
+
+    # -- the stream -------------------------------------------------------------------------------
+    def feed(self, event: Event) -> Window | None:
+        """Evaluate one event; the window it closed, if any."""
+        ctx = self.ctx
+        for obs in ctx.observers:
+            obs.observe(event)
+        by_id = self.rules.by_id
+        event.rules = [r for r in event.rules
+                       if (c := by_id.get(r)) is None or c.confirm(event.record, ctx)]
+        mark: Mark = (event.ts, event.event_id)
+        if self.state.watermark is None or mark > self.state.watermark:
+            self.state.watermark = mark
+        findings = rule_findings(event, self.rules, ctx)
+        for analyze in ctx.analyzers:  # every event: stateful analyzers see the whole stream
+            findings.extend(analyze(event, ctx))
+        if not any(r in self._alerting for r in event.rules):
+            return None  # context-only records (IAM history) feed the state, not the alerts
+        key = ctx.attach(event)
+        if key is None:
+            return None
+        current = self.open.get(key)
+        if current is not None and event.time < current.opened + self._span:
+            current.add(event, findings)
+            return None
+        fresh = Window(key)
+        fresh.add(event, findings)
+        self.open[key] = fresh
+        return current
+
+    def close_expired(self) -> Iterator[Window]:
+        """Close the windows that no event at or after the watermark can join."""
+        if self.state.watermark is None:
+            return
+        limit = self.state.watermark[0]
+        done = [k for k, w in self.open.items() if (w.opened + self._span).timestamp() <= limit]
+        for key in sorted(done, key=lambda k: (self.open[k].opened, k)):
+            yield self.open.pop(key)
+
+    def still_open(self) -> list[Window]:
+        return sorted(self.open.values(), key=lambda w: (w.opened, w.key))
+
+    # -- alerts -----------------------------------------------------------------------------------
+    def build(self, window: Window) -> dict[str, Any]:
+        """The assembled alert of a window, with what each of its events changed."""
+        built = alert_mod.build(window, self._by_id)
+        built["changes"] = self.state.functions.changes_for(window.events)
+        return built
+
+    def finish(self, built: dict[str, Any], events: list[Event]) -> dict[str, Any]:
+        return self.ctx.finish(dict(built), events)
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self.ctx.errors
