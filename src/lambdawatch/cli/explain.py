@@ -10,20 +10,32 @@ import click
 from lambdawatch.analyze.common import escaped
 from lambdawatch.cli import CliError
 from lambdawatch.errors import LambdawatchError
+from lambdawatch.secrets import redact_value
 from lambdawatch.state.store import Store
+from lambdawatch.textsafe import safe_text
 
 
 def render(alert: dict[str, Any]) -> list[str]:
-    """The explanation as lines of text (names escaped; evidence is already masked)."""
+    """The explanation as lines of text. Every value from the logs (principals, IPs, role ARNs,
+    code keys, playbook context) is masked for secrets and shown escaped: no control, escape or
+    bidi character reaches the terminal; function names show any non-ASCII character escaped."""
+    return [safe_text(line) for line in _lines(redact_value(alert))]
+
+
+def _lines(alert: dict[str, Any]) -> list[str]:
     out = [
-        f"{alert['id']}  {alert['title'].encode('unicode_escape').decode('ascii')}",
+        f"{alert['id']}  {safe_text(alert['title'], ascii_only=True)}",
         f"  severity {alert['severity']} ({alert['priority']}), risk {alert['risk']}/100"
         + (f", environment {alert['environment']}" if alert.get("environment") else ""),
         f"  function {escaped(alert['function'])} in {alert['account']}/{alert['region']}",
         f"  {alert['first_seen']} .. {alert['last_seen']}, {alert['event_count']} event(s): "
         + ", ".join(alert["event_names"]),
-        f"  by {', '.join(alert['principals']) or '-'} from {', '.join(alert['source_ips']) or '-'}",
+        (f"  by {', '.join(map(str, alert['principals'])) or '-'} "
+         f"from {', '.join(map(str, alert['source_ips'])) or '-'}"),
     ]
+    if alert.get("superseded"):
+        out.append("  SUPERSEDED: a later run re-evaluated this window (a late record moved it);"
+                   " the current alert of this function covers these events")
     if alert["suppressed"]:
         out.append(f"  SUPPRESSED: {alert['suppression_reason']}")
     if alert.get("change_ticket"):
@@ -52,7 +64,7 @@ def render(alert: dict[str, Any]) -> list[str]:
 def explain(alert_id: str, state_path: str, as_json: bool) -> None:
     """Explain one alert: why its risk, what it found, and what to do (its playbook)."""
     try:
-        store = Store(state_path)
+        store = Store(state_path, readonly=True)
     except LambdawatchError as exc:
         raise CliError(str(exc)) from None
     try:
@@ -62,7 +74,7 @@ def explain(alert_id: str, state_path: str, as_json: bool) -> None:
     if alert is None:
         raise CliError(f"no alert {alert_id!r} in {state_path} (ids are listed by hunt --format table)")
     if as_json:
-        click.echo(json.dumps(alert, indent=2, ensure_ascii=True))
+        click.echo(json.dumps(redact_value(alert), indent=2, ensure_ascii=True))
         return
     for line in render(alert):
         click.echo(line)

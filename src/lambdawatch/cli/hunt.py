@@ -42,7 +42,8 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
     if level is None:
         return False
     bar = SEVERITY_ORDER[level]
-    return any(SEVERITY_ORDER[a["severity"]] >= bar for a in alerts if not a["suppressed"])
+    return any(SEVERITY_ORDER[a["severity"]] >= bar for a in alerts
+               if not a["suppressed"] and not a.get("superseded"))
 
 
 @click.command()
@@ -71,12 +72,14 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
               help="Processes that decode files in parallel.")
 @click.option("--summary-json", type=click.Path(dir_okay=False), help="Write the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
+@click.option("--lock-timeout", type=click.FloatRange(0), default=30.0, show_default=True,
+              help="Seconds to wait for another run holding --state, then exit 2.")
 @click.pass_context
 def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str | None,
          config_path: str | None, iam_inventory: str | None, lambda_inventory: str | None,
          since: str | None, until: str | None, output: str, fail_on: str | None,
          show_suppressed: bool, rule_dirs: tuple[str, ...], workers: int,
-         summary_json: str | None, quiet: bool) -> int:
+         summary_json: str | None, quiet: bool, lock_timeout: float) -> int:
     """Hunt CloudTrail logs (PATH: file, folder, s3://bucket/prefix, or - for stdin) for Lambda
     backdoors and persistence; one alert per function per hour."""
     opts = HuntOptions(
@@ -84,6 +87,7 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         workers=workers, rule_dirs=list(rule_dirs), want_rows=fmt == "rows",
         config_path=config_path, iam_inventory=iam_inventory, lambda_inventory=lambda_inventory,
         s3_client_factory=_s3_factory if any(p.startswith("s3://") for p in paths) else None,
+        lock_timeout=lock_timeout,
     )
     failing = False
 

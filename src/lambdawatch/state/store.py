@@ -80,8 +80,23 @@ def _create_private(path: str) -> None:
 
 
 class Store:
-    def __init__(self, path: str | None, *, lock_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | None, *, lock_timeout: float = 30.0,
+                 readonly: bool = False) -> None:
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
+        if readonly:  # explain, report, respond: never wait for or block a writer
+            if path is None or not os.path.exists(path):
+                raise StateError("no such state file", where=str(path))
+            self.path, self.lock_timeout = path, lock_timeout
+            try:
+                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                          isolation_level=None, timeout=lock_timeout)
+                self._check()
+                row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(str(exc)) from None
+            if row is None or row[0] not in ("2", SCHEMA_VERSION):
+                raise StateError("not a lambdawatch state file of a known schema", where=path)
+            return
         if path is None:
             self._tmpdir = tempfile.TemporaryDirectory(prefix="lambdawatch-")
             path = os.path.join(self._tmpdir.name, "state.db")
