@@ -13,13 +13,12 @@ from functools import lru_cache
 from typing import Any
 
 from lambdawatch.analyze.common import escaped, params
+from lambdawatch.analyze.randomness import random_parts
 from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_HEXISH = re.compile(r"^(?=.*\d)(?=.*[a-f])[0-9a-f]{12,}$", re.I)
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 # Characters that hide or reorder text: zero-width, bidi controls, other format characters.
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn"}
 _NAME_OK = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -46,33 +45,12 @@ def _generic_tokens(name: str) -> tuple[str, ...] | None:
     return tuple(meaningful)
 
 
-def _bigrams() -> set[str]:
-    return set(load("names.yml")["common_bigrams"].split())
-
-
-@lru_cache(maxsize=16384)  # a pure function of the name
 def random_part(name: str) -> str | None:
-    """The random-looking run of a name (Pacu: 15 random letters; a hex or UUID id), if the
-    random part is at least half of the name; None for names made of words."""
-    common = _bigrams()
-    randomish: list[str] = _UUID.findall(name)
-    for piece in re.split(r"[-_.]", _UUID.sub("", name)):
-        if not piece:
-            continue
-        if _HEXISH.match(piece):
-            randomish.append(piece)
-            continue
-        if len(piece) >= 10 and piece.isalpha() and (piece.islower() or piece.isupper()):
-            low = piece.lower()
-            pairs = [low[i:i + 2] for i in range(len(low) - 1)]
-            rare = sum(1 for p in pairs if p not in common)
-            if rare / len(pairs) >= 0.4:
-                randomish.append(piece)
-    letters = sum(len(p) for p in randomish)
-    compact = len(re.sub(r"[-_.]", "", name))
-    if randomish and compact and letters / compact >= 0.5:
-        return "-".join(randomish)
-    return None
+    """The random-looking parts of a name joined by ``-`` (Pacu: 15 random letters; a hex,
+    mixed-case or UUID id), IaC-generated suffixes excepted (see :mod:`analyze.randomness`);
+    None for names made of words."""
+    parts = random_parts(name)
+    return "-".join(parts) if parts else None
 
 
 def hidden_characters(text: str, *, strict: bool) -> list[dict[str, str]]:
