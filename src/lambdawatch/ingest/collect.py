@@ -1,8 +1,10 @@
-"""Read every input, in parallel across processes, and yield one :class:`Outcome` per input.
+"""Read every input through an executor and yield one :class:`Outcome` (or Skipped) per input.
 
-Inputs are consumed lazily and a bounded number of files is in flight at any time, so memory
-stays flat whatever the number of files or objects. Local files are read and decoded by the
-worker processes; S3 objects are fetched by threads (I/O) and decoded by the processes.
+Inputs are consumed lazily and a bounded number is in flight at any time, so memory stays flat
+whatever the number of files or objects. Local files are read and decoded by the workers; S3
+objects are fetched by threads here (I/O, a bounded number ahead) and decoded by the workers;
+stdin is read here. By default a process pool decodes when there are several files and more
+than one worker; any :class:`~lambdawatch.ingest.executor.Executor` can be passed in.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain
 from typing import Any
 
 from lambdawatch.engine.ruleset import RuleSet
-from lambdawatch.ingest import reader
+from lambdawatch.ingest.executor import Executor, ProcessExecutor, SerialExecutor
+from lambdawatch.ingest.limits import Limits, default_limits
+from lambdawatch.ingest.reader import DecodeContext, Fetched, Outcome, Task, decode_task
 from lambdawatch.ingest.sources import LocalFile, S3Object, Skipped, Stdin, read_stdin
 
 S3ClientFactory = Callable[[], Any]
@@ -27,12 +31,15 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def _fetch_s3(client: Any, obj: S3Object) -> bytes:
-    body = client.get_object(Bucket=obj.bucket, Key=obj.key)["Body"]
+def _fetch_s3(client: Any, obj: S3Object, limit: int) -> Fetched | Outcome:
     try:
-        return body.read()
-    finally:
-        body.close()
+        body = client.get_object(Bucket=obj.bucket, Key=obj.key)["Body"]
+        try:
+            return Fetched(obj.name, body.read(limit + 1))  # past the cap: inflate reports it
+        finally:
+            body.close()
+    except Exception as exc:  # noqa: BLE001 - isolation boundary: one object never stops the run
+        return Outcome(obj.name, error=f"S3 read failed ({exc})")
 
 
 class _Clients:
@@ -62,75 +69,45 @@ def _several_files(inputs: Iterator[Input]) -> tuple[bool, Iterator[Input]]:
     return files >= 2, chain(seen, inputs)
 
 
-def collect(inputs: Iterable[Input], rules: RuleSet, *, workers: int,
-            s3_client_factory: S3ClientFactory | None = None) -> Iterator[reader.Outcome | Skipped]:
-    """Outcomes in completion order (callers must not depend on order; the engine sorts)."""
-    clients = _Clients(s3_client_factory)
-    several, items = _several_files(iter(inputs))
-    if workers <= 1 or not several:
-        yield from _serial(items, rules, clients)
-    else:
-        yield from _parallel(items, rules, clients, workers)
+def _tasks(items: Iterator[Input], clients: _Clients, limit: int) -> Iterator[Task]:
+    """Inputs as tasks, in order: S3 objects fetched ahead by threads (the client is made in
+    this thread: boto3 sessions are not thread-safe), stdin read here."""
+    ahead: deque[Future[Fetched | Outcome] | Task] = deque()
+    fetchers: ThreadPoolExecutor | None = None
 
+    def ready() -> Iterator[Task]:
+        while ahead and (len(ahead) > _FETCH_AHEAD or not isinstance(ahead[0], Future)
+                         or ahead[0].done()):
+            head = ahead.popleft()
+            yield head.result() if isinstance(head, Future) else head
 
-def _read_object(client: Any, obj: S3Object) -> bytes | reader.Outcome:
     try:
-        return _fetch_s3(client, obj)
-    except Exception as exc:  # isolation boundary: one object never stops the run
-        return reader.Outcome(obj.name, error=f"S3 read failed ({exc})")
-
-
-def _in_place(item: Input, rules: RuleSet) -> reader.Outcome | Skipped | None:
-    """What needs no worker: a skipped input as it is, stdin decoded here; else None."""
-    if isinstance(item, Skipped):
-        return item
-    if isinstance(item, Stdin):
-        return reader.decode_bytes("-", read_stdin(), rules)
-    return None
-
-
-def _serial(items: Iterator[Input], rules: RuleSet,
-            clients: _Clients) -> Iterator[reader.Outcome | Skipped]:
-    for item in items:
-        if (done := _in_place(item, rules)) is not None:
-            yield done
-        elif isinstance(item, LocalFile):
-            yield reader.read_and_decode(item.path, rules)
-        else:
-            data = _read_object(clients.s3(), item)
-            yield data if isinstance(data, reader.Outcome) else reader.decode_bytes(
-                item.name, data, rules)
-
-
-def _parallel(items: Iterator[Input], rules: RuleSet, clients: _Clients,
-              workers: int) -> Iterator[reader.Outcome | Skipped]:
-    limit = workers * 4
-    pending: deque[Future[reader.Outcome]] = deque()
-    fetching: deque[tuple[S3Object, Future[bytes | reader.Outcome]]] = deque()
-    with ProcessPoolExecutor(workers, initializer=reader.worker_init, initargs=(rules,)) as pool, \
-            ThreadPoolExecutor(8) as fetchers:
-
-        def hand_over(block: bool) -> Iterator[reader.Outcome]:
-            """Fetched objects go to the decoders (when done, or all of them when ``block``)."""
-            while fetching and (block or fetching[0][1].done() or len(fetching) >= _FETCH_AHEAD):
-                obj, fut = fetching.popleft()
-                data = fut.result()
-                if isinstance(data, reader.Outcome):
-                    yield data
-                else:
-                    pending.append(pool.submit(reader.worker_decode, obj.name, data))
-
         for item in items:
-            if (done := _in_place(item, rules)) is not None:
-                yield done
-            elif isinstance(item, LocalFile):
-                pending.append(pool.submit(reader.worker_read, item.path))
+            if isinstance(item, S3Object):
+                if fetchers is None:
+                    fetchers = ThreadPoolExecutor(8, thread_name_prefix="lambdawatch-s3")
+                ahead.append(fetchers.submit(_fetch_s3, clients.s3(), item, limit))
+            elif isinstance(item, Stdin):
+                ahead.append(Fetched("-", read_stdin()))
             else:
-                # the client is made here, in this thread: boto3 sessions are not thread-safe
-                fetching.append((item, fetchers.submit(_read_object, clients.s3(), item)))
-            yield from hand_over(block=False)
-            while len(pending) >= limit:
-                yield pending.popleft().result()
-        yield from hand_over(block=True)
-        while pending:
-            yield pending.popleft().result()
+                ahead.append(item)
+            yield from ready()
+        while ahead:
+            head = ahead.popleft()
+            yield head.result() if isinstance(head, Future) else head
+    finally:
+        if fetchers is not None:
+            fetchers.shutdown(wait=True, cancel_futures=True)
+
+
+def collect(inputs: Iterable[Input], rules: RuleSet, *, workers: int,
+            s3_client_factory: S3ClientFactory | None = None, executor: Executor | None = None,
+            limits: Limits | None = None) -> Iterator[Outcome | Skipped]:
+    """Outcomes in input order (callers must not depend on order; the engine sorts)."""
+    limits = limits or default_limits()
+    items: Iterator[Input] = iter(inputs)
+    if executor is None:
+        several, items = _several_files(items)
+        executor = ProcessExecutor(workers) if workers > 1 and several else SerialExecutor()
+    tasks = _tasks(items, _Clients(s3_client_factory), limits.max_inflate)
+    yield from executor.map(decode_task, DecodeContext(rules, limits), tasks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -76,15 +76,15 @@ def parse_time(value: Any) -> datetime:
     """Parse CloudTrail's ISO 8601 eventTime to an aware UTC datetime."""
     if not isinstance(value, str) or not value:
         raise ValueError("eventTime is missing")
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    dt = datetime.fromisoformat(value)
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def iso(dt: datetime) -> str:
     """ISO 8601 UTC with a ``Z`` suffix and second precision (the form CloudTrail logs)."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(slots=True)
@@ -221,7 +221,8 @@ def normalize(record: Any) -> Event:
     if function and arn is None:
         partition = "aws"
         arn = f"arn:{partition}:lambda:{region}:{account}:function:{function}"
-    ident = record.get("userIdentity") if isinstance(record.get("userIdentity"), dict) else {}
+    raw_ident = record.get("userIdentity")
+    ident: dict[str, Any] = raw_ident if isinstance(raw_ident, dict) else {}
     event_id = record.get("eventID")
     if not isinstance(event_id, str) or not event_id:
         # No eventID (hand-made or transcribed records): a content hash still dedupes copies.

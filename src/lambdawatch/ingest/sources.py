@@ -6,7 +6,9 @@ counted. Nothing is read here: readers open each input when a worker gets to it.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,22 +73,78 @@ def split_s3_url(url: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def walk_local(path: str) -> Iterator[LocalFile | Skipped]:
-    if os.path.isdir(path):
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            for fname in sorted(files):
-                full = os.path.join(root, fname)
-                if is_digest(full):
-                    yield Skipped(full, "CloudTrail digest file")
-                elif is_log_name(fname):
-                    yield LocalFile(full)
-                # other names (READMEs, manifests) are not logs: not read, not reported
-        return
+def special_kind(mode: int) -> str | None:
+    """What a non-regular, non-folder file is (``FIFO``, ``socket``, ...); None otherwise."""
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else "special file"
+
+
+def _stat(path: str) -> os.stat_result | Skipped:
+    """The file's status through symbolic links, or why it cannot be had."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return Skipped(path, "broken symbolic link" if os.path.islink(path)
+                       else "file vanished or does not exist")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Skipped(path, "symbolic link loop")
+        return Skipped(path, f"cannot be read ({exc.strerror or exc})")
+
+
+def _file(path: str, st: os.stat_result, named: bool) -> LocalFile | Skipped | None:
+    kind = special_kind(st.st_mode)
+    if kind is not None:
+        return Skipped(path, f"{kind}, not a regular file: not opened")
     if is_digest(path):
-        yield Skipped(path, "CloudTrail digest file")
-    else:
-        yield LocalFile(path)  # an explicitly named file is read whatever its name
+        return Skipped(path, "CloudTrail digest file")
+    if named or is_log_name(os.path.basename(path)):
+        return LocalFile(path)  # an explicitly named file is read whatever its name
+    return None  # other names in a folder (READMEs, manifests) are not logs: not reported
+
+
+def walk_local(path: str) -> Iterator[LocalFile | Skipped]:
+    """Files under ``path`` in name order. Symbolic links are followed, each folder walked once
+    (a loop is reported, not followed); every folder or file that cannot be walked, and every
+    special file (never opened), is reported."""
+    st = _stat(path)
+    if isinstance(st, Skipped):
+        yield st
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        if (item := _file(path, st, named=True)) is not None:
+            yield item
+        return
+    seen = {(st.st_dev, st.st_ino)}
+    stack = [path]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                names = sorted(entry.name for entry in it)
+        except OSError as exc:
+            yield Skipped(folder, f"cannot read folder ({exc.strerror or exc})")
+            continue
+        subfolders = []
+        for name in names:
+            full = os.path.join(folder, name)
+            est = _stat(full)
+            if isinstance(est, Skipped):
+                yield est
+            elif stat.S_ISDIR(est.st_mode):
+                key = (est.st_dev, est.st_ino)
+                if key in seen:
+                    yield Skipped(full, "folder already walked (symbolic link loop or second "
+                                        "link): not walked again")
+                else:
+                    seen.add(key)
+                    subfolders.append(full)
+            elif (item := _file(full, est, named=False)) is not None:
+                yield item
+        stack.extend(reversed(subfolders))
 
 
 def walk_s3(client: Any, url: str) -> Iterator[S3Object | Skipped]:
@@ -102,7 +160,7 @@ def walk_s3(client: Any, url: str) -> Iterator[S3Object | Skipped]:
                     yield Skipped(f"s3://{bucket}/{key}", "CloudTrail digest file")
                 elif is_log_name(key):
                     yield S3Object(bucket, key, int(obj.get("Size", 0)))
-    except Exception as exc:  # botocore ClientError/BotoCoreError: report, keep going
+    except Exception as exc:  # noqa: BLE001 - botocore ClientError/BotoCoreError: report, go on
         yield Skipped(url, f"cannot list S3 location ({_aws_message(exc)})")
 
 
