@@ -43,6 +43,7 @@ def run() -> None:
 def _register() -> None:
     from lambdawatch.cli.explain import explain
     from lambdawatch.cli.hunt import hunt
+    from lambdawatch.cli.respond import respond
     from lambdawatch.cli.rules import rules
     from lambdawatch.cli.scan import scan
 
@@ -50,6 +51,7 @@ def _register() -> None:
     main.add_command(rules)
     main.add_command(scan)
     main.add_command(explain)
+    main.add_command(respond)
 
 
 _register()

@@ -1,0 +1,47 @@
+"""One way to make a read: a result, ``None`` for "not there", or a recorded gap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lambdawatch.aws import classify, gap_from, raise_for
+from lambdawatch.respond.manifest import Evidence
+
+
+class Reader:
+    """Reads for one collection; gaps go to ``evidence`` (or are dropped when there is none)."""
+
+    def __init__(self, evidence: Evidence | None) -> None:
+        self.evidence = evidence
+
+    def read(self, api: str, what: str, call: Callable[..., Any], *, required: bool = False,
+             **kwargs: Any) -> Any:
+        """``call(**kwargs)``; ``None`` when the resource does not exist or cannot be read
+        (a gap then, unless it simply does not exist). ``required`` reads raise instead."""
+        try:
+            return call(**kwargs)
+        except Exception as exc:  # botocore's ClientError and endpoint errors, mapped once
+            kind = classify(exc)
+            if kind == "other" and not hasattr(exc, "response"):
+                raise
+            if required:
+                raise raise_for(exc, api, what) from None
+            if kind == "not-found":
+                return None
+            if self.evidence is not None:
+                gap = gap_from(exc, api, what)
+                self.evidence.gap(what, api, gap.error, gap.message)
+            return None
+
+    def pages(self, client: Any, operation: str, key: str, api: str, what: str,
+              **kwargs: Any) -> list[Any] | None:
+        """Every item under ``key`` of a paginated listing (``None`` when it cannot be read)."""
+        def run() -> list[Any]:
+            items: list[Any] = []
+            for page in client.get_paginator(operation).paginate(**kwargs):
+                items.extend(page.get(key, []))
+            return items
+
+        result: list[Any] | None = self.read(api, what, run)
+        return result
