@@ -240,8 +240,25 @@ def _entropy(name: str, value: str) -> Hit | None:
     return None
 
 
+# ``audit --save-inventory`` writes a detected secret as its mask plus the verdict, never the
+# value; ``hunt --lambda-inventory`` reads the verdict back (:func:`_stored`).
+_STORED = re.compile(r"^\*{4}\((\d+) chars; ([a-z0-9-]+), (critical|high|medium|low)\)$")
+
+
+def stored_mask(value: str, hit: Hit | None) -> str:
+    """A variable's value as an inventory stores it: the mask, and the secret type if any."""
+    if hit is None:
+        return mask(value)
+    return f"****({len(value)} chars; {hit.detector}, {hit.severity})"
+
+
+def _stored(name: str, value: str) -> Hit | None:
+    m = _STORED.match(value)
+    return Hit(m.group(2), m.group(3), f"****({m.group(1)} chars)") if m else None
+
+
 DETECTORS: list[Callable[[str, str], Hit | None]] = [
-    _private_key, _secret_key, _key_id, _conn, _token, _named, _entropy]
+    _stored, _private_key, _secret_key, _key_id, _conn, _token, _named, _entropy]
 
 
 def scan_variable(name: str, value: object) -> Hit | None:

@@ -84,9 +84,13 @@ class RoleInventory:
             data = orjson.loads(Path(path).read_bytes())
         except (OSError, orjson.JSONDecodeError) as exc:
             raise InputError(f"cannot read the IAM inventory ({exc})", where=str(path)) from None
+        self.load_data(data, str(path))
+
+    def load_data(self, data: Any, where: str) -> None:
+        """The parsed JSON of ``get-account-authorization-details`` (a file's, or ``audit``'s)."""
         if not isinstance(data, dict) or "RoleDetailList" not in data:
             raise InputError("not the JSON of `aws iam get-account-authorization-details` "
-                             "(no RoleDetailList)", where=str(path))
+                             "(no RoleDetailList)", where=where)
         for pol in data.get("Policies") or []:
             default = next((v for v in pol.get("PolicyVersionList") or []
                             if v.get("IsDefaultVersion")), None)
@@ -112,7 +116,7 @@ class RoleInventory:
             return
         key = (event.account, req["roleName"])
         name = event.base_name
-        step = lambda detail: Step(event.event_id, event.event_name, event.principal_arn,  # noqa: E731
+        step = lambda detail: Step(event.event_id, event.event_name, event.principal_arn,
                                    event.time, detail)
         if name == "CreateRole":
             role = Role(*key, trust=parse_document(req.get("assumeRolePolicyDocument")))
