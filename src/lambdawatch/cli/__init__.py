@@ -44,6 +44,8 @@ def _register() -> None:
     from lambdawatch.cli.audit import audit
     from lambdawatch.cli.explain import explain
     from lambdawatch.cli.hunt import hunt
+    from lambdawatch.cli.logs import logs
+    from lambdawatch.cli.report import report
     from lambdawatch.cli.respond import respond
     from lambdawatch.cli.rules import rules
     from lambdawatch.cli.scan import scan
@@ -54,6 +56,8 @@ def _register() -> None:
     main.add_command(scan)
     main.add_command(explain)
     main.add_command(respond)
+    main.add_command(report)
+    main.add_command(logs)
 
 
 _register()
