@@ -22,13 +22,14 @@ from lambdawatch.analyze.configuration import analyze_configuration
 from lambdawatch.analyze.declared import check_analyzer_kinds
 from lambdawatch.analyze.env import analyze_env
 from lambdawatch.analyze.existing import analyze_existing
+from lambdawatch.analyze.http_apis import HttpApiBook, attached_function
 from lambdawatch.analyze.identity import analyze_human
 from lambdawatch.analyze.names import analyze_names
 from lambdawatch.analyze.runtimes import analyze_runtime
 from lambdawatch.analyze.typosquat import finish_typosquat
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.findings import Finding
-from lambdawatch.ingest.normalize import Event
+from lambdawatch.ingest.normalize import Event, bare_function_name
 from lambdawatch.inventory.lambda_inventory import load_lambda_inventory
 
 Analyzer = Callable[[Event, Any], list[Finding]]
@@ -61,3 +62,12 @@ def setup(ctx: HuntContext, opts: Any) -> None:
                      ("unusual-principal", novelty.analyze)):
         ctx.analyzers.append(isolated(name, fn))
     ctx.add_finisher("typosquat", finish_typosquat)
+    ctx.attachers.append(lambda event: attach_http_api(event, ctx))
+
+
+def attach_http_api(event: Event, ctx: HuntContext) -> tuple[str, str, str] | None:
+    """An HTTP API record naming no function joins the alert of the function it leads to."""
+    book = getattr(ctx.state.functions, "http_apis", None) if ctx.state else None
+    arn = attached_function(event, book if isinstance(book, HttpApiBook) else None)
+    name = bare_function_name(arn) if arn else None
+    return (event.account, event.region, name) if name else None

@@ -11,6 +11,13 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from lambdawatch.analyze.http_apis import (
+    HttpApiBook,
+    http_integration_of,
+    http_route_of,
+    quick_create_target,
+)
+from lambdawatch.analyze.triggers import s3_entries, s3_functions, wildcard_entries_for
 from lambdawatch.engine.predicates import predicate
 from lambdawatch.ingest.normalize import account_of, get, parse_time
 from lambdawatch.layer_publishers import foreign_layer
@@ -54,36 +61,21 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def s3_lambda_configs(record: Record) -> list[dict[str, Any]]:
-    conf = get(record, "requestParameters.NotificationConfiguration") or {}
-    if not isinstance(conf, dict):
-        return []
-    items = _as_list(conf.get("CloudFunctionConfiguration")) + _as_list(
-        conf.get("LambdaFunctionConfiguration"))
-    return [c for c in items if isinstance(c, dict)]
-
-
-def _has_key_filter(config: dict[str, Any]) -> bool:
-    rules = _as_list(get(config, "Filter.S3Key.FilterRule"))
-    return any(isinstance(r, dict) and str(r.get("Name", "")).lower() in ("prefix", "suffix")
-               and r.get("Value") for r in rules)
-
-
 def wildcard_s3_configs(record: Record) -> list[dict[str, Any]]:
-    """Lambda notifications with no prefix/suffix filter, or selecting a whole event family."""
-    out = []
-    for c in s3_lambda_configs(record):
-        events = [e for e in _as_list(c.get("Event")) if isinstance(e, str)]
-        family = [e for e in events if e.endswith(":*") or e == "*"]
-        if family or not _has_key_filter(c):
-            out.append({"function": c.get("CloudFunction"), "events": events,
-                        "filtered": _has_key_filter(c)})
-    return out
+    """Lambda notification entries with no prefix/suffix filter or selecting a whole event
+    family, each judged on its own and naming the function it targets."""
+    return [e.to_dict() for e in s3_entries(record) if e.wildcard]
 
 
-@predicate("wildcard-s3-trigger")
-def _wildcard_s3_trigger(record: Record) -> bool:
-    return bool(wildcard_s3_configs(record))
+@predicate("wildcard-s3-trigger", context=True)  # context: its evidence joins the finding's
+def _wildcard_s3_trigger(record: Record, ctx: Any = None) -> bool | dict[str, Any]:
+    """A wildcard entry targeting the function this record is attributed to (the first one it
+    names, as normalization attributes it): another function's wildcard entry never marks it."""
+    targets = s3_functions(record)
+    mine = wildcard_entries_for(record, targets[0]) if targets else []
+    if not mine:
+        return False
+    return {"function": targets[0], "entries": [e.to_dict() for e in mine]}
 
 
 @predicate("lambda-execution-session")
@@ -246,3 +238,44 @@ def _method_integrates_lambda(record: Record, ctx: Any) -> bool | dict[str, Any]
     fn = functions.method_of(*_place(record),
                              req).get("function")
     return {"integration_function": fn} if fn else False
+
+
+# -- context: API Gateway HTTP APIs (v2) -----------------------------------------------------
+def _http_book(ctx: Any) -> HttpApiBook | None:
+    """The HTTP API book of the stream state (``functions.http_apis``), when the state keeps one."""
+    book = getattr(_extra(ctx, "functions"), "http_apis", None)
+    return book if isinstance(book, HttpApiBook) else None
+
+
+def open_http_route(record: Record, ctx: Any) -> dict[str, Any] | None:
+    """Evidence when this record leaves a function reachable through an HTTP API route with no
+    authorization: a quick-created API (its ``$default`` route), or a route whose authorization
+    is NONE and whose integration, seen in the stream, invokes a function."""
+    if target := quick_create_target(record):
+        return {"api_name": get(record, "requestParameters.name"), "route": "$default",
+                "authorization": "NONE", "integration_function": target, "quick_create": True}
+    route, book = http_route_of(record), _http_book(ctx)
+    if route is None or book is None:
+        return None
+    acct, region = _place(record)
+    known = book.route(acct, region, route)
+    fn = book.function_of(acct, region, route.api_id, known.get("integration"))
+    if known.get("auth") != "NONE" or fn is None:
+        return None
+    return {"api": route.api_id, "route": known.get("route_key"), "authorization": "NONE",
+            "integration_function": fn}
+
+
+@predicate("open-http-route", context=True)
+def _open_http_route(record: Record, ctx: Any) -> bool | dict[str, Any]:
+    return open_http_route(record, ctx) or False
+
+
+@predicate("http-integration-open-route", context=True)
+def _http_integration_open_route(record: Record, ctx: Any) -> bool | dict[str, Any]:
+    """A v2 integration invoking a function that a route with no authorization already targets."""
+    integ, book = http_integration_of(record), _http_book(ctx)
+    if integ is None or integ.function_arn is None or book is None:
+        return False
+    routes = book.open_routes_to(*_place(record), integ)
+    return {"api": integ.api_id, "routes": routes, "authorization": "NONE"} if routes else False
