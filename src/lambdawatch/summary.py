@@ -1,4 +1,9 @@
-"""The run summary: what was read, matched and skipped, with reasons; nothing passes silently."""
+"""The run summary: what was read, matched and skipped, with reasons; nothing passes silently.
+
+File names, S3 keys, reasons and errors come from the input: :meth:`Summary.lines` (stderr) shows
+them escaped with secrets masked; :meth:`Summary.to_dict` (``--summary-json``) keeps them exact
+but for secrets, masked there too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import Any
 
 from lambdawatch.ingest.reader import Outcome
 from lambdawatch.ingest.sources import Skipped
+from lambdawatch.secrets import redact, redact_value
+from lambdawatch.textsafe import safe_line
 
 
 @dataclass
@@ -67,38 +74,42 @@ class Summary:
             "alerts_updated": self.alerts_updated,
             "alerts_superseded": self.alerts_superseded,
             "alerts_suppressed": self.alerts_suppressed,
-            "files_skipped": [{"file": f, "reason": r} for f, r in self.files_skipped],
-            "files_partial": [{"file": f, "reason": r} for f, r in self.files_partial],
-            "analyzer_errors": self.analyzer_errors,
+            "files_skipped": [{"file": redact(f), "reason": redact(r)}
+                              for f, r in self.files_skipped],
+            "files_partial": [{"file": redact(f), "reason": redact(r)}
+                              for f, r in self.files_partial],
+            "analyzer_errors": redact_value(self.analyzer_errors),
             "records_skipped": [
-                {"reason": r, "count": n, "files": self.records_skipped_where.get(r, [])}
+                {"reason": redact(r), "count": n,
+                 "files": [redact(f) for f in self.records_skipped_where.get(r, [])]}
                 for r, n in sorted(self.records_skipped.items())
             ],
         }
 
     def lines(self) -> list[str]:
         out = [
-            f"files read: {self.files_read}  records read: {self.records_read}  "
-            f"matched: {self.records_matched}  duplicates ignored: {self.duplicates}",
+            (f"files read: {self.files_read}  records read: {self.records_read}  "
+             f"matched: {self.records_matched}  duplicates ignored: {self.duplicates}"),
             f"alerts: {self.alerts} (new {self.alerts_new}, updated {self.alerts_updated}, "
             f"suppressed {self.alerts_suppressed}, superseded {self.alerts_superseded})"
             if self.alerts_computed else "alerts: not computed (--format rows without --state)",
         ]
         by_reason: dict[str, list[str]] = {}
         for name, reason in self.files_skipped:
-            by_reason.setdefault(reason, []).append(name)
+            by_reason.setdefault(safe_line(reason), []).append(safe_line(name))
         for reason, names in by_reason.items():
             if len(names) <= 3:
                 out.extend(f"skipped file: {name}: {reason}" for name in names)
             else:  # many of one kind (digest files): a count and examples (all in --summary-json)
                 out.append(f"skipped files: {len(names)} {reason} (e.g. {', '.join(names[:2])})")
         for name, reason in self.files_partial:
-            out.append(f"partly read: {name}: {reason}")
+            out.append(f"partly read: {safe_line(name)}: {safe_line(reason)}")
         for reason, n in sorted(self.records_skipped.items()):
-            where = ", ".join(self.records_skipped_where.get(reason, []))
-            out.append(f"skipped records: {n} {reason} (in {where})")
+            where = ", ".join(safe_line(w) for w in self.records_skipped_where.get(reason, []))
+            out.append(f"skipped records: {n} {safe_line(reason)} (in {where})")
         for err in self.analyzer_errors[:5]:
-            out.append(f"analyzer error: {err['analyzer']} on event {err['event_id']}: {err['error']}")
+            out.append(f"analyzer error: {safe_line(err.get('analyzer'))} on event "
+                       f"{safe_line(err.get('event_id'))}: {safe_line(err.get('error'))}")
         if len(self.analyzer_errors) > 5:
             out.append(f"analyzer errors: {len(self.analyzer_errors)} in all (see --summary-json)")
         return out

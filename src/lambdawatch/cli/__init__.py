@@ -16,28 +16,54 @@ class CliError(click.ClickException):
     exit_code = 2
 
 
+_debug = {"on": False}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lambdawatch")
-def main() -> None:
-    """Find, explain and contain AWS Lambda backdoors and persistence."""
+@click.option("--debug", is_flag=True, envvar="LAMBDAWATCH_DEBUG",
+              help="On an internal error (exit 3), print the traceback too.")
+def main(debug: bool) -> None:
+    """Find, explain and contain AWS Lambda backdoors and persistence.
+
+    Exit codes: 0 done, 1 alerts/findings at or above --fail-on, 2 bad usage or unreadable
+    input, 3 internal error (--debug shows the traceback), 130 interrupted."""
+    _debug["on"] = debug
 
 
-def run() -> None:
-    """Console entry point: every usage or input error becomes one line on stderr and exit 2."""
+def run(argv: list[str] | None = None, *, group: click.Group | None = None) -> None:
+    """Console entry point: exit 0 done, 1 alerts/findings at or above --fail-on (the command
+    decides), 2 one line for bad usage or unreadable input, 3 one line naming the command and
+    input for an unexpected exception (the traceback with --debug), 130 interrupted."""
+    from lambdawatch.cli import exits
+
+    cli = group or main
+    args = sys.argv[1:] if argv is None else argv
+    _debug["on"] = False
     try:
-        code = main.main(standalone_mode=False)
+        code = cli.main(args, prog_name="lambdawatch", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("lambdawatch: interrupted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        click.echo(f"lambdawatch: error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
-    except LambdawatchError as exc:
-        click.echo(f"lambdawatch: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(0)
-    sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(exits.INTERRUPTED)
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, never a traceback
+        _silence_stdout()
+        sys.exit(exits.OK)
+    except (click.ClickException, LambdawatchError, OSError) as exc:
+        sys.exit(exits.report_error(exc, sys.stderr))
+    except Exception as exc:  # noqa: BLE001 - the boundary: a bug becomes one line and exit 3
+        sys.exit(exits.report_internal(exc, exits.describe_invocation(cli, args), sys.stderr,
+                                       debug=_debug["on"]))
+    sys.exit(code if isinstance(code, int) else exits.OK)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _register() -> None:

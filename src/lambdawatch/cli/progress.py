@@ -1,5 +1,5 @@
 """A progress bar on stderr (only when a terminal is attached): files, records, records/s,
-matched records, alerts."""
+matched records, alerts. Only counts are shown, and the description is never parsed as markup."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 @contextmanager
 def progress_reporter() -> Iterator[Callable[[Any, Any], None]]:
-    console = Console(stderr=True)
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
     start = time.monotonic()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("reading", total=None)
 

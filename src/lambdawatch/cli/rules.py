@@ -1,21 +1,32 @@
-"""``lambdawatch rules list|show|test|export``: the rule catalogue, its inline tests, SQL and Sigma."""
+"""``lambdawatch rules list|show|test|export``: the rule catalogue, its inline tests, SQL and Sigma.
+
+Rules can come from users' folders (``--rules DIR``): their ids, slugs, titles and test names are
+shown escaped in the human outputs (``list``, ``test``), and ``show`` prints YAML with every
+non-ASCII or control character as a YAML escape (exact, and inert on a terminal).
+"""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 import yaml
 
 from lambdawatch.cli import CliError
 from lambdawatch.errors import LambdawatchError
+from lambdawatch.textsafe import safe_text
+
+if TYPE_CHECKING:
+    from lambdawatch.engine.model import Rule
+    from lambdawatch.engine.ruleset import RuleSet
 
 EXPORT_DIALECTS = ["athena", "trino", "spark", "duckdb", "cloudtrail-lake", "sigma"]
 _rule_dirs = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
                           help="Extra rule folder or file (repeatable).")
 
 
-def _load(rule_dirs: tuple[str, ...]):  # noqa: ANN202 - RuleSet
+def _load(rule_dirs: tuple[str, ...]) -> RuleSet:
     from lambdawatch.engine.ruleset import RuleSet
 
     try:
@@ -24,15 +35,16 @@ def _load(rule_dirs: tuple[str, ...]):  # noqa: ANN202 - RuleSet
         raise CliError(str(exc)) from None
 
 
-def _select(ruleset, which: tuple[str, ...]):  # noqa: ANN001, ANN202
-    rules = ruleset.rules
+def _select(ruleset: RuleSet, which: tuple[str, ...]) -> list[Rule]:
+    rules = list(ruleset.rules)
     if not which:
         return rules
     wanted = set(which)
     chosen = [r for r in rules if r.id in wanted or r.slug in wanted]
     missing = wanted - {r.id for r in chosen} - {r.slug for r in chosen}
     if missing:
-        raise CliError(f"no such rule: {', '.join(sorted(missing))} (see `lambdawatch rules list`)")
+        raise CliError(f"no such rule: {', '.join(sorted(map(safe_text, missing)))} "
+                       "(see `lambdawatch rules list`)")
     return chosen
 
 
@@ -47,17 +59,17 @@ def rules() -> None:
 def list_rules(rule_dirs: tuple[str, ...], fmt: str) -> None:
     """One line per rule: id, slug, severity, priority, finding kinds."""
     rs = _load(rule_dirs)
-    rows = [{"id": r.id, "slug": r.slug, "severity": r.severity, "priority": r.priority,
+    rows: list[dict[str, object]] = [{"id": r.id, "slug": r.slug, "severity": r.severity, "priority": r.priority,
              "alert": r.alert, "sql_exact": r.sql.exact, "title": r.title,
              "kinds": sorted({f.kind for f in r.findings})} for r in rs.rules]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    for row in rows:
-        kinds = ",".join(row["kinds"]) or "-"
-        ctx = "" if row["alert"] else " (context)"
-        click.echo(f"{row['id']}  {row['slug']:<36} {row['severity']:<8} {row['priority']}  "
-                   f"{kinds}{ctx}")
+    for r in rs.rules:
+        kinds = ",".join(sorted({f.kind for f in r.findings})) or "-"
+        ctx = "" if r.alert else " (context)"
+        click.echo(f"{safe_text(r.id)}  {safe_text(r.slug):<36} {r.severity:<8} "
+                   f"{r.priority}  {safe_text(kinds)}{ctx}")
 
 
 @rules.command("show")
@@ -67,7 +79,7 @@ def show_rule(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Print one rule (id or slug) as YAML."""
     chosen = _select(_load(rule_dirs), (rule,))[0]
     click.echo(yaml.safe_dump(chosen.model_dump(mode="json", by_alias=True, exclude_defaults=True),
-                              sort_keys=False, allow_unicode=True), nl=False)
+                              sort_keys=False, allow_unicode=False), nl=False)
 
 
 @rules.command("test")
@@ -86,7 +98,8 @@ def test_rules(ctx: click.Context, which: tuple[str, ...], rule_dirs: tuple[str,
     failed = [r for r in results if not r.passed]
     for r in results:
         if verbose or not r.passed:
-            click.echo(f"{'ok  ' if r.passed else 'FAIL'} {r.rule} {r.name}: {r.detail}")
+            click.echo(f"{'ok  ' if r.passed else 'FAIL'} {safe_text(r.rule)} {safe_text(r.name)}: "
+                       f"{safe_text(r.detail)}")
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     ctx.exit(1 if failed else 0)
 
@@ -109,7 +122,8 @@ def export_rules(which: tuple[str, ...], rule_dirs: tuple[str, ...], dialect: st
         for r in chosen:
             reason = sigma.why_not(r)
             if reason:
-                click.echo(f"# {r.id} {r.slug}: not exported to Sigma: {reason}", err=True)
+                click.echo(f"# {safe_text(r.id)} {safe_text(r.slug)}: not exported to Sigma: "
+                           f"{safe_text(reason)}", err=True)
                 continue
             out.append(sigma.render(r))
         click.echo("---\n".join(out), nl=False)
