@@ -11,7 +11,7 @@ from lambdawatch.codescan.classify import language, role
 from lambdawatch.codescan.flows import FileContext, analyse
 from lambdawatch.codescan.ir import Facts
 from lambdawatch.codescan.lang_python import parse_python
-from lambdawatch.codescan.lang_text import scan_text
+from lambdawatch.codescan.lang_text import expand_commands, scan_text
 from lambdawatch.codescan.model import Severity
 from lambdawatch.codescan.package_checks import stdlib_shadow
 
@@ -52,12 +52,12 @@ def _facts(lang: str, text: str, size: int) -> Facts:
             err = facts.parse_error
             facts = scan_text(text, "python")
             facts.parse_error = err
-        return facts
+        return expand_commands(facts)
     if lang in {"js", "ts", "tsx"} and size <= MAX_JS_PARSE:
         from lambdawatch.codescan.lang_js import parse_js
 
         try:
-            return parse_js(text, lang)
+            return expand_commands(parse_js(text, lang))
         except RecursionError:
             facts = scan_text(text, lang)
             facts.parse_error = "RecursionError: nesting too deep for the parser"

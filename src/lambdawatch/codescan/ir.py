@@ -38,6 +38,7 @@ class Call:
     args: Expr
     literal_args: bool = False  # every argument is a literal (a fixed command line)
     shell: bool = False  # shell=True or a shell string command
+    command: str = ""  # process calls: the command line rendered as shell text (unknowns: X)
 
 
 @dataclass(frozen=True)
@@ -68,4 +69,6 @@ class Facts:
     literals: list[Literal] = field(default_factory=list)
     env_reads: list[EnvRead] = field(default_factory=list)
     consts: dict[str, str] = field(default_factory=dict)  # NAME = "literal" at any scope
+    returns: list[Assign] = field(default_factory=list)  # return values (names: the function)
+    handler: bool = False  # defines a Lambda handler (``def f(event, context)``)
     parse_error: str | None = None

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 
 from tree_sitter import Language, Node, Parser
 
+from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.ir import Assign, Call, EnvRead, Expr, Facts, Literal
+from lambdawatch.codescan.pyfold import argv_command
 
 STRINGS = {"string", "template_string"}
 LITERALS = STRINGS | {"number", "true", "false", "null"}
+FUNCS = {"arrow_function", "function_expression", "function"}
+HANDLER_EXPORTS = {"exports.handler", "module.exports.handler"}
+PROC_ENVIRON = re.compile(r"/proc/[^/\s'\"]+/environ")
 
 
 @cache
@@ -43,9 +49,26 @@ def _str_value(n: Node) -> str:
 class _Js:
     def __init__(self, root: Node) -> None:
         self.alias: dict[str, str] = {}
+        self.consts: dict[str, str] = {}
+        self.handler = False
+        funcs: list[tuple[str, Node]] = []
         for n in _walk(root):
             if n.type == "variable_declarator":
-                self._bind(n.child_by_field_name("name"), n.child_by_field_name("value"))
+                name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+                if value is not None and value.type in FUNCS and name is not None:
+                    funcs.append((_text(name), value))
+                    continue
+                if value is not None and value.type in STRINGS | {"binary_expression"} and \
+                        name is not None and name.type == "identifier":
+                    self.consts[_text(name)] = self.render(value)
+                self._bind(name, value)
+            elif n.type in {"function_declaration", "generator_function_declaration"}:
+                name = n.child_by_field_name("name")
+                if name is not None:
+                    funcs.append((_text(name), n))
+            elif (n.type == "member_expression" and _text(n) in HANDLER_EXPORTS) or (
+                    n.type == "export_statement" and "handler" in _text(n)[:80]):
+                self.handler = True
             elif n.type == "import_statement":
                 src = n.child_by_field_name("source")
                 mod = _str_value(src).removeprefix("node:") if src is not None else ""
@@ -57,6 +80,12 @@ class _Js:
                         for ident in c.children:
                             if ident.type == "identifier":
                                 self.alias[_text(ident)] = mod
+        for fname, body in funcs:
+            if fname in self.alias:
+                continue
+            inner = [self.callee(c) for c in _walk(body) if c.type in {
+                "call_expression", "new_expression"}]
+            self.alias[fname] = next((c for c in inner if tx.is_net(c)), f"local.{fname}")
 
     def _bind(self, name: Node | None, value: Node | None) -> None:
         if name is None or value is None:
@@ -86,7 +115,7 @@ class _Js:
             fn = n.child_by_field_name("function")
             args = n.child_by_field_name("arguments")
             if _text(fn) == "require" and args is not None and args.named_child_count:
-                return _str_value(args.named_children[0]).removeprefix("node:")
+                return self.render(args.named_children[0]).removeprefix("node:")
             return self.dotted(fn)
         if t == "new_expression":
             return self.dotted(n.child_by_field_name("constructor"))
@@ -95,6 +124,8 @@ class _Js:
         return ""
 
     def env_key(self, n: Node) -> str | None:
+        if n.type in STRINGS and "environ" in _text(n) and PROC_ENVIRON.search(_text(n)):
+            return "*"  # /proc/self/environ read as a file
         if n.type not in {"member_expression", "subscript_expression"}:
             return None
         obj = n.child_by_field_name("object")
@@ -103,6 +134,9 @@ class _Js:
             return _text(key).strip("'\"`") if key is not None else "?"
         if _text(n) == "process.env" and n.parent is not None and n.parent.type not in {
                 "member_expression", "subscript_expression"}:
+            p = n.parent
+            if p.type == "binary_expression" and _text(p.child_by_field_name("operator")) == "in":
+                return None  # ``"X" in process.env``: one variable
             return "*"
         return None
 
@@ -121,6 +155,37 @@ class _Js:
             if key:
                 env.append(key)
         return Expr(frozenset(names), frozenset(calls), tuple(strings), tuple(env))
+
+    def render(self, n: Node | None, depth: int = 0) -> str:
+        """The text a string expression builds; unknown parts are ``X``."""
+        if n is None or depth > 20:
+            return "X"
+        if n.type == "string":
+            return _str_value(n)
+        if n.type == "template_string":
+            return "".join(_text(c) if c.type == "string_fragment" else self.render(
+                c.named_children[0] if c.named_child_count else None, depth + 1)
+                for c in n.named_children)
+        if n.type == "binary_expression" and _text(n.child_by_field_name("operator")) == "+":
+            return (self.render(n.child_by_field_name("left"), depth + 1)
+                    + self.render(n.child_by_field_name("right"), depth + 1))
+        if n.type == "identifier" and _text(n) in self.consts:
+            return self.consts[_text(n)]
+        if n.type == "array":
+            return argv_command([self.render(e, depth + 1) for e in n.named_children])
+        if n.type == "parenthesized_expression" and n.named_child_count:
+            return self.render(n.named_children[0], depth + 1)
+        return "X"
+
+    def command(self, n: Node) -> str:
+        args = n.child_by_field_name("arguments")
+        items = args.named_children if args is not None else []
+        if not items:
+            return ""
+        if len(items) > 1 and items[1].type == "array":
+            return argv_command([self.render(items[0]), *(
+                self.render(e) for e in items[1].named_children)])
+        return self.render(items[0])
 
     def callee(self, n: Node) -> str:
         field = "function" if n.type == "call_expression" else "constructor"
@@ -154,8 +219,12 @@ def parse_js(text: str, dialect: str = "js") -> Facts:
             items = args.named_children if args is not None else []
             literal = all(a.type in LITERALS or a.type == "array" and all(
                 e.type in LITERALS for e in a.named_children) for a in items)
-            facts.calls.append(Call(js.callee(n), line, js.expr(args), literal,
-                                    "shell: true" in _text(args) or "shell:true" in _text(args)))
+            callee = js.callee(n)
+            facts.calls.append(Call(callee, line, js.expr(args), literal,
+                                    "shell: true" in _text(args) or "shell:true" in _text(args),
+                                    js.command(n) if tx.is_process(callee) else ""))
+        elif n.type == "return_statement" and n.named_child_count:
+            facts.returns.append(Assign((), js.expr(n.named_children[0]), line))
         elif n.type in {"variable_declarator", "assignment_expression"}:
             left = n.child_by_field_name("name") or n.child_by_field_name("left")
             right = n.child_by_field_name("value") or n.child_by_field_name("right")
@@ -171,6 +240,9 @@ def parse_js(text: str, dialect: str = "js") -> Facts:
         key = js.env_key(n)
         if key:
             facts.env_reads.append(EnvRead(key, line))
+    facts.handler = js.handler
+    for name, value in js.consts.items():
+        facts.consts.setdefault(name, value)
     if tree.root_node.has_error:
         facts.parse_error = "tree-sitter reported syntax errors (partial facts)"
     return facts

@@ -7,7 +7,9 @@ parsers (no scopes), which the checks accept as lower precision.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.ir import Assign, Call, EnvRead, Expr, Facts, Literal
 
 CALL_RE = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
@@ -19,14 +21,19 @@ ASSIGN_RE = re.compile(r"^\s*(?:export\s+|local\s+|var\s+|let\s+|const\s+)?([A-Z
 SEGMENT = re.compile(r"\|\|?|&&|;|\$\(|`")
 PY2_EXEC = re.compile(r"^\s*exec\s+(?!\()(.+)")
 SH_WORD = re.compile(r"^\s*(?:sudo\s+|exec\s+|nohup\s+)?([\w./-]+)")
+# A shell command that prints the whole environment: ``env``, ``printenv``, ``set``,
+# ``export -p``, ``declare -px``, ``cat /proc/self/environ``, ``strings /proc/1/environ``.
+ENV_DUMP = re.compile(r"(?:^|[|;&`(]|\$\()\s*(?:env|printenv|set|export\s+-p|declare\s+-[a-z]*[px][a-z]*"
+                      r"|compgen\s+-v)\s*(?:$|[|;&>)`])|/proc/[^/\s'\"]+/environ")
+HEREDOC = re.compile(r"\b(python3?|node|perl|ruby|php|bash|sh)\b[^<\n]*<<-?\s*['\"]?(\w+)['\"]?")
+INLINE = re.compile(r"\b(python3?|node|perl)\s+(?:-\w+\s+)*-[ce]\s+(['\"])(.+?)\2")
 B64_CMD = re.compile(r"\bbase64\s+(?:-d|--decode|-D)\b|\bopenssl\s+(?:enc\s+)?-?base64\s+-d")
 
 
 def _expr(text: str) -> Expr:
     strings = tuple(a or b for a, b in STR_RE.findall(text))
     env = [k for k in SH_VAR.findall(text)] + PY_ENV.findall(text)
-    if re.search(r"\bos\.environ\b(?!\s*[\[.])|process\.env\b(?!\.)|\b(?:printenv|env)\b\s*(?:$|\|)",
-                 text):
+    if re.search(r"\bos\.environ\b(?!\s*[\[.])|process\.env\b(?!\.)", text) or ENV_DUMP.search(text):
         env.append("*")
     names = frozenset(IDENT_RE.findall(text)) | frozenset(SH_VAR.findall(text))
     calls = set(CALL_RE.findall(text))
@@ -39,10 +46,77 @@ def scan_text(text: str, language: str) -> Facts:
     """Facts of a script (``language`` = ``shell``) or code the parsers rejected."""
     facts = Facts(language)
     shell = language == "shell"
-    for i, raw in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    heredoc_end: str | None = None
+    for i, raw in enumerate(lines, 1):
+        if heredoc_end is not None:
+            if raw.strip() == heredoc_end:
+                heredoc_end = None
+            continue
         # Long (minified) lines are read statement by statement, each bounded.
         for line in [raw] if len(raw) <= 4000 else _chunks(raw):
             _scan_line(line, i, facts, shell)
+        if shell:
+            heredoc_end = _embedded(raw, i, lines, facts)
+    return facts
+
+
+def _embedded(line: str, i: int, lines: list[str], facts: Facts) -> str | None:
+    """Code handed to an interpreter inside a script (``python - <<EOF``, ``node -e '...'``)
+    is parsed as what it is and its facts merged at their real lines. Returns the heredoc
+    delimiter to skip to, if any."""
+    m = HEREDOC.search(line)
+    if m:
+        body: list[str] = []
+        for nxt in lines[i:]:
+            if nxt.strip() == m.group(2):
+                break
+            body.append(nxt)
+        facts.calls.append(Call(f"interp:{m.group(1)}", i, _expr(line), shell=True))
+        _merge(facts, _parse_code(m.group(1), "\n".join(body)), i)
+        return m.group(2)
+    m2 = INLINE.search(line)
+    if m2:
+        facts.calls.append(Call(f"interp:{m2.group(1)}", i, _expr(line), shell=True))
+        _merge(facts, _parse_code(m2.group(1), m2.group(3)), i - 1)
+    return None
+
+
+def _parse_code(interp: str, code: str) -> Facts:
+    if interp.startswith("python"):
+        from lambdawatch.codescan.lang_python import parse_python
+
+        facts = parse_python(code)
+        return scan_text(code, "python") if facts.parse_error else facts
+    if interp == "node":
+        from lambdawatch.codescan.lang_js import parse_js
+
+        return parse_js(code)
+    return scan_text(code, "shell" if interp in {"bash", "sh"} else interp)
+
+
+def _merge(facts: Facts, sub: Facts, offset: int) -> None:
+    facts.calls += [replace(c, line=c.line + offset) for c in sub.calls]
+    facts.assigns += [replace(a, line=a.line + offset) for a in sub.assigns]
+    facts.literals += [replace(lit, line=lit.line + offset) for lit in sub.literals]
+    facts.env_reads += [replace(r, line=r.line + offset) for r in sub.env_reads]
+    facts.returns += [replace(r, line=r.line + offset) for r in sub.returns]
+    for k, v in sub.consts.items():
+        facts.consts.setdefault(k, v)
+
+
+def expand_commands(facts: Facts) -> Facts:
+    """Parse the command line of every process call with the shell front end and add what it
+    does (downloads, pipes into interpreters, env dumps, reverse shells) at the call's line,
+    carrying the call's own arguments so flows (credentials, hosts) reach the inner commands."""
+    for call in list(facts.calls):
+        if not call.command or call.command == "X":
+            continue
+        sub = scan_text(call.command, "shell")
+        facts.calls += [replace(c, line=call.line, args=c.args | call.args, shell=True)
+                        for c in sub.calls]
+        facts.env_reads += [replace(r, line=call.line) for r in sub.env_reads]
+        facts.literals += [Literal(call.command, call.line)]
     return facts
 
 
@@ -75,7 +149,9 @@ def _scan_line(line: str, i: int, facts: Facts, shell: bool) -> None:
         _shell_calls(line, i, ex, facts)
     else:
         for name in CALL_RE.findall(line):
-            facts.calls.append(Call(name, i, ex))
+            first = STR_RE.search(line[line.find(name):])
+            command = (first.group(1) or first.group(2)) if first and tx.is_process(name) else ""
+            facts.calls.append(Call(name, i, ex, command=command))
         m2 = PY2_EXEC.match(line)
         if m2:
             facts.calls.append(Call("exec", i, _expr(m2.group(1))))

@@ -12,6 +12,7 @@ NET_PREFIXES = (
     "net.createconnection", "net.socket.connect", "tls.connect", "needle", "got", "superagent",
     "curl", "wget", "nc", "ncat", "socat", "telnet", "pycurl.", "xmlhttprequest.open",
 )
+OPEN_PREFIXES = frozenset({"http.client.http", "httplib.http", "urllib3."})
 DECODERS = frozenset({
     "base64.b64decode", "base64.decodebytes", "base64.decodestring", "base64.b32decode",
     "base64.b85decode", "base64.a85decode", "base64.urlsafeb64decode", "base64.standardb64decode",
@@ -53,8 +54,16 @@ SHELLS = ("/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "cmd.exe", "powershel
 
 
 def is_net(callee: str) -> bool:
+    """A network call. Prefixes ending in ``.`` cover a module; other entries must match the
+    whole name or a member of it (``fetch``, ``axios.post``), so ``fetch_user`` is not one."""
     n = norm(callee)
-    return n.startswith(NET_PREFIXES) or n.endswith((".urlopen", "axios.post", "axios.get"))
+    if n.endswith((".urlopen", "axios.post", "axios.get")):
+        return True
+    for p in NET_PREFIXES:
+        if n.startswith(p) and (p.endswith(".") or p in OPEN_PREFIXES or len(n) == len(p)
+                                or n[len(p)] == "."):
+            return True
+    return False
 
 
 def is_decoder(callee: str) -> bool:
