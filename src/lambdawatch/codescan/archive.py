@@ -7,14 +7,16 @@ or corrupt member becomes a package finding (``Issue``) and reading goes on wher
 from __future__ import annotations
 
 import io
-import os
-import posixpath
+import lzma
 import stat
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from lambdawatch.codescan.bounded import InflateLimit, inflated, overlaps
+from lambdawatch.codescan.folder import walk_folder
 from lambdawatch.codescan.model import CheckMeta
 from lambdawatch.codescan.package_checks import CORRUPT, ENCRYPTED, LIMIT, SYMLINK, TRAVERSAL
 from lambdawatch.codescan.salvage import salvage_zip
@@ -47,8 +49,9 @@ class Reader:
     unreadable: int = 0
     stopped: bool = False
     issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # skipped entries: errors, not findings
 
-    def _admit(self, path: str, size: int) -> bool:
+    def admit(self, path: str, size: int) -> bool:
         if self.stopped:
             return False
         lim = self.limits
@@ -75,10 +78,10 @@ class Reader:
             yield from self._zip(data, prefix, depth, name)
         elif _is_tar(name, data):
             yield from self._tar(data, prefix, depth, name)
-        elif self._admit(name, len(data)):
+        elif self.admit(name, len(data)):
             yield name, data
 
-    def _nested(self, path: str, data: bytes, depth: int) -> Iterator[tuple[str, bytes]]:
+    def nested(self, path: str, data: bytes, depth: int) -> Iterator[tuple[str, bytes]]:
         if path.lower().endswith(NESTED_EXT) or data[:4] == b"PK\x03\x04":
             if depth + 1 > self.limits.max_depth:
                 self.issues.append(Issue(LIMIT, path, f"archive nested deeper than "
@@ -98,12 +101,18 @@ class Reader:
             self.issues.append(Issue(CORRUPT, name or "<archive>",
                                      f"zip unreadable ({exc}); salvaging local headers"))
             for path, blob in salvage_zip(data, self.limits.max_member):
-                if self._admit(prefix + path, len(blob)):
-                    yield from self._nested(prefix + path, blob, depth)
+                if self.admit(prefix + path, len(blob)):
+                    yield from self.nested(prefix + path, blob, depth)
             return
-        for info in infos:
+        overlapping = overlaps(data, infos)
+        if overlapping:
+            first = infos[min(overlapping)].filename
+            self.issues.append(Issue(LIMIT, prefix + first, (
+                f"{len(overlapping)} member(s) overlap other members' data (overlapping-entry "
+                "zip bomb): not read"), high=True))
+        for k, info in enumerate(infos):
             path = prefix + info.filename
-            if info.is_dir():
+            if info.is_dir() or k in overlapping:
                 continue
             self._check_name(info.filename, path)
             if stat.S_ISLNK(info.external_attr >> 16):
@@ -120,13 +129,13 @@ class Reader:
                 self.issues.append(Issue(LIMIT, path, f"compression ratio over "
                                          f"{self.limits.max_ratio}:1 (zip bomb): not read"))
                 continue
-            if not self._admit(path, info.file_size):
+            if not self.admit(path, info.file_size):
                 if self.stopped:
                     return
                 continue
-            blob = self._read_member(zf, info, path)
-            if blob is not None:
-                yield from self._nested(path, blob, depth)
+            content = self._read_member(zf, info, path)
+            if content is not None:
+                yield from self.nested(path, content, depth)
 
     def _read_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes | None:
         try:
@@ -152,43 +161,38 @@ class Reader:
         self.issues.append(Issue(SYMLINK, path, f"symlink to {target!r} (not followed)", bad))
 
     def _tar(self, data: bytes, prefix: str, depth: int, name: str) -> Iterator[tuple[str, bytes]]:
+        lim = self.limits
+        cap = min(max(lim.max_ratio * len(data), 16 * 1024 * 1024), lim.max_total - self.total
+                  + 1024 * 1024)
+        entries = 0
         try:
-            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
+            with tarfile.open(fileobj=inflated(data, cap), mode="r|") as tf:
                 for m in tf:
+                    entries += 1
+                    if entries > lim.max_files:
+                        self._stop(prefix + m.name, f"more than {lim.max_files} tar entries")
+                        return
                     path = prefix + m.name
                     self._check_name(m.name, path)
                     if m.issym() or m.islnk():
                         self._symlink(path, m.linkname)
-                    elif m.isfile() and self._admit(path, m.size):
+                    elif m.isfile() and self.admit(path, m.size):
                         fh = tf.extractfile(m)
                         if fh is not None:
-                            yield from self._nested(path, fh.read(m.size), depth)
+                            yield from self.nested(path, fh.read(m.size), depth)
                     elif self.stopped:
                         return
-        except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        except InflateLimit:
+            self.issues.append(Issue(LIMIT, name or "<archive>", (
+                f"tar inflates past {cap} bytes (compression bomb): reading stopped, result is "
+                "partial"), high=True))
+        except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
             self.issues.append(Issue(CORRUPT, name or "<archive>", f"tar unreadable: {exc}"))
 
     def folder(self, root: str) -> Iterator[tuple[str, bytes]]:
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            for d in list(dirnames):
-                if os.path.islink(os.path.join(dirpath, d)):
-                    rel = posixpath.relpath(os.path.join(dirpath, d), root)
-                    self._symlink(rel.replace(os.sep, "/"), os.readlink(os.path.join(dirpath, d)))
-                    dirnames.remove(d)
-            dirnames.sort()
-            for fn in sorted(filenames):
-                full = os.path.join(dirpath, fn)
-                rel = os.path.relpath(full, root).replace(os.sep, "/")
-                if os.path.islink(full):
-                    self._symlink(rel, os.readlink(full))
-                    continue
-                size = os.path.getsize(full)
-                if not self._admit(rel, size):
-                    if self.stopped:
-                        return
-                    continue
-                with open(full, "rb") as fh:
-                    yield from self._nested(rel, fh.read(), 0)
+        """Regular files under ``root`` (special files, links and unreadable entries reported,
+        see :mod:`lambdawatch.codescan.folder`)."""
+        yield from walk_folder(self, root)
 
 
 def _is_tar(name: str, data: bytes) -> bool:

@@ -17,7 +17,9 @@ from lambdawatch.codescan.archive import Limits, Reader
 from lambdawatch.codescan.binary_text import file_context
 from lambdawatch.codescan.checkbase import CHECKS
 from lambdawatch.codescan.model import Finding, ScanResult, Severity
+from lambdawatch.codescan.runfiles import ScanOptions, run_files
 from lambdawatch.codescan.secrets import redact
+from lambdawatch.codescan.tokens import TokenSet
 from lambdawatch.codescan.vendored import VendorIndex
 
 VENDOR_CAP = Severity.LOW
@@ -34,26 +36,21 @@ LOWER_TOKENS = (
     b"eval(function(p,a,c,k,e,", b"exec \"$@\"", b".pth")
 
 
+_TOKENS = TokenSet(CASED_TOKENS, LOWER_TOKENS)  # Hyperscan when available: ~30x faster
+
+
 def interesting(data: bytes) -> bool:
     """Whether a vendored or data file holds any token a line check looks for."""
-    if any(t in data for t in CASED_TOKENS):
-        return True
-    low = data.lower()
-    return any(t in low for t in LOWER_TOKENS)
+    return _TOKENS(data)
 
 
-def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader) -> ScanResult:
+def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader,
+               options: ScanOptions | None = None) -> ScanResult:
     """Scan (path, bytes) members; ``reader`` carries the package issues found while reading."""
     result = ScanResult(target)
     members = list(files)
     index = VendorIndex.build(members)
-    for path, data in members:
-        result.files_scanned += 1
-        result.bytes_scanned += len(data)
-        try:
-            result.findings += scan_file(path, data, index.is_vendored(path), result.errors)
-        except Exception as exc:  # isolation boundary: one file never stops the run
-            result.errors.append(f"{path}: scan failed: {type(exc).__name__}: {exc}")
+    run_files(result, members, index.is_vendored, options or ScanOptions(), reader)
     for issue in reader.issues:
         sev = Severity.HIGH if issue.high else issue.meta.severity
         if "!/" in issue.path and index.is_vendored(issue.path):
@@ -74,8 +71,9 @@ def _masked(result: ScanResult) -> ScanResult:
     return result
 
 
-def scan_file(path: str, data: bytes, vendored: bool, errors: list[str]) -> list[Finding]:
-    ctx = file_context(path, data, vendored, interesting)
+def scan_file(path: str, data: bytes, vendored: bool, errors: list[str],
+              parse: bool = True) -> list[Finding]:
+    ctx = file_context(path, data, vendored, interesting, parse)
     if ctx is None:
         return []
     if ctx.facts.parse_error and not vendored:
@@ -84,7 +82,7 @@ def scan_file(path: str, data: bytes, vendored: bool, errors: list[str]) -> list
     for meta, fn in CHECKS:
         try:
             hits = list(fn(ctx))
-        except Exception as exc:  # isolation boundary: a crashing check is recorded, run goes on
+        except Exception as exc:  # noqa: BLE001 - isolation boundary: a crashing check
             errors.append(f"{path}: check {meta.code} failed: {type(exc).__name__}: {exc}")
             continue
         for hit in hits:
@@ -104,25 +102,30 @@ def scan_file(path: str, data: bytes, vendored: bool, errors: list[str]) -> list
     return list(out.values())
 
 
-def scan_bytes(target: str, name: str, data: bytes, limits: Limits | None = None) -> ScanResult:
+def scan_bytes(target: str, name: str, data: bytes, limits: Limits | None = None,
+               options: ScanOptions | None = None) -> ScanResult:
     reader = Reader(limits or Limits())
-    return scan_files(target, reader.read(name, data), reader)
+    return scan_files(target, reader.read(name, data), reader, options)
 
 
-def scan_folder(target: str, root: str, limits: Limits | None = None) -> ScanResult:
+def scan_folder(target: str, root: str, limits: Limits | None = None,
+                options: ScanOptions | None = None) -> ScanResult:
     reader = Reader(limits or Limits())
-    return scan_files(target, reader.folder(root), reader)
+    return scan_files(target, reader.folder(root), reader, options)
 
 
 def scan_target(target: str, *, lambda_client: object = None, s3_client: object = None,
                 downloader: Callable[[str], bytes] | None = None,
-                limits: Limits | None = None) -> ScanResult:
-    """Scan a zip, folder, ``s3://bucket/key``, ``lambda:NAME`` or layer version ARN."""
+                limits: Limits | None = None, options: ScanOptions | None = None) -> ScanResult:
+    """Scan a zip, folder, ``s3://bucket/key``, ``lambda:NAME`` or layer version ARN.
+
+    ``options`` sets workers, the per-file result cache and the time budgets (no cache by
+    default: the CLI opens one)."""
     from lambdawatch.codescan.targets import fetch
 
     kind, name, payload = fetch(target, lambda_client=lambda_client, s3_client=s3_client,
                                 downloader=downloader)
     if kind == "folder":
-        return scan_folder(target, name, limits)
+        return scan_folder(target, name, limits, options)
     assert payload is not None
-    return scan_bytes(target, name, payload, limits)
+    return scan_bytes(target, name, payload, limits, options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,7 @@ def default_downloader(url: str) -> bytes:
     """Fetch a pre-signed code URL (https only), bounded."""
     if not url.startswith("https://"):
         raise ScanError(f"refusing to download a non-HTTPS code location: {url[:60]}")
-    with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 (https checked above)
+    with urllib.request.urlopen(url, timeout=60) as resp:
         data: bytes = resp.read(MAX_DOWNLOAD + 1)
     if len(data) > MAX_DOWNLOAD:
         raise ScanError("code package larger than 1 GiB")
@@ -62,11 +63,28 @@ def fetch(target: str, *, lambda_client: Any = None, s3_client: Any = None,
         return "layer", "layer.zip", _download(download, loc, target)
     if os.path.isdir(target):
         return "folder", target, None
-    if os.path.isfile(target):
-        with open(target, "rb") as fh:
-            return "file", os.path.basename(target), fh.read()
+    if os.path.lexists(target):
+        return "file", os.path.basename(target), _read_local(target)
     raise UsageError(f"scan target not found: {target!r} (a zip, folder, s3://bucket/key, "
                      "lambda:NAME or a layer version ARN)")
+
+
+def _read_local(target: str) -> bytes:
+    """A local package file: regular files only (a FIFO or device is never opened), bounded."""
+    try:
+        st = os.stat(target)
+    except OSError as exc:
+        raise ScanError(f"cannot open scan target {target!r}: {exc.strerror}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise ScanError(f"scan target {target!r} is not a regular file or folder (a FIFO, "
+                        "device or socket): not opened")
+    if st.st_size > MAX_DOWNLOAD:
+        raise ScanError(f"scan target {target!r} is larger than 1 GiB")
+    try:
+        with open(target, "rb") as fh:
+            return fh.read(MAX_DOWNLOAD + 1)
+    except OSError as exc:
+        raise ScanError(f"cannot read scan target {target!r}: {exc.strerror}") from exc
 
 
 def _download(download: Callable[[str], bytes], url: str, target: str) -> bytes:
@@ -82,7 +100,7 @@ def _need(client: Any, service: str) -> Any:
     if client is None:
         import boto3
 
-        return boto3.client(service)
+        return boto3.client(service)  # type: ignore[call-overload]
     return client
 
 

@@ -1,0 +1,76 @@
+"""Scan one file within a size and time budget; past either, the tolerant text scan is used.
+
+A parser fed hostile input (a megabyte of dense Python, deeply nested JavaScript) can take tens
+of seconds and hundreds of MB. Files above ``max_parse`` bytes are never parsed; a parse that
+runs past ``file_seconds`` is interrupted (an interval timer, where the process allows one: the
+main thread of the scanning process or of a worker) and the file is scanned again as text,
+with an error naming the file. Package-level bounds live in ``archive`` and ``scanner``.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+
+from lambdawatch.codescan.model import Finding
+
+NOT_PARSED = "not parsed (over the size or time budget)"  # binary_text's parse_error
+ScanOne = Callable[[str, bytes, bool, list[str], bool], list[Finding]]
+
+
+@dataclass(frozen=True)
+class FileBudget:
+    max_parse: int = 1024 * 1024  # bytes; bigger files get the text scan only
+    file_seconds: float = 5.0  # per-file parse budget (0 = none)
+
+
+class ParseTimeout(BaseException):
+    """Raised by the interval timer inside a parse that overran its budget.
+
+    A BaseException so that no ``except Exception`` isolation boundary in a front end or a
+    check can swallow it."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise ParseTimeout
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[bool]:
+    """Arm a one-shot timer raising :class:`ParseTimeout`; yields whether it could be armed."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
+                     budget: FileBudget) -> tuple[list[Finding], list[str], bool]:
+    """``(findings, errors, parsed)`` of one file; never raises for a bad file."""
+    errors: list[str] = []
+    parse = len(data) <= budget.max_parse
+    if not parse and not vendored:
+        errors.append(f"{path}: {len(data)} bytes, over the {budget.max_parse}-byte parse "
+                      "limit: text scan used")
+    try:
+        if parse:
+            try:
+                with deadline(budget.file_seconds):
+                    return scan_one(path, data, vendored, errors, True), errors, True
+            except ParseTimeout:
+                errors = [f"{path}: parse over the {budget.file_seconds:g} s budget: text scan"]
+        text_errors: list[str] = []
+        found = scan_one(path, data, vendored, text_errors, False)
+        return found, errors + [e for e in text_errors if NOT_PARSED not in e], False
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - isolation boundary: one file
+        return [], errors + [f"{path}: scan failed: {type(exc).__name__}: {exc}"], parse
