@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from lambdawatch.cli import CliError
 from lambdawatch.errors import LambdawatchError
-
-SEVERITIES = ["critical", "high", "medium", "low", "info"]
+from lambdawatch.severity import SEVERITIES, Severity
 
 
 @click.command()
@@ -19,35 +17,20 @@ SEVERITIES = ["critical", "high", "medium", "low", "info"]
               show_default=True, help="Exit 1 when a finding is at or above this severity.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to FILE instead of stdout.")
-@click.option("--cache", "cache", type=click.Path(dir_okay=False), default=None,
-              help="Per-file result cache (SQLite) [default: $XDG_CACHE_HOME/lambdawatch/"
-                   "scan.sqlite].")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--time-budget", type=float, default=600.0, show_default=True,
-              help="Seconds for the whole package; files not started by then are reported "
-                   "(PK001, high) and the result is partial. 0 = no budget.")
-@click.option("--workers", type=int, default=None,
-              help="Parallel scan processes [default: one per core, at most 8].")
-def scan(target: str, fmt: str, fail_on: str, output: str | None,
-         cache: str | None, no_cache: bool, time_budget: float,
-         workers: int | None) -> None:
+@click.pass_context
+def scan(ctx: click.Context, target: str, fmt: str, fail_on: str, output: str | None) -> None:
     """Scan a Lambda package or layer for backdoor code without running it.
 
     TARGET is a zip, a folder, s3://bucket/key, lambda:FUNCTION or a layer version ARN.
+    Exit 0 clean, 1 a finding at or above --fail-on, 2 the target cannot be read.
     """
-    from lambdawatch.codescan import Severity, scan_target
+    from lambdawatch.codescan import scan_target
     from lambdawatch.codescan.report import RENDERERS
-    from lambdawatch.codescan.runfiles import ScanOptions
 
     try:
-        options = ScanOptions.from_cli(cache, no_cache, time_budget, workers)
-        try:
-            result = scan_target(target, options=options)
-        finally:
-            options.close()
+        result = scan_target(target)
     except LambdawatchError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        raise CliError(str(exc)) from None
     text = RENDERERS[fmt](result)
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -55,4 +38,4 @@ def scan(target: str, fmt: str, fail_on: str, output: str | None,
     else:
         click.echo(text.rstrip("\n"))
     worst = result.max_severity()
-    sys.exit(1 if worst is not None and worst >= Severity.parse(fail_on) else 0)
+    ctx.exit(1 if worst is not None and int(worst) >= Severity.parse(fail_on) else 0)
