@@ -1,8 +1,11 @@
 """The role inventory: an ``aws iam get-account-authorization-details`` file plus in-log IAM history.
 
-Roles are keyed by (account, role name). The file gives the starting point; successful CreateRole,
-AttachRolePolicy, DetachRolePolicy, PutRolePolicy, DeleteRolePolicy and DeleteRole events then
-change it in event-time order, so a role judged at a CreateFunction is the role as it stood then.
+Roles are keyed by (account, role name). The file gives the starting point (roles, their inline
+and attached policies, and every version of the customer managed policies it lists); successful
+CreateRole, AttachRolePolicy, DetachRolePolicy, PutRolePolicy, DeleteRolePolicy and DeleteRole
+events, and CreatePolicy, CreatePolicyVersion, SetDefaultPolicyVersion, DeletePolicyVersion and
+DeletePolicy for customer managed policies, then change it in event-time order, so a role judged
+at a CreateFunction is the role as it stood then, each managed policy by its default version.
 Each role remembers who created it and who made it administrator (the privesc chain's steps).
 """
 
@@ -25,6 +28,9 @@ from lambdawatch.state.policy import (
     privileged_actions,
     trusts_lambda,
 )
+
+_POLICY_EVENTS = frozenset({"CreatePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion",
+                            "DeletePolicyVersion", "DeletePolicy"})
 
 
 @dataclass(frozen=True)
@@ -92,9 +98,15 @@ class RoleInventory:
             raise InputError("not the JSON of `aws iam get-account-authorization-details` "
                              "(no RoleDetailList)", where=where)
         for pol in data.get("Policies") or []:
+            if not isinstance(pol, dict) or not isinstance(pol.get("Arn"), str):
+                continue
+            versions = self._versions().setdefault(pol["Arn"], {})
+            for v in pol.get("PolicyVersionList") or []:
+                if isinstance(v, dict) and isinstance(v.get("VersionId"), str):
+                    versions[v["VersionId"]] = parse_document(v.get("Document"))
             default = next((v for v in pol.get("PolicyVersionList") or []
-                            if v.get("IsDefaultVersion")), None)
-            if default is not None and pol.get("Arn"):
+                            if isinstance(v, dict) and v.get("IsDefaultVersion")), None)
+            if default is not None:
                 self.managed_docs[pol["Arn"]] = parse_document(default.get("Document"))
         for item in data["RoleDetailList"]:
             arn = item.get("Arn") or ""
@@ -108,16 +120,78 @@ class RoleInventory:
             self.roles[(role.account, role.name)] = role
 
     # -- the stream --------------------------------------------------------------------------
+    def _versions(self) -> dict[str, dict[str, Any]]:
+        """Every known version of each customer managed policy (ARN -> version id -> document);
+        a state saved before versions were kept gets an empty table."""
+        versions: dict[str, dict[str, Any]] = self.__dict__.setdefault("policy_versions", {})
+        return versions
+
+    def _observe_policy(self, event: Event, req: dict[str, Any]) -> None:
+        """Customer managed policies changed in the logs: CreatePolicy, CreatePolicyVersion,
+        SetDefaultPolicyVersion, DeletePolicyVersion, DeletePolicy. The default version is the
+        document every role with the policy attached is judged by."""
+        name = event.base_name
+        arn = req.get("policyArn") or get(event.record, "responseElements.policy.arn")
+        if not isinstance(arn, str):
+            return
+        versions = self._versions().setdefault(arn, {})
+        if name == "CreatePolicy":
+            vid = get(event.record, "responseElements.policy.defaultVersionId") or "v1"
+            versions[str(vid)] = parse_document(req.get("policyDocument"))
+            self._set_default(event, arn, str(vid))
+        elif name == "CreatePolicyVersion":
+            vid = get(event.record, "responseElements.policyVersion.versionId")
+            doc = parse_document(req.get("policyDocument"))
+            if isinstance(vid, str):
+                versions[vid] = doc
+            if str(req.get("setAsDefault")).lower() == "true":
+                if isinstance(vid, str):
+                    self._set_default(event, arn, vid)
+                else:  # the version id was not logged: the new document is the default
+                    self.managed_docs[arn] = doc
+                    self._regrade(event, arn, "a new default version")
+        elif name == "SetDefaultPolicyVersion" and isinstance(req.get("versionId"), str):
+            self._set_default(event, arn, req["versionId"])
+        elif name == "DeletePolicyVersion":
+            versions.pop(str(req.get("versionId")), None)
+        elif name == "DeletePolicy":
+            self._versions().pop(arn, None)
+            self.managed_docs.pop(arn, None)
+
+    def _set_default(self, event: Event, arn: str, vid: str) -> None:
+        versions = self._versions().get(arn, {})
+        if vid not in versions:  # a version the logs and the inventory never showed
+            self.managed_docs.pop(arn, None)
+        else:
+            self.managed_docs[arn] = versions[vid]
+        self._regrade(event, arn, f"default version {vid}")
+
+    def _regrade(self, event: Event, arn: str, what: str) -> None:
+        """Roles with ``arn`` attached: an admin grant when the new default makes them admin."""
+        for role in self.roles.values():
+            if arn not in role.managed:
+                continue
+            admin = self.assess_role(role).admin
+            if admin and role.admin_grant is None and self._managed_admin(arn):
+                role.admin_grant = Step(event.event_id, event.event_name, event.principal_arn,
+                                        event.time, f"{arn} {what} allows * on *")
+            elif not admin:
+                role.admin_grant = None
+
     def observe(self, event: Event) -> None:
         if event.event_source != "iam.amazonaws.com" or not event.success:
             return
         req = event.record.get("requestParameters")
+        if isinstance(req, dict) and event.base_name in _POLICY_EVENTS:
+            self._observe_policy(event, req)
+            return
         if not isinstance(req, dict) or not isinstance(req.get("roleName"), str):
             return
         key = (event.account, req["roleName"])
         name = event.base_name
-        step = lambda detail: Step(event.event_id, event.event_name, event.principal_arn,
-                                   event.time, detail)
+        def step(detail: str) -> Step:
+            return Step(event.event_id, event.event_name, event.principal_arn, event.time, detail)
+
         if name == "CreateRole":
             role = Role(*key, trust=parse_document(req.get("assumeRolePolicyDocument")))
             role.created = step("trusts lambda.amazonaws.com" if trusts_lambda(role.trust)
