@@ -12,7 +12,7 @@ score, tuning, playbook). ``save`` writes the open windows back into the state.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,8 +24,10 @@ from lambdawatch.config import Config
 from lambdawatch.detect.stream_state import Key, Mark, OpenWindow, StreamState
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.engine.evaluate import rule_findings
+from lambdawatch.engine.model import WINDOW_MINUTES
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.ingest.normalize import Event
+from lambdawatch.values import Finding
 from lambdawatch.state.setup import setup as state_setup
 
 EventLoader = Callable[[list[str]], list[Event]]
@@ -55,8 +57,7 @@ class Detector:
             setup(self.ctx, self.inventories)
         self._by_id = {r.id: r for r in self.rules.rules}
         self._alerting = {r.id for r in self.rules.rules if r.alert}
-        self._span = timedelta(minutes=max((r.throttle.minutes for r in self.rules.rules),
-                                           default=60))
+        self._span = timedelta(minutes=WINDOW_MINUTES)
         self._reopen()
 
     # -- the saved windows ----------------------------------------------------------------------
@@ -99,13 +100,11 @@ class Detector:
         ctx = self.ctx
         for obs in ctx.observers:
             obs.observe(event)
-        by_id = self.rules.by_id
-        event.rules = [r for r in event.rules
-                       if (c := by_id.get(r)) is None or c.confirm(event.record, ctx)]
+        event.rules = [r for r in event.rules if self._confirm(r, event)]
         mark: Mark = (event.ts, event.event_id)
         if self.state.watermark is None or mark > self.state.watermark:
             self.state.watermark = mark
-        findings = rule_findings(event, self.rules, ctx)
+        findings = self._rule_findings(event)
         for analyze in ctx.analyzers:  # every event: stateful analyzers see the whole stream
             findings.extend(analyze(event, ctx))
         if not any(r in self._alerting for r in event.rules):
@@ -121,6 +120,35 @@ class Detector:
         fresh.add(event, findings)
         self.open[key] = fresh
         return current
+
+    # A rule or predicate that raises is isolated: the error is recorded with the rule and the
+    # event, the rule counts as not matching that event, and the run goes on.
+    def _failed(self, rule_id: str, event: Event, exc: Exception) -> None:
+        self.ctx.errors.append({"rule": rule_id, "event_id": event.event_id,
+                                "error": f"{type(exc).__name__}: {exc}"[:300]})
+
+    def _confirm(self, rule_id: str, event: Event) -> bool:
+        compiled = self.rules.by_id.get(rule_id)
+        if compiled is None:
+            return True
+        try:
+            return bool(compiled.confirm(event.record, self.ctx))
+        except Exception as exc:  # noqa: BLE001 - isolation boundary: one rule, one event
+            self._failed(rule_id, event, exc)
+            return False
+
+    def _rule_findings(self, event: Event) -> list[Finding]:
+        try:
+            return rule_findings(event, self.rules, self.ctx)
+        except Exception:  # noqa: BLE001 - find the failing rule, keep the others' findings
+            out: list[Finding] = []
+            for rule_id in event.rules:
+                probe = replace(event, rules=[rule_id])
+                try:
+                    out.extend(rule_findings(probe, self.rules, self.ctx))
+                except Exception as exc:  # noqa: BLE001 - isolation boundary
+                    self._failed(rule_id, event, exc)
+            return out
 
     def close_expired(self) -> Iterator[Window]:
         """Close the windows that no event at or after the watermark can join."""

@@ -16,12 +16,12 @@ from typing import Any
 from lambdawatch.analyze.identity import Novelty
 from lambdawatch.analyze.typosquat import NameBook
 from lambdawatch.detect import snapshot
-from lambdawatch.findings import Finding
 from lambdawatch.state.iam import Role, RoleInventory, Step
 from lambdawatch.state.stream import FunctionHistory, FunctionState
+from lambdawatch.values import Finding, FnKey, Mark
 
-Key = tuple[str, str, str]  # (account, region, function): the throttle key
-Mark = tuple[float, str]  # (event time, eventID): the order of the stream
+Key = FnKey
+__all__ = ["Key", "Mark", "OpenWindow", "StreamState"]
 
 
 @dataclass

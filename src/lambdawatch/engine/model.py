@@ -101,9 +101,22 @@ class Mitre(_Strict):
     tactics: list[str] = []
 
 
+WINDOW_MINUTES = 60  # one alert per (account, region, function) per hour, across rules
+
+
 class Throttle(_Strict):
+    """Documents the founding spec's alert configuration in the rule file. The window is one
+    setting across rules (DESIGN.md): a rule may state it, not change it."""
+
     key: list[Literal["account", "region", "function"]] = ["account", "region", "function"]
-    minutes: int = Field(default=60, gt=0)
+    minutes: int = Field(default=WINDOW_MINUTES, ge=WINDOW_MINUTES, le=WINDOW_MINUTES)
+
+    @field_validator("key")
+    @classmethod
+    def _one_key(cls, value: list[str]) -> list[str]:
+        if sorted(value) != ["account", "function", "region"]:
+            raise ValueError("the throttle key is (account, region, function) for every rule")
+        return value
 
 
 class TestEvent(_Strict):
