@@ -55,8 +55,8 @@ def test_container_image() -> None:
     assert _rt("2025-03-14T09:00:00Z", packageType="Zip") == []
 
 
-def _ctx(config: Config = Config(), inventory: LambdaInventory | None = None) -> HuntContext:
-    ctx = HuntContext(RULES, config)
+def _ctx(config: Config | None = None, inventory: LambdaInventory | None = None) -> HuntContext:
+    ctx = HuntContext(RULES, config if config is not None else Config())
     if inventory is not None:
         ctx.lambda_inventory = inventory
     return ctx

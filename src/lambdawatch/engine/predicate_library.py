@@ -121,7 +121,7 @@ def _foreign_account_principal(record: Record, ctx: Any) -> bool | dict[str, Any
     return False if _mine(account, record, ctx) else {"principal_account": account}
 
 
-def foreign_layers(record: Record, ctx: Any) -> list[dict[str, str]]:
+def foreign_layers(record: Record, ctx: Any) -> list[dict[str, Any]]:
     """Layers of the request whose publisher is foreign (see :mod:`lambdawatch.layer_publishers`)."""
     config = _config(ctx)
     trusted = set(config.layers.trusted_accounts) if config is not None else set()
