@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from lambdawatch.analyze.randomness import generated_parts, random_parts  # noqa: E402
+from lambdawatch.analyze.randomness import generated_parts, random_parts
 
 ALPHABETS = {
     "lowercase x15 (Pacu)": (string.ascii_lowercase, 15),
