@@ -44,6 +44,7 @@ class HuntOptions:
     on_progress: Callable[[Outcome | Skipped | None, Summary], None] | None = None
     sink: Callable[[Iterator[dict[str, Any]]], None] | None = None
     lock_timeout: float = 30.0
+    keep_all: bool = False  # fill HuntResult.all_alerts with every live alert of --state
 
 
 @dataclass
@@ -130,7 +131,8 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
             opts.sink(store.run_alerts(emitted_only=True))
             return HuntResult([], [], table_rows, summary)
         emitted = list(store.run_alerts(emitted_only=True))
-        current = list(store.iter_alerts())
+        # every live alert of the state: its cost follows the history, so only when asked
+        current = list(store.iter_alerts()) if opts.keep_all or not store.persistent else []
         return HuntResult(emitted, current, table_rows, summary)
     except BaseException:
         store.rollback()

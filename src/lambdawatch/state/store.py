@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -66,6 +67,15 @@ CREATE INDEX IF NOT EXISTS alerts_by_function ON alerts (account, function);
 """
 _ALERT_COLUMNS_3 = (("built", "BLOB"), ("first_ts", "REAL"), ("first_eid", "TEXT"),
                     ("revision", "INTEGER NOT NULL DEFAULT 0"))
+
+
+def _pack(data: bytes) -> bytes:
+    """Stored JSON is deflated (alert bodies repeat their playbook; records their shapes)."""
+    return zlib.compress(data, 1)
+
+
+def _unpack(data: bytes) -> bytes:
+    return data if data[:1] in (b"{", b"[") else zlib.decompress(data)  # schema 2: plain
 
 
 def _create_private(path: str) -> None:
@@ -156,6 +166,7 @@ class Store:
                     self.db.execute(f"ALTER TABLE alerts ADD COLUMN {name} {decl}")
             self.db.executescript(_SCHEMA_3)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.execute("DELETE FROM checkpoints")  # a schema-2 state replays once
 
     # -- transactions ---------------------------------------------------------------------------
     def begin(self) -> None:
@@ -202,7 +213,7 @@ class Store:
         cur = self.db.executemany(
             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?)",
             [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules),
-              m.raw, m.row) for m in batch],
+              _pack(m.raw), m.row) for m in batch],
         )
         return cur.rowcount
 
@@ -215,7 +226,7 @@ class Store:
 
     @staticmethod
     def _event(raw: bytes, rules: str) -> Event:
-        event = normalize(orjson.loads(raw))
+        event = normalize(orjson.loads(_unpack(raw)))
         event.rules = rules.split(",") if rules else []
         return event
 
@@ -310,7 +321,7 @@ class Store:
                 "digest=excluded.digest, body=excluded.body, superseded=0, built=excluded.built, "
                 "revision=alerts.revision+1",
                 (body["id"], body["account"], body["region"], body["function"],
-                 body["first_seen"], digest, orjson.dumps(body), orjson.dumps(built),
+                 body["first_seen"], digest, _pack(orjson.dumps(body)), _pack(orjson.dumps(built)),
                  first[0], first[1]))
         self.db.execute("INSERT OR REPLACE INTO run_alerts VALUES (?,?)", (body["id"], status))
         return status
@@ -325,7 +336,7 @@ class Store:
         for (built,) in self.db.execute(
                 "SELECT built FROM alerts WHERE account=? AND function=? AND superseded=0 "
                 "AND built IS NOT NULL ORDER BY first_seen, id", (account, function)).fetchall():
-            yield orjson.loads(built)
+            yield orjson.loads(_unpack(built))
 
     def supersede_in_scope(self, after: Mark | None, open_ids: Iterable[str]) -> int:
         """Mark superseded the live alerts this run re-evaluated (opened after ``after``, or
@@ -352,7 +363,7 @@ class Store:
 
     @staticmethod
     def _body(body: bytes, superseded: int) -> dict[str, Any]:
-        alert: dict[str, Any] = orjson.loads(body)
+        alert: dict[str, Any] = orjson.loads(_unpack(body))
         if superseded:
             alert["superseded"] = True
         return alert
