@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import Any
 
 from lambdawatch.kinds import require as require_kind
-
-
-class Severity(IntEnum):
-    INFO = 0
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        return cls[text.strip().upper()]
-
-    def __str__(self) -> str:
-        return self.name.lower()
+from lambdawatch.severity import Severity  # the one scale, re-exported for the checks
 
 
 @dataclass(frozen=True)
