@@ -32,6 +32,7 @@ AWS_LAYERS = [
     "arn:aws-cn:lambda:cn-north-1:488211338238:layer:LambdaInsightsExtension:14",
     "arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:128",
     "arn:aws:lambda:eu-west-2:336392948345:layer:AWSSDKPandas-Python311:7",
+    "arn:aws:lambda:us-east-1:668099181075:layer:AWSLambda-Python37-SciPy1x:37",
 ]
 COMMUNITY = "arn:aws:lambda:us-east-1:553035198032:layer:git-lambda2:8"  # lambci, not AWS
 ATTACKER = "arn:aws:lambda:us-east-1:999988887777:layer:helper:4"
