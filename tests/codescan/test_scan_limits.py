@@ -164,8 +164,8 @@ def test_dense_python_over_the_parse_size_degrades_to_text_scan(tmp_path: Path) 
     path.write_bytes(src)
     out = child_scan(path, "handler.py")
     assert len(src) > 1024 * 1024
-    assert out["errors"] == [f"handler.py: {len(src)} bytes, over the 1048576-byte parse "
-                             "limit: text scan used"]
+    assert out["errors"] == [(f"handler.py: {len(src)} bytes, over the 1048576-byte parse "
+                             "limit: text scan used")]
     assert ["CS101", "handler.py", 3, "critical"] in [f[:4] for f in out["findings"]]
     assert not [f for f in out["findings"] if f[0].startswith("PK")]
     assert out["seconds"] < BUDGET_S
@@ -195,8 +195,8 @@ def test_package_time_budget_reports_unscanned_files_as_high() -> None:
     result = scan_bytes("t", "p.zip", buf.getvalue(),
                         options=ScanOptions(workers=1, time_budget=1e-9))
     assert [(f.code, f.file, f.severity, f.message) for f in result.findings] == [
-        ("PK001", "a.py", Severity.HIGH, "time budget of 1e-09 s exhausted: 2 file(s) not "
-         "scanned, first 'a.py'; result is partial (raise it with --time-budget)")]
+        ("PK001", "a.py", Severity.HIGH, ("time budget of 1e-09 s exhausted: 2 file(s) not "
+         "scanned, first 'a.py'; result is partial (raise it with --time-budget)"))]
     assert result.files_scanned == 0
     unbounded = scan_bytes("t", "p.zip", buf.getvalue(), options=ScanOptions(time_budget=0))
     assert SHELL in found(unbounded) and package_findings(unbounded) == set()
