@@ -87,6 +87,21 @@ def proxy(moto_endpoint: str) -> Iterator[tuple[str, Faults]]:
     faults = Faults()
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        def _body(self) -> bytes | None:
+            """The request body, de-chunked (boto3 streams checksummed uploads chunked)."""
+            if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length else None
+            out = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass  # trailers
+                    return out
+                out += self.rfile.read(size)
+                self.rfile.readline()
+
         def _any(self) -> None:
             if faults.match(self.command, self.path):
                 body = json.dumps({"Type": "User", "Message": "User is not authorized to "
@@ -98,10 +113,12 @@ def proxy(moto_endpoint: str) -> Iterator[tuple[str, Faults]]:
                 self.end_headers()
                 self.wfile.write(body)
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            data = self.rfile.read(length) if length else None
+            data = self._body()
             headers = {k: v for k, v in self.headers.items()
-                       if k.lower() not in ("host", "content-length")}
+                       if k.lower() not in ("host", "content-length", "transfer-encoding",
+                                            "expect")}
+            if data is not None and not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "binary/octet-stream"  # not urllib's form default
             req = urllib.request.Request(moto_endpoint + self.path, data=data, headers=headers,
                                          method=self.command)
             try:

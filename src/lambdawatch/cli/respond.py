@@ -108,7 +108,7 @@ def _rollback(ctx: click.Context, case_dir: str, profile: str | None,
         click.echo(f"FAILED    {item['step']:<17} {safe_text(item['error'])}")
     if result.already:
         click.echo(f"{result.already} step(s) already restored by an earlier rollback")
-    if not result.restored and not result.failed:
+    if not result.restored and not result.failed and not result.already:
         click.echo("Nothing to restore: no containment step is recorded as done.")
     if result.failed:
         raise CliError(f"{len(result.failed)} step(s) could not be restored (see above)")
