@@ -16,7 +16,13 @@ from lambdawatch.analyze.http_apis import (
     http_route_of,
     quick_create_target,
 )
-from lambdawatch.analyze.triggers import S3Entry, s3_entries, s3_functions, wildcard_entries_for
+from lambdawatch.analyze.triggers import (
+    S3Entry,
+    for_function,
+    s3_entries,
+    s3_functions,
+    wildcard_entries_for,
+)
 from lambdawatch.engine.predicate_library import (
     _http_integration_open_route,
     _wildcard_s3_trigger,
@@ -77,6 +83,15 @@ def test_lambda_function_configuration_spelling_and_single_filter_rule() -> None
     assert s3_entries(rec) == [S3Entry("x", FN + "resize", "resize", ("s3:ObjectCreated:Put",),
                                        (("suffix", ".png"),))]
     assert _wildcard_s3_trigger(rec) is False
+
+
+def test_a_record_split_per_function_judges_each_alone() -> None:
+    rec = _notification(THUMBS, BACKDOOR)
+    assert _wildcard_s3_trigger(for_function(rec, "thumbs")) is False
+    got = _wildcard_s3_trigger(for_function(rec, "backdoor-fn"))
+    assert got["function"] == "backdoor-fn"  # type: ignore[index]
+    assert s3_functions(for_function(rec, "backdoor-fn")) == ["backdoor-fn"]
+    assert s3_functions(rec) == ["thumbs", "backdoor-fn"]  # the original is untouched
 
 
 def test_configs_for_audit_name_each_wildcard_entry() -> None:

@@ -90,3 +90,25 @@ def s3_functions(record: Record) -> list[str]:
 def wildcard_entries_for(record: Record, function: str | None) -> list[S3Entry]:
     """The wildcard entries that target ``function`` (never another function's)."""
     return [e for e in s3_entries(record) if e.function == function and e.wildcard]
+
+
+def for_function(record: Record, function: str) -> Record:
+    """A copy of a notification record keeping only the Lambda entries that target
+    ``function`` (for a detector that fans a record out to every function it names: each copy
+    is then attributed to, and judged for, that function alone)."""
+    conf = get(record, "requestParameters.NotificationConfiguration")
+    if not isinstance(conf, dict):
+        return record
+    kept = dict(conf)
+    for key in ("CloudFunctionConfiguration", "LambdaFunctionConfiguration"):
+        if key in kept:
+            mine = [i for i in as_list(kept[key]) if isinstance(i, dict) and bare_function_name(
+                next(iter(lambda_arns_in(i.get("CloudFunction") or i.get("LambdaFunctionArn"))),
+                     None)) == function]
+            if mine:
+                kept[key] = mine
+            else:
+                del kept[key]
+    req = dict(record["requestParameters"])
+    req["NotificationConfiguration"] = kept
+    return {**record, "requestParameters": req}
