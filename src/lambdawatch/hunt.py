@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -55,13 +55,40 @@ class HuntResult:
     summary: Summary
 
 
-def _ingest(opts: HuntOptions, rules: RuleSet, summary: Summary,
+class RecordSource(Protocol):
+    """Where a run's records come from: one outcome per input (file, object, message).
+
+    ``acknowledge`` is called once the state holding what ``read`` gave has been committed (a
+    queue deletes its messages then: a crash before it redelivers them, and the eventID dedupe
+    makes the redelivery harmless)."""
+
+    def read(self, rules: RuleSet) -> Iterator[Outcome | Skipped]: ...
+
+    def acknowledge(self) -> None: ...
+
+
+@dataclass
+class PathSource:
+    """Files, folders, ``s3://`` prefixes and ``-`` (stdin), decoded by the worker pool."""
+
+    paths: list[str]
+    workers: int = field(default_factory=default_workers)
+    s3_client_factory: Callable[[], Any] | None = None
+
+    def read(self, rules: RuleSet) -> Iterator[Outcome | Skipped]:
+        inputs = expand(self.paths, self.s3_client_factory)
+        yield from collect(inputs, rules, workers=self.workers,
+                           s3_client_factory=self.s3_client_factory)
+
+    def acknowledge(self) -> None:
+        """Files stay where they are: nothing to acknowledge."""
+
+
+def _ingest(opts: HuntOptions, source: RecordSource, rules: RuleSet, summary: Summary,
             accept: Callable[[list[Matched]], int]) -> None:
     """Read every input; ``accept`` keeps a batch of matched records, returning how many were
     new (the rest: the same eventID delivered again)."""
-    inputs = expand(opts.paths, opts.s3_client_factory)
-    for item in collect(inputs, rules, workers=opts.workers,
-                        s3_client_factory=opts.s3_client_factory):
+    for item in source.read(rules):
         summary.add(item)
         if isinstance(item, Outcome) and item.decoded is not None:
             batch = item.decoded.matched
@@ -98,26 +125,34 @@ class _RowsOnly:
         return new
 
 
-def run_hunt(opts: HuntOptions) -> HuntResult:
-    """Run the pipeline. With ``opts.sink`` the run's new or changed alerts are streamed to it
-    (in first_seen, id order) and not kept; without, they are returned in the result."""
-    check_paths(opts.paths)
+def run_hunt(opts: HuntOptions, *, source: RecordSource | None = None,
+             store: Store | None = None) -> HuntResult:
+    """Run the pipeline. With ``opts.sink`` the run's new, changed or superseded alerts are
+    streamed to it (in first_seen, id order) and not kept; without, they are returned in the
+    result. ``source`` defaults to ``opts.paths``; a ``store`` passed in stays open (a watcher
+    keeps one for its whole life), else ``opts.state_path`` (or a scratch file) is opened."""
+    if source is None:
+        check_paths(opts.paths)
+        source = PathSource(opts.paths, opts.workers, opts.s3_client_factory)
     config = load_config(opts.config_path)
     rules = RuleSet.load(tuple(opts.rule_dirs) + tuple(config.rules.folders))
     summary = Summary()
-    if opts.want_rows and opts.state_path is None:
+    if opts.want_rows and opts.state_path is None and store is None:
         # Only the rules with output columns matter: their prefilter is narrower.
         wanted = RuleSet([r for r in rules.rules if r.output], rules.extra_dirs)
         only = _RowsOnly(wanted)
-        _ingest(opts, wanted, summary, only)
+        _ingest(opts, source, wanted, summary, only)
+        source.acknowledge()
         summary.alerts_computed = False
         return HuntResult([], [], only.rows.result(), summary)
     inventories = Inventories(opts.iam_inventory, opts.lambda_inventory)
-    store = Store(opts.state_path, lock_timeout=opts.lock_timeout)
+    owned = store is None
+    if store is None:
+        store = Store(opts.state_path, lock_timeout=opts.lock_timeout)
     table_rows: list[dict[str, Any]] = []
     try:
         store.begin()
-        _ingest(opts, rules, summary, store.add_events)
+        _ingest(opts, source, rules, summary, store.add_events)
         run_detector(store, rules, config, inventories, summary, opts.on_progress)
         if opts.want_rows:
             acc = Rows(rules.rules)
@@ -127,6 +162,7 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
         # Output only after the commit: a run killed before it emits nothing and the next run
         # emits its alerts; a run killed after it has recorded them (no alert printed twice).
         store.commit()
+        source.acknowledge()
         if opts.sink is not None:
             opts.sink(store.run_alerts(emitted_only=True))
             return HuntResult([], [], table_rows, summary)
@@ -138,4 +174,7 @@ def run_hunt(opts: HuntOptions) -> HuntResult:
         store.rollback()
         raise
     finally:
-        store.close()
+        if owned:
+            store.close()
+        else:
+            store.end_run()

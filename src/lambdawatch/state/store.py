@@ -184,6 +184,12 @@ class Store:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
+    def end_run(self) -> None:
+        """Forget this run's notes (a store kept open across runs, as ``watch`` keeps it)."""
+        self.rollback()
+        for table in ("run_events", "new_events"):
+            self.db.execute(f"DELETE FROM {table}")
+
     def close(self) -> None:
         self.rollback()
         self.db.close()
