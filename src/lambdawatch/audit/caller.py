@@ -22,8 +22,9 @@ def _boto_errors() -> tuple[type[BaseException], ...]:
     global _BOTO_ERRORS
     if _BOTO_ERRORS is None:
         from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.parsers import ResponseParserError
 
-        _BOTO_ERRORS = (ClientError, BotoCoreError)
+        _BOTO_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
     return _BOTO_ERRORS
 
 
