@@ -6,6 +6,7 @@ Data flow: ``targets`` (zip, folder, S3, function, layer) -> ``archive`` (safe, 
 -> ``flows`` (taint: credentials, decoded payloads, hosts) -> ``checks`` -> ``report``.
 """
 
+from lambdawatch.codescan import checks_infra, checks_wrapper  # noqa: F401  (registers checks)
 from lambdawatch.codescan.model import Finding, ScanResult, Severity
 from lambdawatch.codescan.scanner import scan_target
 

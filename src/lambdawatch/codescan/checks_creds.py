@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.checkbase import Hit, check
 from lambdawatch.codescan.flows import FileContext, external_net_calls, mentions
-from lambdawatch.codescan.ir import norm
+from lambdawatch.codescan.ir import Expr, norm
 from lambdawatch.codescan.model import Severity as S
 
 
@@ -79,13 +79,90 @@ def ssm_parameter(ctx: FileContext) -> Iterator[Hit]:
        "Creates IAM users, access keys or grants policies", S.HIGH, "high")
 def iam(ctx: FileContext) -> Iterator[Hit]:
     """IAM ``CreateUser``, ``CreateAccessKey``, ``AttachUserPolicy``, ``CreateLoginProfile``,
-    ``UpdateAssumeRolePolicy``... from function code (persistence): high; critical when the same
-    file also calls an external host (the new key leaves the account)."""
+    ``UpdateAssumeRolePolicy``... from function code (persistence): high. A new access key is
+    judged by where it goes: stored in Secrets Manager only (key rotation) is low; sent to a
+    non-AWS host, logged or returned from the function is critical. Other IAM calls are
+    critical when the file also calls an external host."""
     iam_file = any("iam" in norm(c.callee) for c in ctx.facts.calls)
     exfil = bool(external_net_calls(ctx))
+    keys = taint(ctx, lambda ex: any(tx.has_verb(c, ("createaccesskey",)) for c in ex.calls))
     for c in ctx.facts.calls:
         n = norm(c.callee)
-        if tx.has_verb(c.callee, tx.IAM_VERBS) and (iam_file or n.startswith("aws.iam")):
-            yield Hit(c.line, f"IAM {c.callee.rsplit('.', 1)[-1]}" + (
-                " with an external network call in the same file" if exfil else ""),
-                S.CRITICAL if exfil else None)
+        if not (tx.has_verb(c.callee, tx.IAM_VERBS) and (iam_file or n.startswith("aws.iam"))):
+            continue
+        verb = c.callee.rsplit(".", 1)[-1]
+        if tx.has_verb(c.callee, ("createaccesskey",)):
+            where = key_destination(ctx, keys)
+            if where == "stored":
+                yield Hit(c.line, f"IAM {verb}: key stored in Secrets Manager (rotation)", S.LOW)
+            elif where:
+                yield Hit(c.line, f"IAM {verb}: the new key is {where}", S.CRITICAL)
+            else:
+                yield Hit(c.line, f"IAM {verb}")
+            continue
+        yield Hit(c.line, f"IAM {verb}" + (
+            " with an external network call in the same file" if exfil else ""),
+            S.CRITICAL if exfil else None)
+
+
+def key_destination(ctx: FileContext, keys: set[str]) -> str:
+    """Where names holding a new access key go: ``sent to HOST``, ``logged``, ``returned``,
+    ``stored`` (Secrets Manager only) or ``""`` (nowhere traced)."""
+    if not keys:
+        return ""
+    for c in ctx.facts.calls:
+        if not c.args.names & keys:
+            continue
+        if tx.is_net(c.callee):
+            hosts = ctx.destinations(c)
+            if hosts.get("external") or not hosts:
+                return f"sent to {', '.join(hosts.get('external', ['an unresolved host']))}"
+        if tx.is_log(c.callee):
+            return "logged"
+    if ctx.facts.handler and any(r.value.names & keys and not any(
+            tx.is_net(c) for c in r.value.calls) for r in ctx.facts.returns):
+        return "returned from the function"
+    stored = any(tx.has_verb(c.callee, tx.SECRET_STORES) and c.args.names & keys
+                 for c in ctx.facts.calls)
+    return "stored" if stored else ""
+
+
+@check("CS206", "environment-dumped", "env-credential-harvest",
+       "Environment or AWS credentials written to a log, file or response", S.HIGH, "high")
+def env_dump(ctx: FileContext) -> Iterator[Hit]:
+    """The whole environment (``os.environ``, ``process.env``, ``/proc/self/environ``, ``env``)
+    or the function's AWS credentials (``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``)
+    copied into a log line, a file, an HTTP response or the handler's return value: anyone
+    who reads the logs or calls the function gets the role's keys. Reading one variable
+    (``os.environ.get("STAGE")``, ``"X" in os.environ``) does not fire."""
+    dumps = taint(ctx, lambda ex: any(k in tx.AWS_CRED_ENV for k in ex.env))
+
+    def carries(ex: Expr) -> bool:
+        if any(tx.is_net(c) for c in ex.calls):
+            return False  # the value is a request's result; the request itself is CS202's
+        return any(k in tx.AWS_CRED_ENV for k in ex.env) or bool(ex.names & dumps)
+
+    for c in ctx.facts.calls:
+        if c.command or not carries(c.args):
+            continue
+        sink = ("a log line" if tx.is_log(c.callee) else "a file" if tx.is_file_write(c.callee)
+                else "the response" if tx.is_response(c.callee) else "")
+        if sink:
+            yield Hit(c.line, f"environment or AWS credentials written to {sink} ({c.callee})")
+    if ctx.facts.handler:
+        for r in ctx.facts.returns:
+            if carries(r.value):
+                yield Hit(r.line, "environment or AWS credentials returned to the caller")
+
+
+def taint(ctx: FileContext, seed: Callable[[Expr], bool]) -> set[str]:
+    """Names assigned from an expression ``seed`` accepts, through assignments (bounded)."""
+    names: set[str] = set()
+    for _ in range(4):
+        before = len(names)
+        for a in ctx.facts.assigns:
+            if seed(a.value) or a.value.names & names:
+                names.update(a.names)
+        if len(names) == before:
+            break
+    return names

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.checkbase import Hit, check
 from lambdawatch.codescan.flows import FileContext
+from lambdawatch.codescan.ir import norm
 from lambdawatch.codescan.model import Severity as S
 
 BLOB_RE = re.compile(r"^[A-Za-z0-9+/=_\-\s\\x]+$")
@@ -17,6 +18,8 @@ HEX_IDENT = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
 # A command string that pipes a download into an interpreter: ``curl -s URL | sh``.
 FETCH_PIPE = re.compile(r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?"
                         r"(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:python3?|perl|node)\b")
+SHELL_PROGRAMS = frozenset({"sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3",
+                            "node", "perl", "curl", "wget", "nc", "ncat", "socat", "telnet"})
 PACKERS = ("pyarmor", "__pyarmor__", "pyobfuscate", "eval(function(p,a,c,k,e,", "javascript-obfuscator")
 
 
@@ -59,9 +62,12 @@ def process_exec(ctx: FileContext) -> Iterator[Hit]:
     for c in ctx.calls(tx.is_process):
         if ctx.role in {"bootstrap", "wrapper"} or ctx.facts.language == "shell":
             continue
-        fixed = c.args.strings and not c.shell and "system" not in c.callee and (
-            c.literal_args or not c.args.names or c.callee.endswith(("spawn", "execFile",
-                                                                      "spawnSync")))
+        first = c.args.strings[0].rsplit("/", 1)[-1] if c.args.strings else ""
+        shell_text = first in SHELL_PROGRAMS or norm(c.callee).endswith(
+            ("childprocess.exec", "childprocess.execsync", ".popen", "getoutput"))
+        fixed = c.args.strings and not c.shell and not shell_text and "system" not in c.callee \
+            and (c.literal_args or not c.args.names or c.callee.endswith((
+                "spawn", "execFile", "spawnSync")))
         yield Hit(c.line, f"{c.callee}" + (" (fixed program)" if fixed else ""),
                   S.LOW if fixed else None)
 

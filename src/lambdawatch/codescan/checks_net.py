@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.checkbase import Hit, check
+from lambdawatch.codescan.exfil import service_of_host, service_of_text
 from lambdawatch.codescan.flows import FileContext, mentions
 from lambdawatch.codescan.hosts import METADATA_HOSTS, classify, is_ip
 from lambdawatch.codescan.model import Severity as S
@@ -28,6 +29,10 @@ def reverse_shell(ctx: FileContext) -> Iterator[Hit]:
         if REVSHELL_TEXT.search(text) and len(text) < 2000:
             seen.add(i)
             yield Hit(i, "one-line reverse shell")
+    for c in ctx.facts.calls:
+        if c.command and c.line not in seen and REVSHELL_TEXT.search(c.command[:2000]):
+            seen.add(c.line)
+            yield Hit(c.line, f"{c.callee} runs a reverse shell: {c.command[:80]}")
     if not ctx.has_call(tx.is_socket) or not ctx.has_call(tx.is_wiring):
         return
     shell_lit = bool(mentions(ctx, tx.SHELLS))
@@ -72,4 +77,24 @@ def imds(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(n, "metadata endpoint (instance/container credentials)")
 
 
-__all__ = ["classify", "imds", "outbound", "reverse_shell"]
+@check("CS104", "exfil-service-endpoint", "outbound-connection",
+       "Network call to a data-capture, tunnelling or paste service", S.HIGH, "high")
+def exfil_service(ctx: FileContext) -> Iterator[Hit]:
+    """A network call (including ``curl``/``wget``/``nc`` inside a shell command) to a service
+    attackers use to receive stolen data or tunnel in: request-capture sites (webhook.site,
+    Pipedream/RequestBin), tunnels (ngrok, trycloudflare), out-of-band interaction hosts
+    (interactsh, Burp Collaborator), paste sites, Discord/Telegram webhooks. High even without
+    a traced credential flow; the service is named. Listed in ``data/exfil_hosts.yml``; flow
+    analysis (CS202) still judges any other host."""
+    seen: set[int] = set()
+    for c in ctx.calls(tx.is_net):
+        texts = list(c.args.strings) + [ctx.facts.consts[n] for n in sorted(c.args.names)
+                                         if n in ctx.facts.consts]
+        found = [s for h in ctx.hosts(c.args) if (s := service_of_host(h))]
+        found += [s for t in texts if (s := service_of_text(t))]
+        if found and c.line not in seen:
+            seen.add(c.line)
+            yield Hit(c.line, f"{c.callee} sends to {found[0]}")
+
+
+__all__ = ["classify", "exfil_service", "imds", "outbound", "reverse_shell"]

@@ -1,4 +1,12 @@
-"""CS4xx: Lambda runtime hijacking: Runtime API use outside a bootstrap, exec-wrapper abuse."""
+"""CS401/CS403: Lambda runtime hijacking and takeover.
+
+The Runtime API is not a hijack by mention: extensions register and poll ``/event/next``,
+Logs/Telemetry subscribers subscribe, custom runtimes poll ``/runtime/invocation/next`` and
+anybody may read or print ``AWS_LAMBDA_RUNTIME_API``. A hijack changes where the runtime talks
+(the variable set to a proxy), steals events from inside the handler, or forwards invocation
+payloads off the box. A takeover swaps the runtime itself: a decoded or downloaded program
+written to ``/tmp`` or a memfd and executed, the ``bootstrap`` replaced, ``_HANDLER`` re-pointed.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +15,74 @@ from collections.abc import Iterator
 
 from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.checkbase import Hit, check
-from lambdawatch.codescan.flows import FileContext, mentions
+from lambdawatch.codescan.flows import FileContext, external_net_calls, mentions
+from lambdawatch.codescan.ir import norm
 from lambdawatch.codescan.model import Severity as S
 
-SETS_CONTROL = re.compile(
-    r"(AWS_LAMBDA_EXEC_WRAPPER|AWS_LAMBDA_RUNTIME_API|LD_PRELOAD)['\"]?\]?\s*=(?!=)")
-RUNTIME_MARKERS = ("/2018-06-01/runtime/invocation", "AWS_LAMBDA_RUNTIME_API")
+SETS_API = re.compile(r"AWS_LAMBDA_RUNTIME_API['\"]?\]?\s*(?:=(?!=)|:\s*\S)|"
+                      r"putenv\(\s*['\"]AWS_LAMBDA_RUNTIME_API")
+SETS_HANDLER = re.compile(r"(?<![\w$])_HANDLER['\"]?\]?\s*(?:=(?!=)|:\s*\S)|"
+                          r"putenv\(\s*['\"]_HANDLER['\"]")
+INVOCATION = ("/runtime/invocation/",)
+NEXT = ("/runtime/invocation/next",)
+RUN_FROM = ("/tmp/", "/proc/self/fd/", "/proc/", "/dev/shm/")
+BOOTSTRAP_PATH = re.compile(r"(?:^|/)bootstrap$|^/var/runtime/|^/opt/bootstrap$")
+WRITE_MODE = re.compile(r"^[wax]b?\+?$|^[rw]\+b?$")
+SH_DROP = re.compile(r"\b(?:curl|wget)\b[^\n]*\s-[oO]\s*['\"]?/(?:tmp|dev/shm)/|"
+                     r"\bbase64\s+(?:-d|--decode)\b[^\n]*>\s*['\"]?/(?:tmp|dev/shm)/")
+SH_RUN = re.compile(r"(?:^|[;&|]\s*|\bexec\s+|\bnohup\s+|\bsetsid\s+)['\"]?/(?:tmp|dev/shm)/\S+")
 
 
 @check("CS401", "runtime-api-hijack", "runtime-api-hijack",
-       "Lambda Runtime API used outside the runtime bootstrap", S.HIGH, "medium")
+       "Lambda Runtime API hijacked (proxy, event theft or forwarding)", S.HIGH, "medium")
 def runtime_api(ctx: FileContext) -> Iterator[Hit]:
-    """Code that polls ``/2018-06-01/runtime/invocation/next`` or reads
-    ``AWS_LAMBDA_RUNTIME_API`` from a handler, a layer module or an extension can read every
-    event and answer in the function's place. A custom runtime's ``bootstrap`` does this by
-    design and does not fire."""
-    if ctx.role == "bootstrap":
-        return
-    lines = set(mentions(ctx, RUNTIME_MARKERS))
-    lines |= {r.line for r in ctx.facts.env_reads if r.key == "AWS_LAMBDA_RUNTIME_API"}
+    """Code that *sets* ``AWS_LAMBDA_RUNTIME_API`` (a proxy between the runtime and Lambda),
+    a handler that polls ``/runtime/invocation/next`` itself (it receives the next caller's
+    event), or code that touches invocation payloads and sends data to an external host
+    (forwarding events or responses off the box). Registering an extension, subscribing to
+    logs/telemetry, a custom runtime's polling loop and reading the variable do not fire."""
     for i, text in enumerate(ctx.lines, 1):
-        if ctx.facts.language == "shell" and any(m in text for m in RUNTIME_MARKERS):
-            lines.add(i)
-    for n in sorted(lines):
-        yield Hit(n, "Runtime API access outside the bootstrap")
+        if SETS_API.search(text) and not text.lstrip().startswith(("#", "//")):
+            yield Hit(i, "sets AWS_LAMBDA_RUNTIME_API: the runtime talks to a proxy")
+    if ctx.facts.handler and ctx.role != "bootstrap":
+        for n in mentions(ctx, NEXT):
+            yield Hit(n, "handler polls the next invocation itself (steals other events)")
+    if mentions(ctx, INVOCATION):
+        for c, hosts in external_net_calls(ctx):
+            yield Hit(c.line, f"invocation payloads forwarded to {', '.join(hosts)}")
 
 
-@check("CS402", "exec-wrapper-hijack", "runtime-api-hijack",
-       "Exec wrapper or runtime variable tampering", S.HIGH, "medium")
-def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
-    """An exec-wrapper script (``AWS_LAMBDA_EXEC_WRAPPER``; ends in ``exec "$@"``) that also
-    reaches the network, reads credentials or runs decoded code, or code that sets
-    ``AWS_LAMBDA_EXEC_WRAPPER`` / ``AWS_LAMBDA_RUNTIME_API`` / ``LD_PRELOAD`` itself."""
-    for i, text in enumerate(ctx.lines, 1):
-        if SETS_CONTROL.search(text) and ("export" in text or "environ" in text
-                                          or "process.env" in text):
-            yield Hit(i, "sets a runtime control variable")
-    if ctx.role != "wrapper":
-        return
+@check("CS403", "runtime-takeover", "runtime-api-hijack",
+       "Runtime replaced at run time (dropped program executed, bootstrap or handler swapped)",
+       S.HIGH, "high")
+def runtime_takeover(ctx: FileContext) -> Iterator[Hit]:
+    """A program written to ``/tmp``, ``/dev/shm`` or a ``memfd_create`` descriptor from a
+    decoded or downloaded payload and then executed (``os.execv``, ``fexecve``,
+    ``child_process``, a shell line); a ``bootstrap`` (or ``/var/runtime``) written or copied at
+    run time; ``_HANDLER`` re-pointed. Running a bundled binary on a file in ``/tmp`` (ffmpeg
+    on a download) does not fire: the program itself must come from ``/tmp`` or a memfd."""
+    memfd = any("memfdcreate" in norm(c.callee) for c in ctx.facts.calls) or bool(
+        mentions(ctx, ("memfd_create",)))
+    dropped = memfd or any(
+        (tx.is_file_write(c.callee) and ctx.is_payload(c.args))
+        or norm(c.callee).endswith("urlretrieve") for c in ctx.facts.calls)
     for c in ctx.facts.calls:
-        if tx.is_net(c.callee) or ctx.is_cred(c.args) or ctx.is_payload(c.args):
-            yield Hit(c.line, f"exec wrapper runs {c.callee}")
+        n = norm(c.callee)
+        program = c.command.split()[0] if c.command.split() else ""
+        runs_dropped = program.startswith(RUN_FROM) or (memfd and n in {"os.fexecve", "fexecve"})
+        if dropped and (tx.is_process(c.callee) or n == "os.fexecve") and runs_dropped:
+            yield Hit(c.line, f"{c.callee} runs a dropped program ({program or 'memfd'})")
+        strings = [*c.args.strings, *(ctx.facts.consts.get(x, "") for x in c.args.names)]
+        writes = n in {"open", "io.open", "pathlib.path.open"} and any(
+            WRITE_MODE.match(s) for s in strings) or tx.is_file_write(c.callee) or n.endswith((
+                "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move", "os.rename",
+                "os.replace", "copyfilesync", "copyfile", "renamesync", "os.symlink"))
+        if writes and any(BOOTSTRAP_PATH.search(s) for s in strings):
+            yield Hit(c.line, f"{c.callee} replaces the runtime bootstrap")
+    for i, text in enumerate(ctx.lines, 1):
+        if SETS_HANDLER.search(text) and not text.lstrip().startswith(("#", "//")):
+            yield Hit(i, "re-points the function handler (_HANDLER)")
+    if ctx.facts.language == "shell" and any(SH_DROP.search(t) for t in ctx.lines):
+        for i, text in enumerate(ctx.lines, 1):
+            if SH_RUN.search(text) and not SH_DROP.search(text):
+                yield Hit(i, "runs a program dropped into /tmp")

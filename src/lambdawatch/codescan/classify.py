@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 PY = (".py", ".pyw")
 JS = (".js", ".mjs", ".cjs", ".jsx")
@@ -11,6 +12,12 @@ SHELL = (".sh", ".bash", ".ksh", ".zsh")
 BINARY_EXT = (".so", ".node", ".exe", ".dll", ".bin", ".dylib", ".o", ".a", ".pyc", ".class")
 DATA_EXT = (".json", ".txt", ".md", ".rst", ".yml", ".yaml", ".cfg", ".ini", ".toml", ".env",
             ".pem", ".key", ".csv", ".xml", ".html", ".map", ".d.ts", ".lock", ".properties")
+
+
+EXECUTABLE_DIRS = re.compile(r"(?:^|/)(?:extensions|bin|sbin|libexec)/")
+PY_HINT = re.compile(r"^(?:import \w|from [\w.]+ import |def \w+\(|class \w+[(:])", re.MULTILINE)
+JS_HINT = re.compile(r"\brequire\(['\"]|^(?:const|let|var) \w+ = |module\.exports|"
+                     r"^import .* from ['\"]", re.MULTILINE)
 
 
 def language(path: str, head: bytes) -> str:
@@ -38,9 +45,21 @@ def language(path: str, head: bytes) -> str:
         if b"node" in first:
             return "js"
         return "shell"
-    if base.endswith(SHELL) or base == "bootstrap" or path.startswith("extensions/"):
+    if base.endswith(SHELL):
         return "shell"
+    if "." not in base and (base == "bootstrap" or EXECUTABLE_DIRS.search(path)):
+        return _sniff(head)
     return "data"
+
+
+def _sniff(head: bytes) -> str:
+    """An extension-less executable typed by its content (no shebang): Python, JS or shell."""
+    text = head[:4096].decode("utf-8", "replace")
+    if PY_HINT.search(text):
+        return "python"
+    if JS_HINT.search(text):
+        return "js"
+    return "shell"
 
 
 def role(path: str, lang: str, text: str) -> str:

@@ -38,6 +38,8 @@ def classify(host: str) -> str:
         return "metadata"
     if host in LOOPBACK or host.endswith(".localhost"):
         return "loopback"
+    if host.endswith((".localdomain", ".internal", ".local")):
+        return "private"  # sandbox.localdomain: the Lambda sandbox (Telemetry API destinations)
     if host.endswith(AWS_SUFFIXES) or host in {"amazonaws.com", "aws.amazon.com"}:
         return "aws"
     try:

@@ -38,6 +38,18 @@ def _walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
+def _walk_expr(node: Node) -> Iterator[Node]:
+    """The nodes of an expression, without the bodies of callbacks defined inside it (their
+    calls are facts of their own, not arguments of the outer call)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if n is not node and n.type in FUNCS:
+            continue
+        stack.extend(reversed(n.children))
+
+
 def _text(n: Node | None) -> str:
     return n.text.decode("utf-8", "replace") if n is not None and n.text is not None else ""
 
@@ -144,7 +156,7 @@ class _Js:
         if n is None:
             return Expr()
         names, calls, strings, env = set(), set(), [], []
-        for s in _walk(n):
+        for s in _walk_expr(n):
             if s.type == "identifier":
                 names.add(_text(s))
             elif s.type in {"call_expression", "new_expression"}:

@@ -43,7 +43,17 @@ IAM_VERBS = ("createuser", "createaccesskey", "attachuserpolicy", "putuserpolicy
              "createloginprofile", "updateloginprofile", "updateassumerolepolicy",
              "attachrolepolicy", "putrolepolicy", "addusertogroup", "createrole")
 CRED_CALLS = ("getcredentials", "getfrozencredentials", "getsecretvalue", "getparameter",
-              "getsessiontoken", "assumerole", "fromenv", "defaultprovider")
+              "getsessiontoken", "assumerole", "fromenv", "defaultprovider", "createaccesskey")
+AWS_CRED_ENV = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                          "AWS_SECURITY_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "*"})
+LOG_CALLS = frozenset({"print", "pprint.pprint", "console.log", "console.info", "console.error",
+                       "console.warn", "console.debug", "sys.stdout.write", "sys.stderr.write",
+                       "process.stdout.write", "process.stderr.write"})
+LOG_METHODS = ("info", "debug", "warning", "warn", "error", "critical", "exception", "log")
+FILE_WRITES = (".write", ".writelines", "json.dump", "writefilesync", "writefile",
+               "appendfile", "appendfilesync", "writetext", "writebytes", "pickle.dump")
+RESPONSE_CALLS = ("callback", "res.send", "res.json", "res.end", "response.send")
+SECRET_STORES = ("putsecretvalue", "createsecret", "updatesecret")
 CRED_ENV = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                       "AWS_SECURITY_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "*"})
 CRED_WORDS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY")
@@ -110,3 +120,20 @@ def is_cred_env(key: str) -> bool:
 def has_verb(callee: str, verbs: tuple[str, ...]) -> bool:
     last = norm(callee).rsplit(".", 1)[-1].removesuffix("command")
     return last in verbs
+
+
+def is_log(callee: str) -> bool:
+    n = norm(callee)
+    if n in LOG_CALLS:
+        return True
+    base, _, last = n.rpartition(".")
+    return last in LOG_METHODS and ("log" in base or "console" in base)
+
+
+def is_file_write(callee: str) -> bool:
+    return norm(callee).endswith(FILE_WRITES)
+
+
+def is_response(callee: str) -> bool:
+    n = norm(callee)
+    return n in RESPONSE_CALLS or n.endswith((".send", ".json")) and n.startswith(("res", "reply"))
