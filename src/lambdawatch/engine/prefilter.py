@@ -1,13 +1,13 @@
 """The byte prefilter, derived from the loaded rules (never a hand-kept list).
 
-One fused scan per buffer finds every rule's anchors at once (Hyperscan when importable, else
-one Python regex with the same patterns and the same candidates): the ``"eventSource":"<svc>"``
-pair of every service some rule needs, compact (as AWS delivers) or spaced (``json.dumps``).
-Where every rule of a service names its events, a pair whose next key is ``eventName`` (the order
-AWS writes) with none of those names is no match at all; any other key order is kept. Rule byte
-hints (``match.prefilter``) are patterns of the same scan, and a hint counts only when its
-record's eventSource (looked up right after it) is a source some hinted rule watches: the hint
-``"invokedBy":"lambda.amazonaws.com"`` of KMS or CloudWatch Logs records costs one bounded
+One fused scan per buffer finds every anchor literal at once (Hyperscan when importable, else one
+Python regex and a ``find`` per hint, giving the same hits): the ``"eventSource":"<svc>"`` pair
+of every service some rule needs, compact (as AWS delivers) and spaced (``json.dumps``), and the
+rule byte hints (``match.prefilter``). Where every rule of a service names its events, a pair
+whose next key is ``eventName`` (the order AWS writes) with none of those names is dropped at
+once; any other key order is kept. A hint counts only when its record's eventSource (looked up
+right after it, up to the next record) is a source some hinted rule watches, or is not after it:
+the ``"invokedBy":"lambda.amazonaws.com"`` of KMS or CloudWatch Logs records costs one bounded
 ``find``, never a cut. Each kept record's bytes are then checked for one of its rule group's
 event names (prefixes, so every API-version suffix passes), hints and required pairs. The
 prefilter only skips: every parsed record is re-checked by the rules, and each rule's firing
@@ -55,40 +55,38 @@ _NAME_KEYS = (b',"eventName":"', b', "eventName": "', b',"eventName": "', b', "e
 _SOURCE_KEY = b'"eventSource"'
 
 
-def _diverges(words: tuple[bytes, ...]) -> bytes:
-    """A regex for text that departs from every one of ``words`` before completing one (none
-    is a prefix of another): at each shared prefix, a byte that continues none of them."""
-    prefixes = {w[:i] for w in words for i in range(len(w))}
-    alts = []
-    for p in sorted(prefixes):
-        nxt = sorted({w[len(p)] for w in words if w.startswith(p) and len(w) > len(p)})
-        alts.append(re.escape(p) + b"[^" + b"".join(re.escape(bytes([c])) for c in nxt) + b"]")
-    return b"(?:" + b"|".join(alts) + b")"
+@dataclass(frozen=True)
+class Anchor:
+    """A literal the fused scan looks for: an ``"eventSource":"<svc>"`` pair (compact or spaced)
+    or a rule hint (``source`` None). ``listed``: where every unhinted rule group of the source
+    names its events, the eventName key + name prefixes a hit's next key must show when that
+    next key is eventName (the order AWS writes); None: any."""
+
+    literal: bytes
+    source: str | None
+    listed: tuple[bytes, ...] | None = None
+
+    def keeps(self, buf: Buffer, end: int) -> bool:
+        return (self.listed is None or buf.startswith(self.listed, end)
+                or not buf.startswith(_NAME_KEYS, end))
 
 
-def _patterns(groups: dict[str, tuple[Group, ...]]) -> list[tuple[bytes, bytes, str | None]]:
-    """(anchor, what must follow it, eventSource or None for a hint) for the fused scan.
-
-    An eventSource pair per source some unhinted rule group needs; where every such group names
-    its events, the pair counts only when its next key is one of those names or is not
-    ``eventName`` at all (AWS writes eventName right after eventSource: other names are dropped
-    by the scan itself). Rule hints (``match.prefilter``) are literals of their own."""
-    out: list[tuple[bytes, bytes, str | None]] = []
+def _anchors(groups: dict[str, tuple[Group, ...]]) -> tuple[Anchor, ...]:
+    """The pairs of every source some unhinted rule group needs, then every rule hint (sources
+    served only by hinted groups are found by their hints: far fewer hits)."""
+    out: list[Anchor] = []
     for source, gs in sorted(groups.items()):
         plain = [g for g in gs if not g[1]]
         if not plain:
             continue
-        anchor = b'"eventSource": ?"' + re.escape(source.encode()) + b'"'
+        listed = None
         if all(name_set for name_set, _, _ in plain):
             names = sorted({n for name_set, _, _ in plain for n in name_set})
-            listed = b"|".join(re.escape(n.encode()) for n in names)
-            out.append((anchor, b', ?"eventName": ?"(?:' + listed + b")", source))
-            out.append((anchor, _diverges(_NAME_KEYS), source))
-        else:
-            out.append((anchor, b"", source))
-    for hint in sorted({h for gs in groups.values() for g in gs for h in g[1]}):
-        out.append((re.escape(hint), b"", None))
-    return out
+            listed = tuple(k + n.encode() for k in _NAME_KEYS for n in names)
+        out.extend(Anchor(form, source, listed) for form in _pair("eventSource", source + '"'))
+    hints = sorted({h for gs in groups.values() for g in gs for h in g[1]})
+    out.extend(Anchor(h, None) for h in hints)
+    return tuple(out)
 
 
 def _has(buf: Buffer, literals: tuple[bytes, ...], start: int, end: int) -> bool:
@@ -115,30 +113,33 @@ class _Check:
 
 
 class _Scan:
-    """Every pattern in one pass over the buffer: Hyperscan when importable (SIMD, all patterns
-    at once), else one Python regex alternation with the same patterns (what follows an anchor
-    as a lookahead, so anchors never hide each other). Both give the same candidate records."""
+    """Every anchor literal in one pass over the buffer: Hyperscan when importable (SIMD, all
+    literals at once), else one Python regex over the eventSource pairs and a ``find`` per
+    hint. Both give every occurrence of every anchor, so the same candidate records."""
 
-    def __init__(self, patterns: list[tuple[bytes, bytes, str | None]], backend: str) -> None:
-        self.sources = [p[2] for p in patterns]
+    def __init__(self, anchors: tuple[Anchor, ...], backend: str) -> None:
+        self.anchors = anchors
         self.backend = backend
         self._local = threading.local()
         if backend == "hyperscan":
             import hyperscan
 
             self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self._db.compile(expressions=[a + f for a, f, _ in patterns],
-                             ids=list(range(len(patterns))), elements=len(patterns),
-                             flags=[hyperscan.HS_FLAG_SOM_LEFTMOST] * len(patterns))
+            self._db.compile(expressions=[re.escape(a.literal) for a in anchors],
+                             ids=list(range(len(anchors))), elements=len(anchors),
+                             flags=[0] * len(anchors))
         else:
-            alts = (b"(?P<p%d>%s)(?=%s)" % (i, a, f) for i, (a, f, _) in enumerate(patterns))
-            self._re = re.compile(b"|".join(alts) if patterns else b"(?!)")
+            pairs = [(i, a) for i, a in enumerate(anchors) if a.source is not None]
+            self._index = {a.literal: i for i, a in pairs}
+            alts = b"|".join(sorted({re.escape(a.source.encode()) for _, a in pairs
+                                     if a.source is not None}))
+            self._re = re.compile(b'"eventSource": ?"(?:' + alts + b')"' if pairs else b"(?!)")
+            self._hints = [(i, a.literal) for i, a in enumerate(anchors) if a.source is None]
 
     def __call__(self, buf: Buffer) -> list[tuple[int, int]]:
-        """(start, pattern index) of every match, in no particular order."""
+        """(end offset, anchor index) of every occurrence, in no particular order."""
         if self.backend != "hyperscan":
-            return [(m.start(), int(m.lastgroup[1:])) for m in self._re.finditer(buf)
-                    if m.lastgroup is not None]
+            return self._fallback(buf)
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:  # one scratch per thread: Hyperscan's scratch is not shareable
             import hyperscan
@@ -146,8 +147,18 @@ class _Scan:
             scratch = self._local.scratch = hyperscan.Scratch(self._db)
         found: list[tuple[int, int]] = []
         add = found.append
-        self._db.scan(buf, lambda i, start, end, flags, ctx: add((start, i)),  # type: ignore[type-var]
+        self._db.scan(buf, lambda i, start, end, flags, ctx: add((end, i)),  # type: ignore[type-var]
                       scratch=scratch)
+        return found
+
+    def _fallback(self, buf: Buffer) -> list[tuple[int, int]]:
+        index = self._index
+        found = [(m.end(), index[m.group()]) for m in self._re.finditer(buf)]
+        for i, literal in self._hints:
+            pos = buf.find(literal)
+            while pos >= 0:
+                found.append((pos + len(literal), i))
+                pos = buf.find(literal, pos + 1)
         return found
 
 
@@ -160,7 +171,7 @@ def _backend() -> str:
 @dataclass(frozen=True)
 class Prefilter:
     groups: dict[str, tuple[Group, ...]]  # by eventSource value
-    patterns: tuple[tuple[bytes, bytes, str | None], ...]
+    anchors: tuple[Anchor, ...]
     hinted_sources: tuple[bytes, ...]  # ':"src"' and ': "src"' of every source a hint serves
     checks: dict[str, tuple[_Check, ...]]  # by eventSource value
     hinted: tuple[tuple[tuple[bytes, ...], tuple[_Check, ...]], ...]  # (source pairs, checks)
@@ -186,13 +197,13 @@ class Prefilter:
         hinted_sources = tuple(form for s, cs in sorted(checks.items())
                                if any(c.hints for c in cs)
                                for form in (f':"{s}"'.encode(), f': "{s}"'.encode()))
-        return cls(groups, tuple(_patterns(groups)), hinted_sources, checks, hinted,
+        return cls(groups, _anchors(groups), hinted_sources, checks, hinted,
                    backend or _backend())
 
     @cached_property
     def _scan(self) -> _Scan:
         """Compiled on first use in each process (a Hyperscan database is not pickled)."""
-        return _Scan(list(self.patterns), self.backend)
+        return _Scan(self.anchors, self.backend)
 
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k != "_scan"}
@@ -202,20 +213,28 @@ class Prefilter:
         order, from one fused scan. A hint counts only when its record (up to ``delim``, the
         next record's start) names a source some hinted rule watches, or names none after it."""
         hits: list[tuple[int, str | None]] = []
-        kinds = self._scan.sources
-        for pos, i in sorted(self._scan(buf)):
-            source = kinds[i]
-            if source is None and not self._hint_counts(buf, pos, delim):
+        anchors = self.anchors
+        for end, i in sorted(self._scan(buf)):
+            anchor = anchors[i]
+            if anchor.source is None:
+                if not self._hint_counts(buf, end, delim):
+                    continue
+            elif not anchor.keeps(buf, end):
                 continue
-            hits.append((pos, source))
+            hits.append((end - len(anchor.literal), anchor.source))
         return hits
 
     def _hint_counts(self, buf: Buffer, pos: int, delim: bytes | None) -> bool:
+        """A hint hit counts when its record (between delimiters) passes a hinted rule group:
+        its eventSource right after the hint is a hinted source (or is not after it), and the
+        group's hints and required pairs are in the record. Three bounded ``find``s, no cut."""
         stop = buf.find(delim, pos) if delim else -1
-        key = buf.find(_SOURCE_KEY, pos, stop if stop >= 0 else len(buf))
-        if key < 0:
-            return True  # the source is not after the hint: the record is cut and checked
-        return buf.startswith(self.hinted_sources, key + len(_SOURCE_KEY))
+        stop = stop if stop >= 0 else len(buf)
+        key = buf.find(_SOURCE_KEY, pos, stop)
+        if key >= 0 and not buf.startswith(self.hinted_sources, key + len(_SOURCE_KEY)):
+            return False
+        start = max(buf.rfind(delim, 0, pos), 0) if delim else 0
+        return self.accepts(buf, (None,), start, stop)
 
     def accepts(self, buf: Buffer, sources: Iterable[str | None] | None = None,
                 start: int = 0, end: int | None = None) -> bool:

@@ -8,6 +8,8 @@ is reported with its number even when no rule would have looked at it.
 
 from __future__ import annotations
 
+from functools import partial
+
 import orjson
 
 from lambdawatch.engine.prefilter import Prefilter
@@ -63,7 +65,7 @@ def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, tru
             continue
         last_parsed = last_parsed or start == last
         if (big := oversize(stop - start, limits)) is not None:
-            out.note(big, where(start), limits.max_problems)
+            out.note(big, partial(where, start), limits.max_problems)
             continue
         chunk = bytes(buf[start:stop]).rstrip()
         if stop == len(buf) and chunk.endswith(b"]}"):
@@ -76,13 +78,13 @@ def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, tru
                 out.skip("incomplete record at end of truncated file")
                 continue
             if _too_deep(exc):
-                out.note(f"record nested deeper than {limits.max_depth} levels", where(start),
-                         limits.max_problems)
+                out.note(f"record nested deeper than {limits.max_depth} levels",
+                         partial(where, start), limits.max_problems)
                 continue
             return False
         if not isinstance(rec, dict):
             return False
-        accept(out, rec, chunk, matcher, where(start), limits)
+        accept(out, rec, chunk, matcher, partial(where, start), limits)
     if truncated and last >= 0 and not last_parsed:
         try:
             orjson.loads(bytes(buf[last:]).rstrip().removesuffix(b"]}"))
@@ -139,7 +141,7 @@ def fast_lines(buf: Buffer, pf: Prefilter | None, out: Decoded, matcher: Matcher
         end = buf.find(b"\n", start)
         stop = end if end >= 0 else len(buf)
         if (big := oversize(stop - start, limits)) is not None:
-            out.note(big, where(start), limits.max_problems)
+            out.note(big, partial(where, start), limits.max_problems)
             continue
         line = bytes(buf[start:stop])
         if not line.strip() or (pf is not None and not pf.accepts(line, starts[start])):
@@ -149,7 +151,7 @@ def fast_lines(buf: Buffer, pf: Prefilter | None, out: Decoded, matcher: Matcher
         except orjson.JSONDecodeError as exc:
             reason = (f"record nested deeper than {limits.max_depth} levels" if _too_deep(exc)
                       else "invalid JSON line")
-            out.note(reason, where(start), limits.max_problems)
+            out.note(reason, partial(where, start), limits.max_problems)
             continue
         accept(out, obj, line if isinstance(obj, dict) and "detail-type" not in obj else None,
-               matcher, where(start), limits)
+               matcher, partial(where, start), limits)

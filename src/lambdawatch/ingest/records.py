@@ -18,6 +18,7 @@ from lambdawatch.ingest.normalize import normalize
 
 Matcher = Callable[[dict[str, Any]], list[str]]
 Projector = Callable[[dict[str, Any], list[str]], dict[str, Any] | None]
+Where = str | Callable[[], str]  # "line 7", or how to say it (computed only when listed)
 CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
 
 
@@ -50,11 +51,11 @@ class Decoded:
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
 
-    def note(self, reason: str, where: str, limit: int) -> None:
+    def note(self, reason: str, where: Where, limit: int) -> None:
         """Skip one record for ``reason`` and list where it was (the first ``limit`` of them)."""
         self.skip(reason)
         if len(self.places) < limit:
-            self.places.append(f"{where}: {reason}")
+            self.places.append(f"{where if isinstance(where, str) else where()}: {reason}")
         else:
             self.unlisted += 1
 
@@ -112,7 +113,7 @@ def oversize(size: int, limits: Limits) -> str | None:
     return None
 
 
-def accept(out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: str,
+def accept(out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: Where,
            limits: Limits) -> None:
     """Check one parsed record against the rules; keep it, normalized, when one matches."""
     try:
