@@ -6,6 +6,7 @@ lines screened by one pattern; timestamps are parsed only for the lines that nee
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ _TITLES = {"log-outbound-connection": "Outbound connections in the function's lo
            "log-credential-leak": "Credential-looking values printed in the logs (masked)",
            "process-exec": "Shell or tool errors in the logs (commands run by the function)",
            "dynamic-exec": "Errors raised inside evaluated code (exec/eval)"}
-_ERROR_MARKS = ("ERROR", "Traceback", "Task timed out", "errorType", "Runtime.", "Error:")
+_ERRORS = re.compile("ERROR|Traceback|Task timed out|errorType|Runtime\\.|Error:")
 
 
 @dataclass
@@ -91,7 +92,7 @@ class FunctionLogs:
                 self.extensions[name] = self.extensions.get(name, 0) + 1
             return
         text = str(doc.get("message", msg)) if doc is not None else msg
-        if any(mark in msg for mark in _ERROR_MARKS):
+        if _ERRORS.search(msg) is not None:
             ms = line.millis()
             self.error_ts.append(ms)
             self._seen(ms)

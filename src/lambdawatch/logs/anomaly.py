@@ -130,18 +130,20 @@ def log_gap(invs: Sequence[Invocation], window_end_ms: int | None) -> list[Findi
     if len(starts) < 20:
         return []
     gaps = [b - a for a, b in itertools.pairwise(starts_end)]
+    longest = 0.0
     for n, g in enumerate(gaps):
-        earlier = gaps[:n]
-        if len(earlier) < 19 or starts_end[n] - starts_end[0] < 86400:
-            continue
-        usual = median(earlier)
-        if g >= max(6 * usual, 1800.0) and g > 2 * max(earlier):
-            return [Finding("log-gap", "LG106", "medium",
-                            f"No invocation logged for {g / 3600:.1f} h (usually every "
-                            f"{usual:.0f} s)",
-                            {"from": ms_to_iso(starts_end[n] * 1000),
-                             "to": ms_to_iso(starts_end[n + 1] * 1000),
-                             "gap_s": round(g, 1), "usual_interval_s": round(usual, 1),
-                             "until_end_of_logs": n + 1 == len(starts_end) - 1
-                             and window_end_ms is not None})]
+        # only a gap twice as long as any before can be unusual: the median is computed then
+        if (n >= 19 and g >= 1800.0 and g > 2 * longest
+                and starts_end[n] - starts_end[0] >= 86400):
+            usual = median(gaps[:n])
+            if g >= 6 * usual:
+                return [Finding("log-gap", "LG106", "medium",
+                                f"No invocation logged for {g / 3600:.1f} h (usually every "
+                                f"{usual:.0f} s)",
+                                {"from": ms_to_iso(starts_end[n] * 1000),
+                                 "to": ms_to_iso(starts_end[n + 1] * 1000),
+                                 "gap_s": round(g, 1), "usual_interval_s": round(usual, 1),
+                                 "until_end_of_logs": n + 1 == len(starts_end) - 1
+                                 and window_end_ms is not None})]
+        longest = max(longest, g)
     return []

@@ -18,8 +18,33 @@ _EXTENSION = re.compile(r"^EXTENSION\s+Name: (?P<name>\S+)\s+State: (?P<state>\w
 _TIMEOUT = re.compile(r"Task timed out after (?P<s>[\d.]+) seconds")
 
 
+_FIELDS = {"Duration": "d", "Billed Duration": "b", "Memory Size": "m",
+           "Max Memory Used": "mm", "Init Duration": "i", "Status": "s"}
+
+
 def parse_report(line: LogLine) -> Invocation | None:
-    """The invocation of a text REPORT line, or None when the line is not one."""
+    """The invocation of a text REPORT line, or None when the line is not one.
+
+    The fast path splits the tab-separated fields; anything unusual goes to the regex."""
+    parts = line.message.rstrip().split("\t")
+    head = parts[0]
+    if head.startswith("REPORT RequestId: "):
+        got: dict[str, str] = {}
+        for part in parts[1:]:
+            key, sep, value = part.strip().partition(": ")
+            short = _FIELDS.get(key)
+            if sep and short:
+                got[short] = value.split(" ", 1)[0]
+        try:
+            return Invocation(line.millis(), head[18:].strip(), float(got["d"]), float(got["b"]),
+                              int(got["m"]), int(got["mm"]),
+                              float(got["i"]) if "i" in got else None, got.get("s"))
+        except (KeyError, ValueError):
+            pass
+    return _parse_report_regex(line)
+
+
+def _parse_report_regex(line: LogLine) -> Invocation | None:
     m = _REPORT.search(line.message)
     if m is None:
         return None

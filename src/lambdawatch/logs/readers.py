@@ -77,7 +77,7 @@ def _export_lines(path: str, report: ReadReport) -> Iterator[LogLine]:
                 if not line:
                     continue
                 report.lines += 1
-                if _ISO_LINE.match(line):
+                if line[10:11] == "T" and line[4:5] == "-" and _ISO_LINE.match(line):
                     last_iso, _, message = line.partition(" ")
                     yield LogLine(None, message, iso=last_iso)
                 elif last_iso:  # a continuation line of a multi-line message
@@ -197,13 +197,16 @@ def _base64_payloads(path: str, report: ReadReport) -> Iterator[LogLine]:
     if data is None:
         return
     found = False
+    line_report = ReadReport()
     for n, raw in enumerate(data.splitlines(), 1):
         blob = raw.strip()
         if not blob:
             continue
-        for line in _decoded(blob.decode("ascii", "replace"), f"{path}:{n}", report):
+        for line in _decoded(blob.decode("ascii", "replace"), f"{path}:{n}", line_report):
             found = True
             report.lines += 1
             yield line
     if not found:
         report.problem(path, "not CloudWatch Logs (no export lines, JSON or base64 payloads)")
+    else:
+        report.problems.extend(line_report.problems)

@@ -1,7 +1,7 @@
 """Red flags in what a function printed, one small detector per family.
 
 A cheap combined pattern screens each application line first; only lines it hits go through
-the detectors. Values that look like secrets are never kept: evidence holds their masked form.
+the detectors. Secrets are found and masked by :mod:`lambdawatch.secrets`: evidence never holds a value.
 """
 
 from __future__ import annotations
@@ -10,23 +10,37 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from lambdawatch.report.masking import mask, scan_variable
+from lambdawatch.secrets import find_secrets, mask, redact
 
-SCREEN = re.compile(
-    r"://|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|connect|ENOTFOUND|EAI_AGAIN|resolve host|"
-    r"AKIA|ASIA|PRIVATE KEY|secret|passw|token|api[_-]?key|gh[pousr]_|xox[abposr]-|sk_live|"
-    r"not found|command not found|File \"<string>\"|<anonymous>|eval at|SyntaxError|"
-    r"/bin/(?:ba)?sh|Permission denied", re.IGNORECASE)
+_KEYWORDS = ("://", "connect", "dial ", "enotfound", "eai_again", "resolve host", "socket",
+             "akia", "asia", "private key", "secret", "passw", "token", "api_key", "apikey",
+             "api-key", "access_key", "bearer", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox",
+             "sk_live", "aiza", "eyj", "not found", "<string>", "<anonymous>", "eval",
+             "syntaxerror", "/bin/", "permission denied", "refused")
+_DOTTED = re.compile(r"\d\.\d{1,3}\.\d")
+
+
+class _Screen:
+    """A cheap pre-check: lowercase substring tests and one small regex for dotted quads."""
+
+    @staticmethod
+    def search(message: str) -> bool:
+        low = message.lower()
+        for word in _KEYWORDS:
+            if word in low:
+                return True
+        return _DOTTED.search(message) is not None
+
+
+SCREEN = _Screen()
 
 _URL = re.compile(r"\b(?:https?|wss?|tcp|ftp)://(?:[^\s/@:]+(?::[^\s/@]*)?@)?"
                   r"(?P<host>\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(?::(?P<port>\d{1,5}))?", re.IGNORECASE)
 _IP_PORT = re.compile(r"(?<![\d.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::(?P<port>\d{1,5}))?(?![\d.])")
-_CONNECT = re.compile(r"connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|resolve host|"
+_CONNECT = re.compile(r"connect|dial (?:tcp|udp)|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|resolve host|"
                       r"socket|Connection (?:refused|reset|timed out)|getaddrinfo", re.IGNORECASE)
 _AWS_HOST = re.compile(r"(?:^|\.)(?:amazonaws\.com(?:\.cn)?|aws\.amazon\.com|on\.aws|"
                        r"api\.aws|localhost)$", re.IGNORECASE)
-_ASSIGN = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,40}?)[\"']?\s*[=:]\s*[\"']?(?P<value>[^\s\"',;}]{8,})")
-_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 _SHELL = re.compile(r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?\S+: "
                     r"(?:command )?not found|/bin/(?:ba)?sh: .*Permission denied|"
                     r"\b(?:nc|ncat|curl|wget|python3?|perl|bash): .*(?:not found|refused|"
@@ -58,24 +72,11 @@ def _public_host(host: str) -> bool:
 
 def _secrets(message: str) -> list[tuple[str, str]]:
     """(secret type, masked value) of every credential-looking value on the line."""
-    found: list[tuple[str, str]] = []
-    for m in _KEY_ID.finditer(message):
-        found.append(("aws-access-key-id", m.group(0)[:4] + "****"))
-    for m in _ASSIGN.finditer(message):
-        hit = scan_variable(m.group("name"), m.group("value"))
-        if hit is not None and hit.detector not in ("high-entropy-value", "aws-access-key-id"):
-            found.append((hit.detector, mask(m.group("value"))))
-    if "PRIVATE KEY-----" in message:
-        found.append(("private-key", mask(message)))
-    return found
+    return [(m.name, mask(message[m.start:m.end])) for m in find_secrets(message)]
 
 
 def masked_sample(message: str, limit: int = 240) -> str:
-    out = _KEY_ID.sub(lambda m: m.group(0)[:4] + "****", message)
-    out = _ASSIGN.sub(lambda m: m.group(0) if scan_variable(m.group("name"), m.group("value"))
-                      is None else f"{m.group('name')}={mask(m.group('value'))}", out)
-    out = re.sub(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*", "****(private key)", out, flags=re.DOTALL)
-    out = re.sub(r"(://[^\s/@:]+):[^\s/@]+@", r"\1:****@", out)
+    out = redact(message)
     return out if len(out) <= limit else out[:limit] + "..."
 
 

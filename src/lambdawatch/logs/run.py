@@ -29,7 +29,11 @@ def accumulate(lines: Iterable[tuple[LogLine, str | None]], groups: dict[str, Fu
                report: ReadReport, where: str) -> None:
     """Feed (line, fallback function) pairs to their function's accumulator."""
     warned = False
+    last: tuple[str | None, str | None, FunctionLogs | None] = (None, None, None)
     for line, fallback in lines:
+        if last[2] is not None and line.group == last[0] and fallback == last[1]:
+            last[2].add(line)  # the common case: the same log group as the line before
+            continue
         fn = function_of_group(line.group) or fallback
         if fn is None:
             if not warned:
@@ -40,6 +44,7 @@ def accumulate(lines: Iterable[tuple[LogLine, str | None]], groups: dict[str, Fu
         acc = groups.get(fn)
         if acc is None:
             acc = groups[fn] = FunctionLogs(fn)
+        last = (line.group, fallback, acc)
         acc.add(line)
 
 
