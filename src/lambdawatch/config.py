@@ -119,8 +119,16 @@ class Rules(_Strict):
     folders: list[str] = []
 
 
+class Notify(_Strict):
+    """Notification targets for ``watch`` and ``hunt --state`` (``--notify`` adds to them)."""
+
+    targets: list[str] = []  # webhook:URL, slack:WEBHOOK_URL, sns:TOPIC_ARN
+    min_severity: Literal["critical", "high", "medium", "low", "info"] = "high"
+
+
 class Config(_Strict):
     accounts: Accounts = Accounts()
+    notify: Notify = Notify()
     allowlist: list[Allow] = []
     change: list[Change] = []
     layers: Layers = Layers()

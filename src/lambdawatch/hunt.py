@@ -45,6 +45,9 @@ class HuntOptions:
     sink: Callable[[Iterator[dict[str, Any]]], None] | None = None
     lock_timeout: float = 30.0
     keep_all: bool = False  # fill HuntResult.all_alerts with every live alert of --state
+    # called inside the run's transaction, after the alerts are reconciled (the notification
+    # outbox is filled here, so it commits with the alert changes it announces)
+    before_commit: Callable[[Store], object] | None = None
 
 
 @dataclass
@@ -159,6 +162,8 @@ def run_hunt(opts: HuntOptions, *, source: RecordSource | None = None,
             for by_rule, ts, event_id in store.iter_rows(run_only=True):
                 acc.add(by_rule, ts, event_id)
             table_rows = acc.result()
+        if opts.before_commit is not None:
+            opts.before_commit(store)
         # Output only after the commit: a run killed before it emits nothing and the next run
         # emits its alerts; a run killed after it has recorded them (no alert printed twice).
         store.commit()

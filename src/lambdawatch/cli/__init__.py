@@ -71,10 +71,11 @@ def _register() -> None:
     from lambdawatch.cli.explain import explain
     from lambdawatch.cli.hunt import hunt
     from lambdawatch.cli.logs import logs
-    from lambdawatch.cli.report import report
     from lambdawatch.cli.respond import respond
+    from lambdawatch.cli.report import report
     from lambdawatch.cli.rules import rules
     from lambdawatch.cli.scan import scan
+    from lambdawatch.cli.watch import watch
 
     main.add_command(hunt)
     main.add_command(audit)
@@ -84,6 +85,7 @@ def _register() -> None:
     main.add_command(respond)
     main.add_command(report)
     main.add_command(logs)
+    main.add_command(watch)
 
 
 _register()

@@ -53,6 +53,27 @@ CREATE TABLE IF NOT EXISTS alerts (
     superseded INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts (first_seen, id);
+CREATE TABLE IF NOT EXISTS objects (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version TEXT NOT NULL,
+    done_at REAL NOT NULL,
+    PRIMARY KEY (bucket, key, version)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    alert_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    sink TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    last_error TEXT,
+    PRIMARY KEY (alert_id, revision, sink)
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 """
 # Added by schema 3 (a schema-2 file is upgraded in place; its first run replays everything).
 _SCHEMA_3 = """
@@ -267,6 +288,19 @@ class Store:
         for row, ts, event_id in self.db.execute(sql):
             yield orjson.loads(row), ts, event_id
 
+    # -- objects read from a queue's notifications (bucket, key, version): each read once ------
+    def object_done(self, bucket: str, key: str, version: str) -> bool:
+        return self.db.execute("SELECT 1 FROM objects WHERE bucket=? AND key=? AND version=?",
+                               (bucket, key, version)).fetchone() is not None
+
+    def mark_object(self, bucket: str, key: str, version: str, when: float) -> None:
+        self.db.execute("INSERT OR IGNORE INTO objects VALUES (?,?,?,?)",
+                        (bucket, key, version, when))
+
+    def revision(self, alert_id: str) -> int:
+        row = self.db.execute("SELECT revision FROM alerts WHERE id=?", (alert_id,)).fetchone()
+        return int(row[0]) if row else 0
+
     # -- checkpoints of the stream state --------------------------------------------------------
     def checkpoint_before(self, mark: Mark) -> tuple[Mark, bytes, list[str]] | None:
         """The newest saved stream state whose watermark is before ``mark``."""
@@ -382,6 +416,13 @@ class Store:
                + " ORDER BY a.first_seen, a.id")
         for body, superseded in self.db.execute(sql):
             yield self._body(body, superseded)
+
+    def run_changes(self) -> Iterator[tuple[str, int, dict[str, Any]]]:
+        """(status, revision, alert) of this run's new, updated and superseded alerts."""
+        sql = ("SELECT r.status, a.revision, a.body, a.superseded FROM alerts a JOIN run_alerts r "
+               "ON r.id = a.id WHERE r.status != 'same' ORDER BY a.first_seen, a.id")
+        for status, revision, body, superseded in self.db.execute(sql).fetchall():
+            yield str(status), int(revision), self._body(body, superseded)
 
     def iter_alerts(self, *, include_superseded: bool = False) -> Iterator[dict[str, Any]]:
         """Every alert of the state, by first_seen then id."""
