@@ -98,3 +98,6 @@ def declare(code: str, slug: str, kind: str, title: str, severity: Severity, con
         raise ValueError(f"check code {code} registered twice")
     CATALOGUE[code] = meta
     return meta
+
+
+__all__ = ["CATALOGUE", "CheckMeta", "Finding", "ScanResult", "Severity", "declare", "register"]
