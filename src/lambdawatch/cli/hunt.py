@@ -17,6 +17,7 @@ from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.errors import LambdawatchError
 from lambdawatch.hunt import HuntOptions, run_hunt
 from lambdawatch.ingest.collect import default_workers
+from lambdawatch.ingest.limits import parse_size, set_default_limits
 
 FORMATS = ["table", "jsonl", "json", "rows", "ocsf"]
 STREAMED = {"jsonl", "json", "ocsf"}
@@ -32,6 +33,13 @@ def _time(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+def _size(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _s3_factory() -> Any:
     import boto3
 
@@ -44,6 +52,25 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
     bar = SEVERITY_ORDER[level]
     return any(SEVERITY_ORDER[a["severity"]] >= bar for a in alerts
                if not a["suppressed"] and not a.get("superseded"))
+
+
+def _deliver(state_path: str, policy: Any) -> None:
+    """Send the outbox rows this run added (and any still due from earlier runs)."""
+    from lambdawatch.aws.session import ClientFactory
+    from lambdawatch.notify.sender import Sender
+    from lambdawatch.state.store import Store
+
+    clients = ClientFactory()
+    sender = Sender(policy.targets, sns_client=lambda region: clients.client("sns", region))
+    store = Store(state_path)
+    try:
+        sent = sender.flush(store)
+        from lambdawatch.state import outbox
+
+        left = outbox.backlog(store.db)
+    finally:
+        store.close()
+    click.echo(f"notifications: {sent} sent, {left} waiting for a retry", err=True)
 
 
 @click.command()
@@ -72,16 +99,27 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
               help="Processes that decode files in parallel.")
 @click.option("--summary-json", type=click.Path(dir_okay=False), help="Write the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
+@click.option("--notify", "notify", multiple=True,
+              help="With --state: webhook:URL, slack:WEBHOOK_URL or sns:TOPIC_ARN (repeatable).")
+@click.option("--notify-min-severity", type=click.Choice(list(SEVERITY_ORDER)),
+              help="Notify alerts at or above this severity (default high, or [notify]).")
 @click.option("--lock-timeout", type=click.FloatRange(0), default=30.0, show_default=True,
               help="Seconds to wait for another run holding --state, then exit 2.")
+@click.option("--max-inflate", default="1G", show_default=True, callback=_size,
+              help="Bytes one input file may give once decompressed (docs/limits.md).")
+@click.option("--max-record", default="50M", show_default=True, callback=_size,
+              help="Bytes of one record; a larger one is skipped and reported.")
 @click.pass_context
 def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str | None,
          config_path: str | None, iam_inventory: str | None, lambda_inventory: str | None,
          since: str | None, until: str | None, output: str, fail_on: str | None,
          show_suppressed: bool, rule_dirs: tuple[str, ...], workers: int,
-         summary_json: str | None, quiet: bool, lock_timeout: float) -> int:
+         summary_json: str | None, quiet: bool, lock_timeout: float, notify: tuple[str, ...] = (),
+         notify_min_severity: str | None = None, max_inflate: int = 1 << 30,
+         max_record: int = 50 << 20) -> int:
     """Hunt CloudTrail logs (PATH: file, folder, s3://bucket/prefix, or - for stdin) for Lambda
     backdoors and persistence; one alert per function per hour."""
+    set_default_limits(max_inflate=max_inflate, max_record=max_record)  # before any worker
     opts = HuntOptions(
         paths=list(paths), state_path=state_path, since=_time(since), until=_time(until),
         workers=workers, rule_dirs=list(rule_dirs), want_rows=fmt == "rows",
@@ -89,6 +127,21 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         s3_client_factory=_s3_factory if any(p.startswith("s3://") for p in paths) else None,
         lock_timeout=lock_timeout,
     )
+    sender = None
+    if notify or notify_min_severity:
+        if not state_path:
+            raise CliError("--notify needs --state (the outbox lives in the state file)")
+    if state_path:
+        from lambdawatch.cli.watch import notify_policy
+        from lambdawatch.notify.enqueue import enqueue_changes
+
+        try:
+            policy = notify_policy(notify, notify_min_severity, config_path)
+        except LambdawatchError as exc:
+            raise CliError(str(exc)) from None
+        if policy.targets:
+            opts.before_commit = lambda store: enqueue_changes(store, policy)
+            sender = policy
     failing = False
 
     def tracked(alerts: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -113,6 +166,8 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         elif fmt == "table":
             sinks.write_table(result.alerts, out, show_suppressed=show_suppressed)
             failing = _fails(result.alerts, fail_on)
+    if sender is not None and state_path:
+        _deliver(state_path, sender)
     summary = result.summary
     if summary_json:
         import orjson

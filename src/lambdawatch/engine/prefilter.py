@@ -55,6 +55,16 @@ _NAME_KEYS = (b',"eventName":"', b', "eventName": "', b',"eventName": "', b', "e
 _SOURCE_KEY = b'"eventSource"'
 
 
+_TIME_KEY = b'"eventTime"'
+
+
+def _timed(buf: Buffer, pos: int) -> bool:
+    """Whether eventTime is written right before the eventSource at ``pos``, as AWS writes it
+    (``"eventTime":"...Z","eventSource"``). A record without it stays a candidate, so one that
+    names a watched source but lacks eventTime is reported, not skipped unseen."""
+    return buf.rfind(_TIME_KEY, max(0, pos - 48), pos) >= 0
+
+
 @dataclass(frozen=True)
 class Anchor:
     """A literal the fused scan looks for: an ``"eventSource":"<svc>"`` pair (compact or spaced)
@@ -219,8 +229,8 @@ class Prefilter:
             if anchor.source is None:
                 if not self._hint_counts(buf, end, delim):
                     continue
-            elif not anchor.keeps(buf, end):
-                continue
+            elif not anchor.keeps(buf, end) and _timed(buf, end - len(anchor.literal)):
+                continue  # a name no rule wants, in a well-formed record: skipped
             hits.append((end - len(anchor.literal), anchor.source))
         return hits
 

@@ -15,7 +15,7 @@ import orjson
 from lambdawatch.engine.prefilter import Prefilter
 from lambdawatch.ingest.gunzip import Buffer
 from lambdawatch.ingest.limits import Limits
-from lambdawatch.ingest.records import Decoded, Matcher, accept, oversize
+from lambdawatch.ingest.records import Decoded, Matcher, Where, accept, oversize
 
 RECORD_MARK = b'{"eventVersion":'
 RECORDS_HEAD = b'{"Records":[' + RECORD_MARK
@@ -23,7 +23,8 @@ NEWLINE = b"\n"
 
 
 def _too_deep(exc: orjson.JSONDecodeError) -> bool:
-    return "recursion" in str(exc).lower()
+    text = str(exc).lower()
+    return "depth" in text or "recursion" in text
 
 
 def _group(hits: list[tuple[int, str | None]], buf: Buffer,
@@ -46,6 +47,17 @@ def _group(hits: list[tuple[int, str | None]], buf: Buffer,
     return starts
 
 
+_KEYS = ((b'"eventTime"', "eventTime"), (b'"eventName"', "eventName"))
+
+
+def _unnamed(buf: Buffer, start: int, stop: int, out: Decoded, where: Where,
+             limits: Limits) -> None:
+    """A candidate no rule wants: still reported when it lacks eventTime or eventName."""
+    missing = [name for key, name in _KEYS if buf.find(key, start, stop) < 0]
+    if missing:
+        out.note(f"record without {' and '.join(missing)}", where, limits.max_problems)
+
+
 def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, truncated: bool,
                  limits: Limits) -> bool:
     """Decode the delivery layout from its candidates. False: the caller parses the whole file."""
@@ -62,6 +74,7 @@ def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, tru
 
     for start, (hits, stop) in starts.items():  # in file order: hits come sorted
         if not pf.accepts(buf, hits, start, stop):
+            _unnamed(buf, start, stop, out, partial(where, start), limits)
             continue
         last_parsed = last_parsed or start == last
         if (big := oversize(stop - start, limits)) is not None:
@@ -144,7 +157,10 @@ def fast_lines(buf: Buffer, pf: Prefilter | None, out: Decoded, matcher: Matcher
             out.note(big, partial(where, start), limits.max_problems)
             continue
         line = bytes(buf[start:stop])
-        if not line.strip() or (pf is not None and not pf.accepts(line, starts[start])):
+        if not line.strip():
+            continue
+        if pf is not None and not pf.accepts(line, starts[start]):
+            _unnamed(line, 0, len(line), out, partial(where, start), limits)
             continue
         try:
             obj = orjson.loads(line)

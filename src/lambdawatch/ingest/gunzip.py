@@ -23,18 +23,21 @@ except ImportError:  # pragma: no cover - a declared dependency
     _crc32 = zlib.crc32
 
 GZIP_MAGIC = b"\x1f\x8b"
+_MEMBER = GZIP_MAGIC + b"\x08"  # magic and the deflate method: how every member starts
 _CHUNK = 16 << 20  # output produced per step of the careful path
 Buffer = bytes | bytearray
 
 
 def _whole(data: bytes, cap: int) -> Buffer | None:
-    """libdeflate's one-shot inflate, accepted only when the file is exactly one member: the
-    trailer's ISIZE and CRC-32 describe the whole output (libdeflate stops after one member)."""
+    """libdeflate's one-shot inflate, accepted only when the file is surely one member: no second
+    gzip header anywhere after the first (a chance match in the deflate data just takes the
+    careful path), and the trailer's ISIZE and CRC-32 describe the whole output (libdeflate
+    sizes its output from ISIZE and stops after one member)."""
     if _inflate_whole is None or len(data) < 18:
         return None
     isize = int.from_bytes(data[-4:], "little")
-    if isize > cap:
-        return None  # a bomb or a file past the cap: the careful path stops at the cap
+    if isize == 0 or isize > cap or data.find(_MEMBER, 10) >= 0:
+        return None  # empty or padded, a bomb or past the cap, or several members: careful
     try:
         out = _inflate_whole(data)  # a bytearray: used as is, a copy would cost ~10%
     except Exception:  # noqa: BLE001 - libdeflate's error: the careful path below decides
@@ -88,5 +91,5 @@ def _careful(view: memoryview, cap: int) -> tuple[Buffer, str | None]:
             return out, f"corrupt gzip ({exc}); recovered {len(out)} bytes"
         if not d.eof:
             return out, f"truncated gzip; recovered {len(out)} bytes"
-        pos = size - len(d.unused_data)
+        pos = size - len(d.unused_data) - len(d.unconsumed_tail)
     return out, None
