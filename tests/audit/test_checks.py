@@ -140,3 +140,37 @@ def test_qualifier_results_only_when_they_differ() -> None:
     assert differs(fn, "2") is True
     fn.policies["1"] = {"Statement": [{"Sid": "x"}]}
     assert differs(fn, "1") is True
+
+
+OPEN_SG = {"GroupId": "sg-open", "IpPermissionsEgress": [
+    {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
+CLOSED_SG = {"GroupId": "sg-closed", "IpPermissionsEgress": [
+    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+     "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]}
+ROUTES = [{"VpcId": "vpc-1", "Associations": [{"Main": True}],
+           "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}]},
+          {"VpcId": "vpc-1", "Associations": [{"SubnetId": "subnet-pub"}],
+           "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]}]
+
+
+@pytest.mark.parametrize(("group", "fires"), [("sg-open", True), ("sg-closed", False)])
+def test_vpc_egress_with_routes(group: str, fires: bool) -> None:
+    judge = _judge()
+    judge.inventory.security_groups = {"sg-open": OPEN_SG, "sg-closed": CLOSED_SG}
+    judge.route_tables = ROUTES
+    fn = _fn(VpcConfig={"VpcId": "vpc-1", "SubnetIds": ["subnet-pub", "subnet-priv"],
+                        "SecurityGroupIds": [group]})
+    found = [f for f in view_findings(judge, fn, LATEST) if f.kind == "vpc-egress-unrestricted"]
+    if not fires:
+        assert found == []
+        return
+    assert [(f.code, f.evidence["internet_routes"]) for f in found] == [
+        ("CF102", {"subnet-pub": "igw-1", "subnet-priv": None})]
+
+
+@pytest.mark.parametrize(("runtime", "codes"), [("python3.7", ["RT101"]), ("python3.12", []),
+                                                ("provided.al2023", ["RT102"])])
+def test_runtime_judged_at_the_audit_day(runtime: str, codes: list[str]) -> None:
+    found = [f for f in view_findings(_judge(), _fn(Runtime=runtime), LATEST)
+             if f.kind in ("deprecated-runtime", "custom-runtime")]
+    assert _codes(found) == codes

@@ -10,6 +10,7 @@ from lambdawatch.audit.caller import Caller
 from lambdawatch.audit.lambda_collect import collect_function
 from lambdawatch.audit.model import LATEST, FunctionState, LayerState, RegionState, Trigger
 from lambdawatch.audit.triggers import REGIONAL, Found
+from lambdawatch.audit.vpc import collect_routes
 from lambdawatch.aws import Gap
 
 
@@ -40,6 +41,7 @@ def collect_region(caller: Caller, account: str, region: str, only: set[str] | N
     _hoist_unsupported(state)
     _layers(caller, state)
     _security_groups(caller, state)
+    collect_routes(caller, state)
     state.signing_in_use = any(f.code_signing for f in state.functions.values())
     return state
 

@@ -40,6 +40,7 @@ class AuditOptions:
     config: Config = field(default_factory=Config)
     workers: int = 8  # functions read at once per region
     per_service: int = 8  # calls in flight per region and service
+    region_workers: int | None = None  # regions read at once (default: all of them)
     resolver: Resolver | None = None  # code URL -> bytes (tests inject one)
     today: date | None = None  # the day deprecations are judged at (default: today, UTC)
 
@@ -83,7 +84,7 @@ def run_audit(factory: ClientFactory, opts: AuditOptions) -> AuditRun:
     gaps: list[Gap] = []
     regions = _regions(caller, opts, home, gaps)
     only = set(opts.functions) if opts.functions else None
-    with ThreadPoolExecutor(max_workers=max(1, len(regions))) as pool:
+    with ThreadPoolExecutor(max_workers=opts.region_workers or max(1, len(regions))) as pool:
         states = list(pool.map(lambda r: collect_region(caller, account, r, only, opts.workers),
                                regions))
     s3, s3_gaps = s3_triggers(caller, regions[0])
@@ -99,7 +100,8 @@ def run_audit(factory: ClientFactory, opts: AuditOptions) -> AuditRun:
     inventory = _inventory(states)
     judge = Judge(opts.config, inventory, roles.inventory(),
                   {k: v for s in states for k, v in s.layers.items()},
-                  opts.today or datetime.now(UTC).date())
+                  opts.today or datetime.now(UTC).date(),
+                  [t for s in states for t in s.route_tables])
     scanner = CodeScanner(caller, opts.resolver) if opts.scan_code else None
     book = _name_book(states)
     results = [r for s in states for fn in s.functions.values()

@@ -19,6 +19,7 @@ from lambdawatch.analyze.env import env_findings
 from lambdawatch.analyze.existing import existing_findings
 from lambdawatch.audit.kinds import audit_finding, rule_finding
 from lambdawatch.audit.model import LATEST, FunctionState, LayerState
+from lambdawatch.audit.vpc import internet_routes
 from lambdawatch.config import Config
 from lambdawatch.findings import Finding
 from lambdawatch.inventory.lambda_inventory import FunctionInfo, LambdaInventory
@@ -34,6 +35,7 @@ class Judge:
     roles: RoleInventory
     layers: dict[str, LayerState]
     today: date
+    route_tables: list[dict[str, Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -50,8 +52,17 @@ def info_for(fn: FunctionState, qualifier: str) -> FunctionInfo:
                         mappings=fn.mappings if qualifier == LATEST else [])
 
 
-def _relabel(findings: list[Finding]) -> list[Finding]:
-    return [replace(f, evidence={**f.evidence, "source": "audit"}) for f in findings]
+def _relabel(findings: list[Finding], judge: Judge, config: dict[str, Any]) -> list[Finding]:
+    """The analyzers' findings as audit shows them: its source, and for VPC egress the routes
+    to the internet the function's subnets have."""
+    out = []
+    for f in findings:
+        extra: dict[str, Any] = {"source": "audit"}
+        if f.kind == "vpc-egress-unrestricted":
+            extra["internet_routes"] = internet_routes(judge.route_tables,
+                                                       config.get("VpcConfig") or {})
+        out.append(replace(f, evidence={**f.evidence, **extra}))
+    return out
 
 
 def role_findings(judge: Judge, role: Any, account: str) -> list[Finding]:
@@ -92,7 +103,8 @@ def layer_findings(judge: Judge, info: FunctionInfo) -> list[Finding]:
 
 def view_findings(judge: Judge, fn: FunctionState, qualifier: str) -> list[Finding]:
     info = info_for(fn, qualifier)
-    out = _relabel(existing_findings(info, judge, judge.today) + env_findings(info.env, "audit"))
+    out = _relabel(existing_findings(info, judge, judge.today) + env_findings(info.env, "audit"),
+                   judge, info.config)
     out += role_findings(judge, info.config.get("Role"), fn.account)
     out += layer_findings(judge, info)
     alias = fn.alias(qualifier)
