@@ -35,6 +35,7 @@ PYPI = ["boto3", "botocore", "requests", "urllib3", "aws-lambda-powertools", "pa
 NPM = ["@aws-sdk/client-s3", "axios", "lodash", "express", "moment", "uuid",
        "@aws-lambda-powertools/logger"]
 SEVS = ["info", "low", "medium", "high", "critical"]
+CPU: list[float] = []
 
 
 def slug(name: str) -> str:
@@ -71,13 +72,15 @@ def build_layer(work: Path, name: str, eco: str) -> Path:
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """(seconds, peak RSS MB of the largest process in the tree, stdout) of a whole process."""
+    """(seconds, peak RSS MB of the largest process in the tree, stdout) of a whole process;
+    its CPU seconds (user + system, workers included) go to ``CPU[-1]``."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    CPU.append(usage.ru_utime + usage.ru_stime)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{cmd} exited {proc.returncode}")
@@ -95,11 +98,19 @@ def measure(zpath: Path, cache: Path) -> dict[str, object]:
         files = len(zf.infolist())
     mb = raw / 2**20
     base, _, _ = timed(["unzip", "-tqq", str(zpath)])
-    cache.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
     cold, cold_rss, out = timed(scan_cmd(zpath, "--cache", str(cache)))
-    warm, warm_rss, _ = timed(scan_cmd(zpath, "--cache", str(cache)))
+    cold_cpu = CPU[-1]
+    warm, warm_rss, warm_out = timed(scan_cmd(zpath, "--cache", str(cache)))
+    warm_cpu = CPU[-1]
+    cache_errors = [e for e in json.loads(warm_out)["errors"] if "scan cache" in e]
+    if cache_errors:
+        raise RuntimeError(f"{zpath.name}: warm run without its cache: {cache_errors}")
     env = dict(os.environ, LAMBDAWATCH_SCAN_WORKERS="1")
     serial, serial_rss, _ = timed(scan_cmd(zpath, "--no-cache"), env)
+    serial_cpu = CPU[-1]
+    load = os.getloadavg()[0]
     doc = json.loads(out)
     worst = max((SEVS.index(f["severity"]) for f in doc["findings"]), default=-1)
     above_low = sorted({f"{f['severity']} {f['code']} {f['file']}:{f['line']}"
@@ -107,7 +118,8 @@ def measure(zpath: Path, cache: Path) -> dict[str, object]:
     return {"layer": zpath.name, "files": files, "zip_mb": round(zpath.stat().st_size / 2**20, 1),
             "mb": round(mb, 1), "unzip_t_s": round(base, 2), "cold_s": round(cold, 2),
             "cold_mb_s": round(mb / cold, 1), "cold_peak_mb": round(cold_rss),
-            "cold_vs_unzip": round(cold / base, 1), "warm_s": round(warm, 2),
+            "cold_vs_unzip": round(cold / base, 1), "cold_cpu_s": round(cold_cpu, 2),
+            "serial_cpu_s": round(serial_cpu, 2), "load_1m": round(load, 1), "warm_s": round(warm, 2), "warm_cpu_s": round(warm_cpu, 2),
             "warm_peak_mb": round(warm_rss), "serial_s": round(serial, 2),
             "serial_peak_mb": round(serial_rss), "parallel_speedup": round(serial / cold, 2),
             "findings": len(doc["findings"]), "errors": len(doc["errors"]),
@@ -131,7 +143,7 @@ def main() -> None:
         return
     rows = []
     for z in zips:
-        row = measure(z, work / "bench-cache.sqlite")
+        row = measure(z, work / f"cache-{z.stem}.sqlite")
         rows.append(row)
         print(json.dumps(row), flush=True)
     summary = {"machine": f"{platform.machine()} {os.cpu_count()} cpus, Python "
