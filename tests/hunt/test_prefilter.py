@@ -18,8 +18,9 @@ def _compact(r: dict) -> bytes:
 
 
 def _aws_order(r: dict) -> bytes:
-    """eventSource then eventName, as AWS writes them."""
-    head = {k: r[k] for k in ("eventVersion", "eventSource", "eventName") if k in r}
+    """eventTime, eventSource then eventName, as AWS writes them."""
+    head = {k: r[k] for k in ("eventVersion", "userIdentity", "eventTime", "eventSource",
+                              "eventName") if k in r}
     return json.dumps({**head, **r}, separators=(",", ":")).encode()
 
 
@@ -79,3 +80,11 @@ def test_every_firing_rule_test_passes_the_prefilter() -> None:
 
     failures = [r for r in run_rule_tests(RULES) if not r.passed]
     assert failures == []
+
+
+def test_aws_order_without_event_time_stays_a_candidate_to_be_reported() -> None:
+    r = record("invoke", eventName="GetFunction20150331v2")
+    del r["eventTime"]
+    data = _aws_order(r)
+    assert _hits(FOUNDING, data) == ["lambda.amazonaws.com"]
+    assert not FOUNDING.accepts(data, ["lambda.amazonaws.com"])
