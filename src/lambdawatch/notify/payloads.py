@@ -30,9 +30,15 @@ def slack_escape(value: Any, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def _plain(value: str) -> str:
+    """plain_text (never parsed for mentions): still no angle brackets from data in it."""
+    text = safe_text(value).replace("<", "\u2039").replace(">", "\u203a")
+    return text[:_SLACK_HEADER]
+
+
 def slack_body(kind: str, revision: int, alert: dict[str, Any]) -> bytes:
     sev = str(alert.get("severity", "")).upper()
-    fn = slack_escape(alert.get("function"), 200)
+    fn = str(alert.get("function"))
     verb = {"alert.created": "", "alert.updated": " (updated)",
             "alert.superseded": " (superseded)"}.get(kind, "")
     header = f"{sev} · {alert.get('priority')} · {alert.get('title')}{verb}"
@@ -48,8 +54,7 @@ def slack_body(kind: str, revision: int, alert: dict[str, Any]) -> bytes:
               ("Window", f"{alert.get('first_seen')} – {alert.get('last_seen')}, "
                          f"{alert.get('event_count')} events")]
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text",
-                                    "text": safe_text(header)[:_SLACK_HEADER]}},
+        {"type": "header", "text": {"type": "plain_text", "text": _plain(header)}},
         {"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*{name}*\n{slack_escape(value, _SLACK_FIELD - 40)}"}
             for name, value in fields]},
