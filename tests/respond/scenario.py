@@ -3,7 +3,7 @@
 ``payments-sync``: two published versions (different code), alias ``live`` on version 1 routing
 10% to version 2, a public statement on the alias, a same-account one and an EventBridge
 service statement on ``$LATEST``, a cross-account one on version 2, a public function URL with
-its public ``InvokeFunctionUrl`` statement, an SQS mapping, an EventBridge rule and a Scheduler
+its public ``InvokeFunctionUrl`` statement (and an ``AWS_IAM`` one on the alias, to be left), an SQS mapping, an EventBridge rule and a Scheduler
 schedule targeting it, one own layer (readable) and one foreign layer (unreadable).
 """
 
@@ -83,6 +83,7 @@ def build(client: Any, downloads: dict[str, bytes]) -> dict[str, Any]:
     lam.add_permission(FunctionName=NAME, Qualifier="2", StatementId="cross-account",
                        Action="lambda:InvokeFunction", Principal="999999999999")
     url = lam.create_function_url_config(FunctionName=NAME, AuthType="NONE")
+    lam.create_function_url_config(FunctionName=NAME, Qualifier="live", AuthType="AWS_IAM")
     lam.add_permission(FunctionName=NAME, StatementId="FunctionURLAllowPublicAccess",
                        Action="lambda:InvokeFunctionUrl", Principal="*",
                        FunctionUrlAuthType="NONE")

@@ -26,7 +26,7 @@ def test_plan_prints_a_runbook_and_changes_nothing(world: dict[str, Any], tmp_pa
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     assert lines[0] == "lambdawatch respond: payments-sync (123456789012/us-east-1)  case IR-1"
-    assert lines[1].startswith(f"1. Preserve  {case}: 26 artifacts, 3 gaps, manifest verified")
+    assert lines[1].startswith(f"1. Preserve  {case}: 27 artifacts, 3 gaps, manifest verified")
     assert "2. Contain (PLAN ONLY, nothing changed; run again with --apply to contain):" in lines
     assert ("          by hand: aws lambda remove-permission --function-name payments-sync "
             "--qualifier live --statement-id public-invoke --region us-east-1") in lines
@@ -43,7 +43,7 @@ def test_json_plan_apply_and_rollback(world: dict[str, Any], tmp_path: Path) -> 
     plan = json.loads(res.output)
     assert [(s["step"], s["status"]) for s in plan] == [
         ("disable-mapping", "planned"), ("throttle", "planned"), ("url-auth", "planned"),
-        ("remove-statement", "planned"), ("remove-statement", "planned"),
+        ("url-auth", "unchanged"), ("remove-statement", "planned"), ("remove-statement", "planned"),
         ("remove-statement", "planned"), ("disable-rule", "optional"),
         ("disable-schedule", "optional"), ("tag", "planned")]
     res = cli(world, "payments-sync", "--evidence", str(case), "--apply")
@@ -72,6 +72,7 @@ def test_respond_to_a_stored_alert(world: dict[str, Any], tmp_path: Path) -> Non
     trail = write(tmp_path / "trail.json", delivery_bytes([rec]))
     db = str(tmp_path / "state.db")
     hunt = CliRunner().invoke(main, ["hunt", str(trail), "--state", db, "--format", "jsonl"])
+    assert hunt.exit_code == 0, hunt.output
     alert = json.loads(next(ln for ln in hunt.output.splitlines() if ln.startswith("{")))
     assert alert["function"] == "payments-sync"
     case = tmp_path / "case"

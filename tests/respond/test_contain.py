@@ -29,7 +29,7 @@ def contained(before: dict[str, Any], case: str) -> dict[str, Any]:
     after = copy.deepcopy(before)
     after["concurrency"] = 0
     after["mappings"] = ["Disabled"]
-    after["urls"] = {"$LATEST": "AWS_IAM"}
+    after["urls"] = {"$LATEST": "AWS_IAM", "live": "AWS_IAM"}
     after["policies"]["$LATEST"] = [s for s in before["policies"]["$LATEST"]
                                     if s["Sid"] in ("events-invoke", "same-account")]
     after["policies"]["2"] = []
@@ -76,9 +76,10 @@ def test_second_apply_changes_nothing_and_says_so(world: dict[str, Any],
     assert again.reused and again.case == "IR-42"
     assert live_state(client) == once
     assert steps(case) == CONTAINED_STEPS  # no new line
-    assert {s.step: s.status for s in again.plan.steps} == {
-        "disable-mapping": "unchanged", "throttle": "unchanged", "url-auth": "unchanged",
-        "disable-rule": "optional", "disable-schedule": "optional", "tag": "unchanged"}
+    assert [(s.step, s.status) for s in again.plan.steps] == [
+        ("disable-mapping", "unchanged"), ("throttle", "unchanged"), ("url-auth", "unchanged"),
+        ("url-auth", "unchanged"), ("disable-rule", "optional"),
+        ("disable-schedule", "optional"), ("tag", "unchanged")]
     assert "Nothing to change: the function is already contained." in render.text(again)
 
 
@@ -118,8 +119,8 @@ def test_failure_midway_stops_reports_and_rolls_back(world: dict[str, Any],
     assert [s.status for s in out.plan.steps if s.step in ("remove-statement", "tag")] == [
         "not-run"] * 4
     mid = live_state(client)
-    assert (mid["concurrency"], mid["mappings"], mid["urls"]) == (0, ["Disabled"],
-                                                                  {"$LATEST": "NONE"})
+    assert (mid["concurrency"], mid["mappings"], mid["urls"]) == (
+        0, ["Disabled"], {"$LATEST": "NONE", "live": "AWS_IAM"})
     assert mid["policies"] == before["policies"] and mid["tags"] == before["tags"]
     text = render.text(out)
     assert "STOPPED: 2 step(s) done, 5 not done." in text
@@ -140,5 +141,17 @@ def test_apply_after_a_failure_finishes_the_rest(world: dict[str, Any], tmp_path
     assert second.failed is None
     assert [s.step for s in second.plan.steps if s.status == "done"] == ["tag"]
     assert _without_time(live_state(client)) == contained(before, "IR-7")
+    rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
+    assert live_state(client) == before
+
+
+def test_rollback_restores_a_previous_reservation(world: dict[str, Any], tmp_path: Path) -> None:
+    client = world["setup"].client
+    client("lambda").put_function_concurrency(FunctionName=NAME, ReservedConcurrentExecutions=5)
+    before = live_state(client)
+    case = tmp_path / "case"
+    run(world, case, apply=True)
+    assert actions(case)[1]["before"] == {"ReservedConcurrentExecutions": 5}
+    assert live_state(client)["concurrency"] == 0
     rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
     assert live_state(client) == before

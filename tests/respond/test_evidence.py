@@ -20,7 +20,7 @@ EXPECTED = {
     "function/versions.json", "function/aliases.json",
     "versions/$LATEST/function.json", "code/$LATEST.zip",
     "versions/1/function.json", "code/1.zip", "versions/2/function.json", "code/2.zip",
-    "policy/$LATEST.json", "policy/2.json", "policy/live.json", "url/$LATEST.json",
+    "policy/$LATEST.json", "policy/2.json", "policy/live.json", "url/$LATEST.json", "url/live.json",
     "function/event-source-mappings.json", "function/concurrency.json",
     "function/provisioned-concurrency.json", "function/tags.json",
     "function/event-invoke-configs.json", "function/code-signing.json",
