@@ -76,7 +76,8 @@ def runtime_takeover(ctx: FileContext) -> Iterator[Hit]:
         writes = n in {"open", "io.open", "pathlib.path.open"} and any(
             WRITE_MODE.match(s) for s in strings) or tx.is_file_write(c.callee) or n.endswith((
                 "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move", "os.rename",
-                "os.replace", "copyfilesync", "copyfile", "renamesync", "os.symlink"))
+                "os.replace", "copyfilesync", "copyfile", "renamesync", "os.symlink")) or n in {
+                "cmd:cp", "cmd:mv", "cmd:install", "cmd:tee", "cmd:ln"}
         if writes and any(BOOTSTRAP_PATH.search(s) for s in strings):
             yield Hit(c.line, f"{c.callee} replaces the runtime bootstrap")
     for i, text in enumerate(ctx.lines, 1):

@@ -122,6 +122,9 @@ class _Js:
         if t == "member_expression":
             obj, prop = n.child_by_field_name("object"), n.child_by_field_name("property")
             base = self.dotted(obj)
+            if not base and obj is not None and obj.type not in {"identifier",
+                                                                  "member_expression"}:
+                return f"?.{_text(prop)}"  # a regex, call result or ``this``: not a module
             return f"{base}.{_text(prop)}" if base else _text(prop)
         if t == "call_expression":
             fn = n.child_by_field_name("function")

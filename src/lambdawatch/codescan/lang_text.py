@@ -134,6 +134,8 @@ def _chunks(raw: str, size: int = 2000) -> list[str]:
 def _scan_line(line: str, i: int, facts: Facts, shell: bool) -> None:
     if line.lstrip().startswith("#") and not line.startswith("#!"):
         return
+    if not shell and line.lstrip().startswith(("//", "/*", "* ")):
+        return  # a JavaScript comment read by the tolerant scanner
     ex = _expr(line)
     for k in ex.env:
         facts.env_reads.append(EnvRead(k, i))
