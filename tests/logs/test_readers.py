@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lambdawatch.logs.readers import ReadReport
 from lambdawatch.logs.run import from_files
 from tests.logs import series as s
@@ -99,3 +101,34 @@ def test_bad_input_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     }
     assert len(groups["ok"].invocations) == 6 and str(good).endswith("000000.gz")
     assert 0 < len(groups["cut"].invocations) < 120
+
+
+def test_fast_path_equals_the_line_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunked Hyperscan path and the per-line path give the same result on one export."""
+    from lambdawatch.logs import fastpath
+    from lambdawatch.logs.analyze import Options
+    from lambdawatch.logs.cost import prices
+    from lambdawatch.logs.history import History
+    from lambdawatch.logs.run import results
+
+    if not fastpath.available():
+        pytest.skip("Hyperscan is not installed: only the line path exists here")
+    runs = s.steady_api(hours=30)
+    app = {n: ["connect to 45.33.32.156:4444", ("Traceback (most recent call last):\n"
+               '  File "<string>", line 1, in <module>'), "[ERROR] boom"]
+           for n in range(0, len(runs), 97)}
+    lines = s.export_lines(runs, app=app)
+    lines.insert(5, "2025-03-14T00:00:01.000Z EXTENSION\tName: sysupd\tState: Ready\tEvents: []")
+    lines.append("2025-03-15T06:00:00.000Z REPORT RequestId: t1\tDuration: 3000.00 ms\t"
+                 "Billed Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\t"
+                 "Status: timeout")
+    path = s.write_export(tmp_path / "aws" / "lambda" / "api" / "0.gz", lines)
+    fast = results(from_files([str(path)], None, ReadReport()), History(),
+                   Options(prices("x86_64")))
+    monkeypatch.setattr(fastpath, "available", lambda: False)
+    slow = results(from_files([str(path)], None, ReadReport()), History(),
+                   Options(prices("x86_64")))
+    assert fast == slow
+    assert [f["kind"] for f in fast[0]["findings"]] == [
+        "dynamic-exec", "unknown-extension", "log-outbound-connection"]
+    assert fast[0]["errors"] == 2 * len(app) + 1

@@ -58,11 +58,15 @@ def _read_scans(paths: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
               help="A `logs --format jsonl` result: invocations, cost and log findings.")
 @click.option("--scan", "scans", multiple=True,
               help="A `scan --format json` result ([FUNCTION=]FILE), repeatable.")
+@click.option("--case-dir", "case_dirs", multiple=True,
+              help="A `respond` case folder: manifest (verified again) and actions, repeatable.")
 def report(alert_ids: tuple[str, ...], state_path: str, all_alerts: bool, output: str,
-           case_name: str | None, logs_path: str | None, scans: tuple[str, ...]) -> None:
+           case_name: str | None, logs_path: str | None, scans: tuple[str, ...],
+           case_dirs: tuple[str, ...]) -> None:
     """Write one self-contained HTML case report (no script, nothing fetched, printable)."""
     from lambdawatch.report import render_report
     from lambdawatch.report.data import load_alerts, load_events, open_store
+    from lambdawatch.report.response import load_case
 
     if all_alerts and alert_ids:
         raise CliError("give alert ids or --all, not both")
@@ -73,6 +77,7 @@ def report(alert_ids: tuple[str, ...], state_path: str, all_alerts: bool, output
             events = load_events(store, alerts)
         finally:
             store.close()
+        responses = [load_case(d) for d in case_dirs]
     except LambdawatchError as exc:
         raise CliError(str(exc)) from None
     meta = {"case": case_name or f"lambdawatch case: {len(alerts)} alert(s)",
@@ -81,7 +86,7 @@ def report(alert_ids: tuple[str, ...], state_path: str, all_alerts: bool, output
             "command": "lambdawatch " + " ".join(shlex.quote(a) for a in sys.argv[2:])
             if len(sys.argv) > 1 and sys.argv[1] == "report" else "lambdawatch report",
             "logs": _read_jsonl(logs_path) if logs_path else [],
-            "code_findings": _read_scans(scans)}
+            "code_findings": _read_scans(scans), "responses": responses}
     html = render_report(alerts, events, meta)
     if output == "-":
         click.echo(html, nl=False)

@@ -69,19 +69,23 @@ class FunctionLogs:
         self.lines += 1
         if self.account is None and line.account:
             self.account = line.account
-        msg = line.message
-        if msg.startswith("REPORT "):
+        if line.message.startswith("REPORT "):
             inv = platform.parse_report(line)
             if inv is not None:
-                self._invocation(inv)
+                self.add_invocation(inv)
             return
+        self.add_other(line)
+
+    def add_other(self, line: LogLine) -> None:
+        """Any line but a text REPORT line (the fast path parses those itself)."""
+        msg = line.message
         if msg.startswith(("START ", "END ", "INIT_START", "INIT_REPORT", "XRAY ")):
             return
         doc = platform.json_record(msg) if msg.startswith("{") else None
         if doc is not None and str(doc.get("type", "")).startswith("platform."):
             inv = platform.parse_json_report(line, doc)
             if inv is not None:
-                self._invocation(inv)
+                self.add_invocation(inv)
             name = platform.extension_name(msg, doc)
             if name:
                 self.extensions[name] = self.extensions.get(name, 0) + 1
@@ -108,7 +112,7 @@ class FunctionLogs:
                     entry.first_ms = line.millis()
                     entry.sample = flag.sample
 
-    def _invocation(self, inv: Invocation) -> None:
+    def add_invocation(self, inv: Invocation) -> None:
         self.invocations.append(inv)
         self._seen(inv.ts)
         if inv.status in ("timeout", "error", "failure"):

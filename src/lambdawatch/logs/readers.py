@@ -40,6 +40,14 @@ class ReadReport:
         self.problems.append((where, why))
 
 
+def open_binary(path: str) -> IO[bytes]:
+    """The file's bytes, inflated when it starts with the gzip magic (ISA-L, multi-member)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return (igzip.open(path, "rb")  # type: ignore[no-untyped-call,no-any-return,unused-ignore]
+            if magic == _GZIP else open(path, "rb"))
+
+
 def _open_text(path: str) -> IO[str]:
     with open(path, "rb") as fh:
         magic = fh.read(2)
@@ -48,23 +56,32 @@ def _open_text(path: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline=None)
 
 
-def read_file(path: str, report: ReadReport) -> Iterator[LogLine]:
-    report.files += 1
+def sniff(path: str, report: ReadReport) -> str | None:
+    """``export``, ``json`` or ``base64`` from the first bytes; None (recorded) when unreadable."""
     try:
         with _open_text(path) as fh:
             head = fh.read(4096)
     except (OSError, EOFError, zlib.error) as exc:
         report.problem(path, f"cannot read ({exc})")
-        return
+        return None
     text = head.lstrip()
     if not text:
         report.problem(path, "empty file")
-        return
+        return None
     if _ISO_LINE.match(text):
+        return "export"
+    return "json" if text[0] in "{[" else "base64"
+
+
+def read_file(path: str, report: ReadReport, kind: str | None = None) -> Iterator[LogLine]:
+    if kind is None:
+        report.files += 1
+        kind = sniff(path, report)
+    if kind == "export":
         yield from _export_lines(path, report)
-    elif text[0] in "{[":
+    elif kind == "json":
         yield from _json_content(path, report)
-    else:
+    elif kind == "base64":
         yield from _base64_payloads(path, report)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lambdawatch.secrets import find_secrets, mask, redact
 
-_KEYWORDS = ("://", "connect", "dial ", "enotfound", "eai_again", "resolve host", "socket",
+KEYWORDS = ("://", "connect", "dial ", "enotfound", "eai_again", "resolve host", "socket",
              "akia", "asia", "private key", "secret", "passw", "token", "api_key", "apikey",
              "api-key", "access_key", "bearer", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox",
              "sk_live", "aiza", "eyj", "not found", "<string>", "<anonymous>", "eval",
@@ -26,7 +26,7 @@ class _Screen:
     @staticmethod
     def search(message: str) -> bool:
         low = message.lower()
-        for word in _KEYWORDS:
+        for word in KEYWORDS:
             if word in low:
                 return True
         return _DOTTED.search(message) is not None

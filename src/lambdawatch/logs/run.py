@@ -9,7 +9,7 @@ from typing import Any
 from lambdawatch.logs.analyze import FunctionLogs, Options
 from lambdawatch.logs.history import History
 from lambdawatch.logs.model import LogLine, function_of_group
-from lambdawatch.logs.readers import ReadReport, read_file
+from lambdawatch.logs.readers import ReadReport, read_file, sniff
 
 
 def expand(paths: Iterable[str], report: ReadReport) -> Iterator[str]:
@@ -50,10 +50,21 @@ def accumulate(lines: Iterable[tuple[LogLine, str | None]], groups: dict[str, Fu
 
 def from_files(paths: Iterable[str], function: str | None, report: ReadReport,
                groups: dict[str, FunctionLogs] | None = None) -> dict[str, FunctionLogs]:
+    from lambdawatch.logs import fastpath
+
     groups = {} if groups is None else groups
     for path in expand(paths, report):
         fallback = function_of_group(os.path.abspath(path)) or function
-        accumulate(((line, fallback) for line in read_file(path, report)), groups, report, path)
+        report.files += 1
+        kind = sniff(path, report)
+        if kind == "export" and fallback and fastpath.available():
+            acc = groups.get(fallback)
+            if acc is None:
+                acc = groups[fallback] = FunctionLogs(fallback)
+            fastpath.scan_export(path, acc, report)
+            continue
+        accumulate(((line, fallback) for line in read_file(path, report, kind)), groups,
+                   report, path)
     return groups
 
 

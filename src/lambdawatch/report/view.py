@@ -113,6 +113,8 @@ def build(alerts: list[dict[str, Any]], events_by_alert: dict[str, list[dict[str
         "counts": {s: severities.get(s, 0) for s in charts.SEVERITIES},
         "bars": charts.severity_bars(dict(severities)),
         "suppressed": sum(1 for a in alerts if a.get("suppressed")),
-        "contained": meta.get("contained"),
+        "contained": bool(meta.get("contained")) or any(
+            c.get("contained") for c in meta.get("responses") or []),
+        "responses": list(meta.get("responses") or []),
         "alerts": views,
     }
