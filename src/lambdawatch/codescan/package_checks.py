@@ -34,7 +34,9 @@ CORRUPT = declare("PK005", "corrupt-archive", "corrupt-archive",
                   "Truncated or corrupt archive or member", S.MEDIUM, "high",
                   """The archive (or a member) cannot be read completely: truncated download, bad
                   CRC, unknown compression. What could be read is still scanned.""")
-STDLIB = frozenset(sys.stdlib_module_names) - {"this", "antigravity", "__future__"}
+# sitecustomize/usercustomize are imported by ``site`` at every interpreter start.
+STDLIB = frozenset(sys.stdlib_module_names) - {"this", "antigravity", "__future__"} | {
+    "sitecustomize", "usercustomize"}
 ROOTS = re.compile(r"^(?:python/(?:lib/python3\.\d+/site-packages/)?)?([A-Za-z_]\w*)"
                    r"(?:\.py|/__init__\.py)$")
 PTH_BAD = ("exec(", "eval(", "base64", "socket", "urllib", "subprocess", "os.system", "http",

@@ -22,7 +22,8 @@ from collections.abc import Iterable
 
 DIST_INFO = re.compile(r"^(.*?)(([A-Za-z0-9][A-Za-z0-9._]*)-[^/-]+\.dist-info)/RECORD$")
 PKG_JSON = re.compile(r"^(.*?node_modules/)((?:@[^/]+/)?[^/@][^/]*)/package\.json$")
-STDLIB = frozenset(sys.stdlib_module_names) - {"this", "antigravity"}
+STDLIB = frozenset(sys.stdlib_module_names) - {"this", "antigravity"} | {
+    "sitecustomize", "usercustomize"}
 NODE_BUILTINS = frozenset({
     "assert", "buffer", "child_process", "cluster", "crypto", "dgram", "dns", "events", "fs",
     "http", "http2", "https", "inspector", "module", "net", "os", "path", "perf_hooks",
