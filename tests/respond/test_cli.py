@@ -111,3 +111,13 @@ def test_evidence_in_s3(world: dict[str, Any], tmp_path: Path) -> None:
     assert len(lines.splitlines()) == 7
     res = cli(world, "rollback", "s3://ir-evidence/cases/IR-9")
     assert res.exit_code == 0, res.output
+
+
+def test_unknown_function_is_one_line_and_writes_nothing(world: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    res = cli(world, "no-such-fn", "--evidence", str(tmp_path / "c"))
+    assert res.exit_code == 2
+    assert res.output.startswith("Error: lambda:GetFunction on arn:aws:lambda:us-east-1:"
+                                 "123456789012:function:no-such-fn: ResourceNotFoundException")
+    assert len(res.output.splitlines()) == 1
+    assert not (tmp_path / "c").exists()

@@ -155,3 +155,25 @@ def test_rollback_restores_a_previous_reservation(world: dict[str, Any], tmp_pat
     assert live_state(client)["concurrency"] == 0
     rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
     assert live_state(client) == before
+
+
+def test_unreadable_state_is_planned_around_but_blocks_apply(world: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    import pytest
+
+    from lambdawatch.errors import AwsError
+
+    client = world["setup"].client
+    before = live_state(client)
+    world["faults"].deny("GET", r"/functions/payments-sync/concurrency")
+    case = tmp_path / "case"
+    out = run(world, case)
+    assert out.plan.notes[0].startswith(
+        "could not read arn:aws:lambda:us-east-1:123456789012:function:payments-sync "
+        "(lambda:GetFunctionConcurrency: access-denied)")
+    with pytest.raises(AwsError, match=r"no containment step run: grant "
+                                       r"lambda:GetFunctionConcurrency$"):
+        run(world, case, apply=True)
+    assert live_state(client) == before and actions(case) == []
+    world["faults"].rules.clear()
+    assert run(world, case, apply=True).failed is None

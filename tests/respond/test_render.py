@@ -32,7 +32,7 @@ def test_text_escapes_control_and_bidi_characters() -> None:
 def test_plain_strings_are_unchanged() -> None:
     out = outcome()
     out.plan.steps[0].target = "arn:aws:events:us-east-1:123456789012:rule/nightly"
-    assert "   [?] 1. disable-rule      arn:aws:events:us-east-1:123456789012:rule/nightly" in (
+    assert "   [?] 1.  disable-rule      arn:aws:events:us-east-1:123456789012:rule/nightly" in (
         render.text(out).splitlines())
 
 

@@ -23,8 +23,8 @@ def _qpath(q: str) -> str:
 
 def collect_function(lam: Any, target: Target, evidence: Evidence | None,
                      fetcher: Fetcher | None) -> Snapshot:
-    reader = Reader(evidence)
     snap = Snapshot(target=target)
+    reader = Reader(evidence, snap.unread)
     name = target.name
     latest = reader.read("lambda:GetFunction", target.arn, lam.get_function, required=True,
                          FunctionName=name)

@@ -86,7 +86,7 @@ def collect_triggers(events: Any, scheduler: Any, snap: Snapshot,
                      evidence: Evidence | None) -> None:
     """EventBridge rules targeting any ARN of the function (on every bus) and Scheduler
     schedules whose target is one of them (they invoke through a role, not the policy)."""
-    reader = Reader(evidence)
+    reader = Reader(evidence, snap.unread)
     arns = snap.target_arns()
     buses = _buses(reader, events)
     rules: dict[tuple[str, str], dict[str, Any]] = {}

@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 from lambdawatch.respond.model import Snapshot, Step
 from lambdawatch.respond.statements import classify
 
+# reads whose failure leaves a step out of the plan or its recorded ``before`` wrong
+STATE_READS = frozenset({
+    "lambda:ListVersionsByFunction", "lambda:ListAliases", "lambda:GetPolicy",
+    "lambda:GetFunctionUrlConfig", "lambda:ListEventSourceMappings",
+    "lambda:GetFunctionConcurrency", "lambda:ListTags"})
+TRIGGER_READS = frozenset({
+    "events:ListEventBuses", "events:ListRuleNamesByTarget", "events:DescribeRule",
+    "events:ListTargetsByRule", "scheduler:ListSchedules", "scheduler:GetSchedule"})
 CASE_TAG = "lambdawatch:case"
 CONTAINED_TAG = "lambdawatch:contained"
 
@@ -26,6 +34,12 @@ class Plan:
         return [s for s in self.steps if s.status == "planned"]
 
 
+def blocking(snap: Snapshot, disable_triggers: bool) -> list[tuple[str, str, str]]:
+    """Failed reads that forbid ``--apply`` (api, what, error)."""
+    reads = STATE_READS | (TRIGGER_READS if disable_triggers else frozenset())
+    return [u for u in snap.unread if u[0] in reads]
+
+
 def _q(q: str) -> str:
     return q or "$LATEST"
 
@@ -33,6 +47,10 @@ def _q(q: str) -> str:
 def build_plan(snap: Snapshot, case: str, now: str, *, disable_triggers: bool) -> Plan:
     plan = Plan()
     arn = snap.target.arn
+    for api, what, error in snap.unread:
+        if api in STATE_READS | TRIGGER_READS:
+            plan.notes.append(f"could not read {what} ({api}: {error}): what it holds is not "
+                              "in this plan; --apply refuses until it can be read")
     for esm in snap.mappings:
         state = esm.get("State", "Enabled")
         done = state in ("Disabled", "Disabling")

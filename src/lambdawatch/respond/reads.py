@@ -12,8 +12,10 @@ from lambdawatch.respond.manifest import Evidence
 class Reader:
     """Reads for one collection; gaps go to ``evidence`` (or are dropped when there is none)."""
 
-    def __init__(self, evidence: Evidence | None) -> None:
+    def __init__(self, evidence: Evidence | None,
+                 unread: list[tuple[str, str, str]] | None = None) -> None:
         self.evidence = evidence
+        self.unread = unread if unread is not None else []
 
     def read(self, api: str, what: str, call: Callable[..., Any], *, required: bool = False,
              **kwargs: Any) -> Any:
@@ -29,8 +31,9 @@ class Reader:
                 raise raise_for(exc, api, what) from None
             if kind == "not-found":
                 return None
+            gap = gap_from(exc, api, what)
+            self.unread.append((api, what, gap.error))
             if self.evidence is not None:
-                gap = gap_from(exc, api, what)
                 self.evidence.gap(what, api, gap.error, gap.message)
             return None
 

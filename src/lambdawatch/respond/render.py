@@ -53,7 +53,8 @@ def _change(step: Step) -> str:
 
 def _short(value: Any) -> str:
     if isinstance(value, dict) and len(value) == 1:
-        return str(next(iter(value.values())))
+        only = next(iter(value.values()))
+        return "unset" if only is None else str(only)
     return json.dumps(value, sort_keys=True, default=str)
 
 
@@ -73,9 +74,11 @@ def text(out: Outcome) -> str:
             "PLAN ONLY, nothing changed; run again with --apply to contain")
     lines.append(f"2. Contain ({mode}):")
     for i, step in enumerate(out.plan.steps, 1):
-        lines.append(f"   {_MARK.get(step.status, '[ ]')} {i}. {step.step:<17} {s(step.target)}")
+        num = f"{i}."
+        lines.append(f"   {_MARK.get(step.status, '[ ]')} {num:<3} {step.step:<17} {s(step.target)}")
         lines.append(f"          {s(_change(step))}   [{step.status}]")
-        lines.append(f"          why: {s(step.why)}")
+        if step.status != "unchanged":
+            lines.append(f"          why: {s(step.why)}")
         if step.status in ("planned", "optional", "failed", "not-run"):
             lines.append(f"          by hand: {s(_cli(step, t.region))}")
         if step.error:

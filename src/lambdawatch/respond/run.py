@@ -23,7 +23,7 @@ from lambdawatch.respond.evidence import EvidenceStore, open_store
 from lambdawatch.respond.fetch import Fetcher
 from lambdawatch.respond.manifest import Evidence, Verification, verify, write_manifest
 from lambdawatch.respond.model import Snapshot, Step, Target
-from lambdawatch.respond.plan import Plan, build_plan
+from lambdawatch.respond.plan import Plan, blocking, build_plan
 from lambdawatch.respond.target import Resolved, to_target
 
 Clock = Callable[[], dt.datetime]
@@ -92,6 +92,12 @@ def respond(factory: Any, resolved: Resolved, opts: Options, *, fetcher: Fetcher
     plan = build_plan(snap, case, now, disable_triggers=opts.disable_triggers)
     out = Outcome(target, case, store.location, verification, plan, reused, notes=notes)
     if opts.apply:
+        blocked = blocking(snap, opts.disable_triggers)
+        if blocked:
+            api, what, error = blocked[0]
+            raise AwsError(f"cannot read {what} ({api}: {error}); no containment step run: "
+                           f"grant {api}" + (f" (and {len(blocked) - 1} more unreadable)"
+                                             if len(blocked) > 1 else ""))
         if not verification.ok:
             raise AwsError(f"evidence at {store.location} does not verify ("
                            f"{'; '.join(verification.problems[:3])}); no containment step run")
