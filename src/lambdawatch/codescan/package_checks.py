@@ -53,9 +53,11 @@ def stdlib_shadow(path: str) -> str | None:
 @check("PK010", "stdlib-module-shadowing", "module-shadowing",
        "Layer or package module shadows a standard-library module", S.HIGH, "high")
 def shadowing(ctx: FileContext) -> Iterator[Hit]:
-    """A module at the package root or a layer's ``python/`` root named like a standard-library
-    module (``json.py``, ``os.py``) is imported instead of the real one; when it also touches the
-    network, the environment or processes it is a hook into every import."""
+    """A module or package at the package root or a layer's ``python/`` (or ``site-packages/``)
+    root named like a standard-library module (``json.py``, ``json/__init__.py``) is imported
+    instead of the real one, and ``sitecustomize``/``usercustomize`` run at every interpreter
+    start; when it also touches the network, the environment or processes it is a hook into
+    every import."""
     name = stdlib_shadow(ctx.path)
     if not name:
         return
