@@ -34,6 +34,7 @@ class _Resolver:
         self.alias: dict[str, str] = {}
         self.types: dict[str, str] = {}
         self.consts: dict[str, str] = {}
+        self.templates: dict[str, str] = {}  # partly known strings (unknown parts: X)
         self.handler = False
         defs: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         for node in ast.walk(tree):
@@ -57,6 +58,9 @@ class _Resolver:
                 text = fold(node.value, self.consts)
                 if text is not None:
                     self.consts[node.targets[0].id] = text
+                elif isinstance(node.value, ast.JoinedStr | ast.BinOp | ast.List):
+                    self.templates[node.targets[0].id] = render(node.value, self.consts, 0,
+                                                                self.templates)
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 kind = self.call_type(node.value)
@@ -214,10 +218,10 @@ class _Extractor:
                 callee = self.r.dotted(node.func)
                 command = ""
                 if tx.is_process(callee) and node.args:
-                    command = render(node.args[0], self.r.consts)
+                    command = render(node.args[0], self.r.consts, 0, self.r.templates)
                     if len(node.args) > 1 and isinstance(node.args[1], ast.List | ast.Tuple):
                         command = render(ast.List([node.args[0], *node.args[1].elts]),
-                                         self.r.consts)
+                                         self.r.consts, 0, self.r.templates)
                 facts.calls.append(Call(callee, node.lineno, ex,
                                         all(_is_literal(a) for a in node.args), shell, command))
             elif isinstance(node, ast.Return) and node.value is not None:

@@ -84,25 +84,30 @@ def _fold_call(node: ast.Call, consts: dict[str, str] | None, d: int) -> str | N
     return None
 
 
-def render(node: ast.AST | None, consts: dict[str, str], depth: int = 0) -> str:
-    """The text a string expression builds, unknown parts as ``X`` (for shell parsing)."""
+def render(node: ast.AST | None, consts: dict[str, str], depth: int = 0,
+           templates: dict[str, str] | None = None) -> str:
+    """The text a string expression builds, unknown parts as ``X`` (for shell parsing);
+    ``templates`` holds partly known strings assigned to names (``cmd = f"curl {u} | sh"``)."""
     if node is None or depth > 20:
         return UNKNOWN
     known = fold(node, consts)
     if known is not None:
         return known
+    if isinstance(node, ast.Name) and templates and node.id in templates:
+        return templates[node.id]
     d = depth + 1
     if isinstance(node, ast.JoinedStr):
-        return "".join(render(v.value if isinstance(v, ast.FormattedValue) else v, consts, d)
-                       for v in node.values)
+        return "".join(render(v.value if isinstance(v, ast.FormattedValue) else v, consts, d,
+                              templates) for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
-        left = render(node.left, consts, d)
-        return left + render(node.right, consts, d) if isinstance(node.op, ast.Add) else left
+        left = render(node.left, consts, d, templates)
+        return left + render(node.right, consts, d, templates) if isinstance(
+            node.op, ast.Add) else left
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             node.func.attr == "format":
-        return render(node.func.value, consts, d)
+        return render(node.func.value, consts, d, templates)
     if isinstance(node, ast.List | ast.Tuple):
-        return argv_command([render(e, consts, d) for e in node.elts])
+        return argv_command([render(e, consts, d, templates) for e in node.elts])
     return UNKNOWN
 
 
