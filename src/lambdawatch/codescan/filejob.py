@@ -2,8 +2,8 @@
 
 A parser fed hostile input (a megabyte of dense Python, deeply nested JavaScript) can take tens
 of seconds and hundreds of MB. Files above ``max_parse`` bytes are never parsed; a parse that
-runs past ``file_seconds`` is interrupted (an interval timer, where the process allows one: the
-main thread of the scanning process or of a worker) and the file is scanned again as text,
+runs past ``file_seconds`` of CPU time is interrupted (a profiling interval timer, where the
+process allows one: the main thread of the scanning process or of a worker) and the file is scanned again as text,
 with an error naming the file. Package-level bounds live in ``archive`` and ``scanner``.
 """
 
@@ -25,7 +25,7 @@ ScanOne = Callable[[str, bytes, bool, list[str], bool], list[Finding]]
 @dataclass(frozen=True)
 class FileBudget:
     max_parse: int = 1024 * 1024  # bytes; bigger files get the text scan only
-    file_seconds: float = 5.0  # per-file parse budget (0 = none)
+    file_seconds: float = 5.0  # per-file CPU-time budget for parse and checks (0 = none)
 
 
 class ParseTimeout(BaseException):
@@ -41,17 +41,19 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def deadline(seconds: float) -> Iterator[bool]:
-    """Arm a one-shot timer raising :class:`ParseTimeout`; yields whether it could be armed."""
+    """Arm a one-shot timer raising :class:`ParseTimeout` after ``seconds`` of CPU time (user
+    + system, so a machine loaded by other work does not make a file time out); yields whether
+    it could be armed."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield False
         return
-    old = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    old = signal.signal(signal.SIGPROF, _on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield True
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
 
 
 def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
