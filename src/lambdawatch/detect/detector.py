@@ -20,17 +20,40 @@ from lambdawatch.alerting import alert as alert_mod
 from lambdawatch.alerting.finish import setup as alerting_setup
 from lambdawatch.alerting.throttle import Window
 from lambdawatch.analyze import setup as analyze_setup
+from lambdawatch.analyze.triggers import for_function, s3_functions
 from lambdawatch.config import Config
 from lambdawatch.detect.stream_state import Key, Mark, OpenWindow, StreamState
 from lambdawatch.engine.context import HuntContext
 from lambdawatch.engine.evaluate import rule_findings
 from lambdawatch.engine.model import WINDOW_MINUTES
 from lambdawatch.engine.ruleset import RuleSet
-from lambdawatch.ingest.normalize import Event
-from lambdawatch.values import Finding
+from lambdawatch.ingest.normalize import Event, normalize
 from lambdawatch.state.setup import setup as state_setup
+from lambdawatch.values import Finding
 
 EventLoader = Callable[[list[str]], list[Event]]
+
+
+def _fan_out(event: Event) -> list[Event]:
+    """A record that makes several functions reachable at once (an S3 notification naming
+    several functions) is evaluated once per function, each copy keeping only that function's
+    entries, so each function's alert is judged on its own entries."""
+    if event.event_source != "s3.amazonaws.com":
+        return [event]
+    functions = s3_functions(event.record)
+    if len(functions) < 2:
+        return [event]
+    return [_copy_for(event, fn) for fn in functions]
+
+
+def _copy_for(event: Event, function: str) -> Event:
+    if event.function == function or event.event_source != "s3.amazonaws.com":
+        return event
+    if function not in s3_functions(event.record):
+        return event
+    copy = normalize(for_function(event.record, function))
+    copy.rules = list(event.rules)
+    return copy
 
 
 @dataclass
@@ -68,7 +91,7 @@ class Detector:
         if self.load_events is None:
             raise ValueError("a state with open windows needs an event loader")
         for key, ow in saved.items():
-            events = self.load_events(ow.event_ids)
+            events = [_copy_for(e, key[2]) for e in self.load_events(ow.event_ids)]
             for event, rules in zip(events, ow.rules, strict=True):
                 event.rules = list(rules)
             window = Window(key, events, list(ow.findings))
@@ -95,15 +118,24 @@ class Detector:
             del diffs[event_id]
 
     # -- the stream -------------------------------------------------------------------------------
-    def feed(self, event: Event) -> Window | None:
-        """Evaluate one event; the window it closed, if any."""
+    def feed(self, event: Event) -> list[Window]:
+        """Evaluate one event; the windows it closed (usually none or one)."""
         ctx = self.ctx
         for obs in ctx.observers:
             obs.observe(event)
-        event.rules = [r for r in event.rules if self._confirm(r, event)]
         mark: Mark = (event.ts, event.event_id)
         if self.state.watermark is None or mark > self.state.watermark:
             self.state.watermark = mark
+        closed = []
+        for copy in _fan_out(event):
+            window = self._fold(copy)
+            if window is not None:
+                closed.append(window)
+        return closed
+
+    def _fold(self, event: Event) -> Window | None:
+        ctx = self.ctx
+        event.rules = [r for r in event.rules if self._confirm(r, event)]
         findings = self._rule_findings(event)
         for analyze in ctx.analyzers:  # every event: stateful analyzers see the whole stream
             findings.extend(analyze(event, ctx))

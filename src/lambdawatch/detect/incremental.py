@@ -78,8 +78,7 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
     detector = Detector(rules, config, state, inventories, load_events=store.events_by_id)
     store.begin_pending()
     for event in store.iter_events(after=start):
-        closed = detector.feed(event)
-        if closed is not None:
+        for closed in detector.feed(event):
             store.add_pending(detector.build(closed))
     for window in detector.close_expired():
         store.add_pending(detector.build(window))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambdawatch.analyze.http_apis import HttpApiBook
 from lambdawatch.analyze.identity import Novelty
 from lambdawatch.analyze.typosquat import NameBook
 from lambdawatch.detect import snapshot
@@ -67,6 +68,7 @@ def _restore_novelty(novelty: Any) -> None:
 
 
 snapshot.register(StreamState)
+snapshot.register(HttpApiBook)
 snapshot.register(OpenWindow)
 snapshot.register(Finding)
 snapshot.register(FunctionHistory)

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from lambdawatch.analyze.http_apis import HttpApiBook
 from lambdawatch.ingest.normalize import Event, bare_function_name, get, iso, lambda_arns_in
 
 FnKey = tuple[str, str, str]
@@ -72,6 +73,8 @@ class FunctionHistory:
         self.event_rules: dict[tuple[str, str, str], dict[str, Any]] = {}
         # API Gateway REST: (account, region, api, resource, method) -> {auth, function}
         self.methods: dict[tuple[str, str, str, str, str], dict[str, Any]] = {}
+        # API Gateway v2 (HTTP): integrations and routes (quick create, open routes)
+        self.http_apis = HttpApiBook()
 
     def function(self, key: FnKey) -> FunctionState | None:
         return self.functions.get(key)
@@ -171,6 +174,7 @@ class FunctionHistory:
                         if arn not in rule["targets"]:
                             rule["targets"].append(arn)
         elif event.event_source == "apigateway.amazonaws.com":
+            self.http_apis.observe(event)
             ids = (req.get("restApiId"), req.get("resourceId"), req.get("httpMethod"))
             if not all(isinstance(i, str) for i in ids):
                 return
