@@ -2,6 +2,7 @@
 """Time `lambdawatch hunt` against two baselines on a synthetic CloudTrail corpus.
 
     python bench/bench_hunt.py [--records 1000000] [--corpus DIR] [--repeat 3] [--workers 2]
+                               [--lambda-share 0.02[,0.002]] [--realistic] [--job rows|jsonl]
                                [--hunt-cmd "lambdawatch hunt {corpus} --format rows --output /dev/null"]
                                [--only decompress,duckdb,hunt] [--duckdb-variant auto|projected]
 
@@ -18,6 +19,11 @@ the largest single-process max RSS from wait4() is kept in the JSON too).
                   1 is success.  Reported as unavailable when the command is missing.
 
 The contenders run round-robin (a b c a b c ...) so that background load hits them alike.
+
+Corpora: ``--lambda-share`` is the share of Lambda management write records (0.02: the
+Lambda-heavy corpus; ``--realistic`` adds the 0.2% one); a comma list runs each corpus in turn,
+one table each.  ``--job rows`` (default: ``hunt --format rows``, the ingest-bound founding query)
+or ``--job jsonl`` (the full alert job) picks the hunt command when ``--hunt-cmd`` is not given.
 
 Ratios are throughput ratios (baseline seconds / hunt seconds): hunt/DuckDB (target >= 3x) and
 hunt/decompress-only (target >= 0.5x).  DuckDB's count must equal MANIFEST founding_matches.
@@ -42,6 +48,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_HUNT = "lambdawatch hunt {corpus} --format rows --output /dev/null"
+JOBS = {"rows": DEFAULT_HUNT,
+        "jsonl": "lambdawatch hunt {corpus} --format jsonl --output /dev/null"}
 
 try:
     import psutil
@@ -230,10 +238,15 @@ def main(argv=None):
     ap.add_argument("--corpus", default=None, help="corpus dir (generated there if missing; "
                     "default bench/corpus-<records>/)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--lambda-share", type=float, default=0.02)
+    ap.add_argument("--lambda-share", default="0.02",
+                    help="Lambda write share of the corpus; a comma list runs several corpora")
+    ap.add_argument("--realistic", action="store_true",
+                    help="also run the realistic corpus (0.2%% Lambda writes)")
+    ap.add_argument("--job", choices=sorted(JOBS), default=None,
+                    help="hunt job when --hunt-cmd is not given: rows (default) or jsonl")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--hunt-cmd", default=DEFAULT_HUNT,
+    ap.add_argument("--hunt-cmd", default=None,
                     help="command template; {corpus} (corpus root), {logs} (its AWSLogs/) and "
                          "{workers} are substituted; without {workers}, --workers N is appended "
                          "when `hunt --help` lists it "
@@ -244,9 +257,21 @@ def main(argv=None):
     ap.add_argument("--duckdb-threads", type=int, default=None, help="default: DuckDB's own")
     ap.add_argument("--out-dir", default=os.path.join(HERE, "out"))
     a = ap.parse_args(argv)
-    only = {x.strip() for x in a.only.split(",") if x.strip()}
+    if a.hunt_cmd is None:
+        a.hunt_cmd = JOBS[a.job or "rows"]
+    shares = [float(x) for x in a.lambda_share.split(",") if x.strip()]
+    if a.realistic and 0.002 not in shares:
+        shares.append(0.002)
+    if a.corpus and len(shares) > 1:
+        sys.exit("--corpus names one corpus: give one --lambda-share")
+    codes = [run_corpus(a, share) for share in shares]
+    return max(codes)
 
-    corpus, man = ensure_corpus(a.corpus, a.records, a.seed, a.lambda_share)
+
+def run_corpus(a, share: float) -> int:
+    only = {x.strip() for x in a.only.split(",") if x.strip()}
+    print(f"\n=== corpus: {share:.1%} Lambda writes, job: {a.hunt_cmd}", file=sys.stderr)
+    corpus, man = ensure_corpus(a.corpus, a.records, a.seed, share)
     n = man["records"]
     print(f"corpus {corpus}: {n:,} records, {man['files']:,} files, "
           f"{man['bytes_gz'] / 1e6:.1f} MB gz, {man['bytes_raw'] / 1e6:.1f} MB raw, "
@@ -357,6 +382,7 @@ def main(argv=None):
                                             "bytes_raw", "avg_record_bytes", "founding_matches",
                                             "params")},
            "repeat": a.repeat, "workers": a.workers, "machine": machine(),
+           "lambda_share": share, "hunt_cmd": a.hunt_cmd,
            "results": results, "ratios": ratios, "checks": checks}
     with open(path, "w") as f:
         json.dump(doc, f, indent=2, default=str)

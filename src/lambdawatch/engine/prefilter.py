@@ -20,7 +20,7 @@ import importlib.util
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -58,13 +58,6 @@ _SOURCE_KEY = b'"eventSource"'
 _TIME_KEY = b'"eventTime"'
 
 
-def _timed(buf: Buffer, pos: int) -> bool:
-    """Whether eventTime is written right before the eventSource at ``pos``, as AWS writes it
-    (``"eventTime":"...Z","eventSource"``). A record without it stays a candidate, so one that
-    names a watched source but lacks eventTime is reported, not skipped unseen."""
-    return buf.rfind(_TIME_KEY, max(0, pos - 48), pos) >= 0
-
-
 @dataclass(frozen=True)
 class Anchor:
     """A literal the fused scan looks for: an ``"eventSource":"<svc>"`` pair (compact or spaced)
@@ -75,10 +68,6 @@ class Anchor:
     literal: bytes
     source: str | None
     listed: tuple[bytes, ...] | None = None
-
-    def keeps(self, buf: Buffer, end: int) -> bool:
-        return (self.listed is None or buf.startswith(self.listed, end)
-                or not buf.startswith(_NAME_KEYS, end))
 
 
 def _anchors(groups: dict[str, tuple[Group, ...]]) -> tuple[Anchor, ...]:
@@ -148,28 +137,28 @@ class _Scan:
 
     def __call__(self, buf: Buffer) -> list[tuple[int, int]]:
         """(end offset, anchor index) of every occurrence, in no particular order."""
+        found: list[tuple[int, int]] = []
+        self.each(buf, lambda i, _s, end, _f=0, _c=None: found.append((end, i)))
+        return found
+
+    def each(self, buf: Buffer, on: Callable[..., object]) -> None:
+        """Call ``on(anchor index, 0, end offset, 0, None)`` for every occurrence."""
         if self.backend != "hyperscan":
-            return self._fallback(buf)
+            index = self._index
+            for m in self._re.finditer(buf):
+                on(index[m.group()], 0, m.end())
+            for i, literal in self._hints:
+                pos = buf.find(literal)
+                while pos >= 0:
+                    on(i, 0, pos + len(literal))
+                    pos = buf.find(literal, pos + 1)
+            return
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:  # one scratch per thread: Hyperscan's scratch is not shareable
             import hyperscan
 
             scratch = self._local.scratch = hyperscan.Scratch(self._db)
-        found: list[tuple[int, int]] = []
-        add = found.append
-        self._db.scan(buf, lambda i, start, end, flags, ctx: add((end, i)),  # type: ignore[type-var]
-                      scratch=scratch)
-        return found
-
-    def _fallback(self, buf: Buffer) -> list[tuple[int, int]]:
-        index = self._index
-        found = [(m.end(), index[m.group()]) for m in self._re.finditer(buf)]
-        for i, literal in self._hints:
-            pos = buf.find(literal)
-            while pos >= 0:
-                found.append((pos + len(literal), i))
-                pos = buf.find(literal, pos + 1)
-        return found
+        self._db.scan(buf, on, scratch=scratch)  # type: ignore[type-var,arg-type]
 
 
 def _backend() -> str:
@@ -221,17 +210,32 @@ class Prefilter:
     def sources(self, buf: Buffer, delim: bytes | None = None) -> list[tuple[int, str | None]]:
         """(position, eventSource or None for a hint hit) of every candidate in ``buf``, in
         order, from one fused scan. A hint counts only when its record (up to ``delim``, the
-        next record's start) names a source some hinted rule watches, or names none after it."""
+        next record's start) names a source some hinted rule watches, or names none after it.
+        The checks run in the scan's match callback (no list of raw hits is built)."""
         hits: list[tuple[int, str | None]] = []
-        anchors = self.anchors
-        for end, i in sorted(self._scan(buf)):
-            anchor = anchors[i]
-            if anchor.source is None:
-                if not self._hint_counts(buf, end, delim):
-                    continue
-            elif not anchor.keeps(buf, end) and _timed(buf, end - len(anchor.literal)):
-                continue  # a name no rule wants, in a well-formed record: skipped
-            hits.append((end - len(anchor.literal), anchor.source))
+        add = hits.append
+        sizes = [len(a.literal) for a in self.anchors]
+        srcs = [a.source for a in self.anchors]
+        listed = [a.listed for a in self.anchors]
+        startswith, rfind = buf.startswith, buf.rfind
+        hint_counts = self._hint_counts
+
+        def on(i: int, _from: int, end: int, _flags: int = 0, _ctx: object = None) -> None:
+            start = end - sizes[i]
+            src = srcs[i]
+            if src is None:
+                if hint_counts(buf, end, delim):
+                    add((start, None))
+            elif (listed[i] is None or startswith(listed[i], end)  # type: ignore[arg-type]
+                    or not startswith(_NAME_KEYS, end)
+                    or rfind(_TIME_KEY, start - 48 if start > 48 else 0, start) < 0):
+                add((start, src))
+            # else: a name no rule wants, right after the eventSource, and eventTime right
+            # before it as AWS writes them; a record lacking eventTime stays a candidate, so
+            # one that names a watched source is reported, not skipped unseen
+
+        self._scan.each(buf, on)
+        hits.sort()
         return hits
 
     def _hint_counts(self, buf: Buffer, pos: int, delim: bytes | None) -> bool:
