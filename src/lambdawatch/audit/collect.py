@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from lambdawatch.audit.caller import Caller
-from lambdawatch.audit.lambda_collect import collect_function
+from lambdawatch.audit.lambda_collect import collect_function, region_mappings
 from lambdawatch.audit.model import LATEST, FunctionState, LayerState, RegionState, Trigger
 from lambdawatch.audit.triggers import REGIONAL, Found
 from lambdawatch.audit.vpc import collect_routes
@@ -35,9 +35,15 @@ def collect_region(caller: Caller, account: str, region: str, only: set[str] | N
         return state  # the region cannot be listed (opted out, denied): one gap, nothing else
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"audit-{region}") as pool:
         found: list[Future[Found]] = [pool.submit(fn, caller, region) for fn in REGIONAL.values()]
+        mappings = pool.submit(region_mappings, caller, region)
         done = list(pool.map(lambda f: collect_function(caller, f), state.functions.values()))
         attach(state, [t for f in found for t in _triggers(state, f.result())])
     state.functions = {f.name: f for f in done}
+    by_function, gap = mappings.result()
+    for name, items in by_function.items():
+        if name in state.functions:
+            state.functions[name].mappings = items
+    state.gaps += [gap] if gap is not None else []
     _hoist_unsupported(state)
     _layers(caller, state)
     _security_groups(caller, state)

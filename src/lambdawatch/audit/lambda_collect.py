@@ -1,12 +1,13 @@
 """Read one function's whole Lambda-side surface, per qualifier (section B.1 of LIVE-AWS.md).
 
 Configurations of ``$LATEST`` and every published version come from ``ListFunctions
-(FunctionVersion=ALL)`` (no call per version); then, per function: ``GetFunction`` (code
-location, tags, concurrency), ``ListAliases``, ``GetPolicy`` for ``$LATEST``, each version and each
-alias (real AWS keeps one policy per qualifier), function URLs (``ListFunctionUrlConfigs``, or
-``GetFunctionUrlConfig`` for ``$LATEST`` and each alias where the endpoint lacks the list),
-event source mappings, async invoke configurations, reserved concurrency and code signing.
-A missing policy, URL or signing configuration is an answer, not a gap.
+(FunctionVersion=ALL)`` (no call per version), event source mappings from one region-wide
+``ListEventSourceMappings`` (:func:`region_mappings`); then, per function: ``GetFunction`` (code
+location, tags, and reserved concurrency, which Lambda returns there only when it is set),
+``ListAliases``, ``GetPolicy`` for ``$LATEST``, each version and each alias (real AWS keeps one
+policy per qualifier), function URLs (``ListFunctionUrlConfigs``, or ``GetFunctionUrlConfig`` for
+``$LATEST`` and each alias where the endpoint lacks the list), async invoke configurations and
+code signing. A missing policy, URL or signing configuration is an answer, not a gap.
 """
 
 from __future__ import annotations
@@ -38,22 +39,25 @@ def collect_function(caller: Caller, fn: FunctionState) -> FunctionState:
     for qualifier in [LATEST, *fn.qualifiers()]:
         _policy(caller, fn, qualifier)
     _urls(caller, fn)
-    mappings, gap = caller.pages("lambda", region, "list_event_source_mappings",
-                                 "EventSourceMappings", name, FunctionName=name)
-    fn.mappings = mappings
-    _gap(fn, gap)
     configs, gap = caller.pages("lambda", region, "list_function_event_invoke_configs",
                                 "FunctionEventInvokeConfigs", name, FunctionName=name)
     fn.invoke_configs = configs
     _gap(fn, gap)
-    if fn.concurrency is None:
-        got, gap = caller.call("lambda", region, "get_function_concurrency", name,
-                               FunctionName=name)
-        reserved = (got or {}).get("ReservedConcurrentExecutions")
-        fn.concurrency = reserved if isinstance(reserved, int) else None
-        _gap(fn, gap)
     _signing(caller, fn)
     return fn
+
+
+def region_mappings(caller: Caller, region: str) -> tuple[dict[str, list[dict[str, Any]]],
+                                                          Any]:
+    """Every event source mapping of the region, by function name (its ARN may be qualified)."""
+    items, gap = caller.pages("lambda", region, "list_event_source_mappings",
+                              "EventSourceMappings")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for m in items:
+        parts = str(m.get("FunctionArn") or "").split(":")
+        if len(parts) > 6:
+            out.setdefault(parts[6], []).append(m)
+    return out, gap
 
 
 def _gap(fn: FunctionState, gap: Any) -> None:
