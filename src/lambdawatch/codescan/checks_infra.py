@@ -14,12 +14,14 @@ from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.checkbase import Hit, check
 from lambdawatch.codescan.checks_creds import taint
 from lambdawatch.codescan.flows import FileContext
+from lambdawatch.codescan.hosts import classify
 from lambdawatch.codescan.ir import Expr
 from lambdawatch.codescan.model import Severity as S
 
 SG_VERBS = ("authorizesecuritygroupingress", "authorizesecuritygroupegress",
             "modifysecuritygrouprules", "createnetworkaclentry", "replacenetworkaclentry")
 WORLD = ("0.0.0.0/0", "::/0")
+CIDR = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3})/\d{1,2}\b")
 IAM_RESOURCE = re.compile(r"AWS::IAM::(?:User|AccessKey|Role|Policy|ManagedPolicy|"
                           r"UserToGroupAddition|InstanceProfile)\b|resource\s+\"aws_iam_"
                           r"(?:user|access_key|role|policy)")
@@ -36,15 +38,22 @@ EVENT_NAMES = frozenset({"event", "evt", "req", "request", "body", "payload"})
        "Security group or network ACL opened to 0.0.0.0/0 from code", S.HIGH, "high")
 def security_group(ctx: FileContext) -> Iterator[Hit]:
     """``AuthorizeSecurityGroupIngress``/``Egress``, ``ModifySecurityGroupRules`` or a network
-    ACL entry whose CIDR is ``0.0.0.0/0`` or ``::/0`` (directly or through a variable): a door
-    into the VPC opened by the function. A private CIDR does not fire."""
+    ACL entry whose CIDR is ``0.0.0.0/0`` or ``::/0``, or a hard-coded public address (an
+    attacker's ``/32``), directly or through a variable: a door into the VPC opened by the
+    function. A private CIDR does not fire."""
     for c in ctx.facts.calls:
         if not tx.has_verb(c.callee, SG_VERBS):
             continue
         values = [*c.args.strings, *(ctx.facts.consts.get(n, "") for n in c.args.names)]
         world = [w for w in WORLD if any(w in v for v in values)]
+        verb = c.callee.rsplit(".", 1)[-1]
+        public = [m.group(0) for v in values for m in CIDR.finditer(v)
+                  if classify(m.group(1)) == "external"]
         if world:
-            yield Hit(c.line, f"{c.callee.rsplit('.', 1)[-1]} opens {world[0]} to the world")
+            yield Hit(c.line, f"{verb} opens {world[0]} to the world")
+        elif public:
+            yield Hit(c.line, f"{verb} opens the network to a hard-coded public address "
+                              f"{public[0]}")
 
 
 @check("CS208", "iac-template-iam-injection", "iam-manipulation",

@@ -59,7 +59,8 @@ def runtime_takeover(ctx: FileContext) -> Iterator[Hit]:
     """A program written to ``/tmp``, ``/dev/shm`` or a ``memfd_create`` descriptor from a
     decoded or downloaded payload and then executed (``os.execv``, ``fexecve``,
     ``child_process``, a shell line); a ``bootstrap`` (or ``/var/runtime``) written or copied at
-    run time; ``_HANDLER`` re-pointed. Running a bundled binary on a file in ``/tmp`` (ffmpeg
+    run time; ``_HANDLER`` re-pointed, or ``UpdateFunctionConfiguration`` changing a function's
+    ``Handler``, ``Layers``, ``Runtime`` or exec wrapper from code. Running a bundled binary on a file in ``/tmp`` (ffmpeg
     on a download) does not fire: the program itself must come from ``/tmp`` or a memfd."""
     memfd = any("memfdcreate" in norm(c.callee) for c in ctx.facts.calls) or bool(
         mentions(ctx, ("memfd_create",)))
@@ -83,6 +84,12 @@ def runtime_takeover(ctx: FileContext) -> Iterator[Hit]:
     for i, text in enumerate(ctx.lines, 1):
         if SETS_HANDLER.search(text) and not text.lstrip().startswith(("#", "//")):
             yield Hit(i, "re-points the function handler (_HANDLER)")
+    for c in ctx.facts.calls:
+        if tx.has_verb(c.callee, ("updatefunctionconfiguration",)):
+            swapped = sorted(set(c.keywords) & {"Handler", "Layers", "Runtime"}) + [
+                "AWS_LAMBDA_EXEC_WRAPPER" for s in c.args.strings if "AWS_LAMBDA_EXEC_WRAPPER" in s]
+            if swapped:
+                yield Hit(c.line, f"re-points a function's {', '.join(swapped)} at run time")
     if ctx.facts.language == "shell" and any(SH_DROP.search(t) for t in ctx.lines):
         for i, text in enumerate(ctx.lines, 1):
             if SH_RUN.search(text) and not SH_DROP.search(text):

@@ -39,6 +39,7 @@ class Call:
     literal_args: bool = False  # every argument is a literal (a fixed command line)
     shell: bool = False  # shell=True or a shell string command
     command: str = ""  # process calls: the command line rendered as shell text (unknowns: X)
+    keywords: tuple[str, ...] = ()  # keyword / option names given (Handler=, Layers=...)
 
 
 @dataclass(frozen=True)

@@ -235,9 +235,11 @@ def parse_js(text: str, dialect: str = "js") -> Facts:
             literal = all(a.type in LITERALS or a.type == "array" and all(
                 e.type in LITERALS for e in a.named_children) for a in items)
             callee = js.callee(n)
+            keys = tuple(_text(p.child_by_field_name("key")) for a in items if a.type == "object"
+                         for p in a.named_children if p.type == "pair")
             facts.calls.append(Call(callee, line, js.expr(args), literal,
                                     "shell: true" in _text(args) or "shell:true" in _text(args),
-                                    js.command(n) if tx.is_process(callee) else ""))
+                                    js.command(n) if tx.is_process(callee) else "", keys))
         elif n.type == "return_statement" and n.named_child_count:
             facts.returns.append(Assign((), js.expr(n.named_children[0]), line))
         elif n.type in {"variable_declarator", "assignment_expression"}:

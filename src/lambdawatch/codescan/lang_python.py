@@ -223,7 +223,8 @@ class _Extractor:
                         command = render(ast.List([node.args[0], *node.args[1].elts]),
                                          self.r.consts, 0, self.r.templates)
                 facts.calls.append(Call(callee, node.lineno, ex,
-                                        all(_is_literal(a) for a in node.args), shell, command))
+                                        all(_is_literal(a) for a in node.args), shell, command,
+                                        tuple(k.arg for k in node.keywords if k.arg)))
             elif isinstance(node, ast.Return) and node.value is not None:
                 facts.returns.append(Assign((), self.expr(node.value), node.lineno))
             elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):

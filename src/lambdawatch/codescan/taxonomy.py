@@ -11,6 +11,8 @@ NET_PREFIXES = (
     "fetch", "axios", "https.request", "https.get", "http.request", "http.get", "net.connect",
     "net.createconnection", "net.socket.connect", "tls.connect", "needle", "got", "superagent",
     "curl", "wget", "nc", "ncat", "socat", "telnet", "pycurl.", "xmlhttprequest.open",
+    "socket.gethostbyname", "socket.getaddrinfo", "dns.lookup", "dns.resolve",
+    "dns.promises.", "dns.resolver.resolve", "dns.resolver.query", "nslookup", "dig",
 )
 OPEN_PREFIXES = frozenset({"http.client.http", "httplib.http", "urllib3."})
 DECODERS = frozenset({
