@@ -104,3 +104,14 @@ def test_disabled_region_is_a_run_gap(denied_endpoint: str) -> None:
     run = run_audit(_factory(denied_endpoint), AuditOptions(regions=["ap-east-1"]))
     assert [(g.api, g.error) for g in run.gaps if g.api.startswith("lambda")] == [
         ("lambda:ListFunctions", "access-denied")]
+
+
+def test_unexpected_answer_costs_one_function_not_the_run() -> None:
+    from lambdawatch.audit.collect import _isolated_function
+    from lambdawatch.audit.run import _isolated_judge
+
+    fn = _isolated_function(None, FunctionState("123456789012", "us-east-1", "odd"))  # type: ignore[arg-type]
+    assert [(g.api, g.error) for g in fn.gaps] == [("collect", "other")]
+    results = _isolated_judge(None, None, None, fn, {}, None)  # type: ignore[arg-type]
+    assert [(r["function"], r["findings"], [g["api"] for g in r["gaps"]]) for r in results] == [
+        ("odd", [], ["collect", "judge"])]

@@ -34,9 +34,10 @@ def collect_region(caller: Caller, account: str, region: str, only: set[str] | N
     if state.gaps and not state.functions:
         return state  # the region cannot be listed (opted out, denied): one gap, nothing else
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"audit-{region}") as pool:
-        found: list[Future[Found]] = [pool.submit(fn, caller, region) for fn in REGIONAL.values()]
+        found: list[Future[Found]] = [pool.submit(_isolated_triggers, name, fn, caller, region)
+                                      for name, fn in REGIONAL.items()]
         mappings = pool.submit(region_mappings, caller, region)
-        done = list(pool.map(lambda f: collect_function(caller, f), state.functions.values()))
+        done = list(pool.map(lambda f: _isolated_function(caller, f), state.functions.values()))
         attach(state, [t for f in found for t in _triggers(state, f.result())])
     state.functions = {f.name: f for f in done}
     by_function, gap = mappings.result()
@@ -50,6 +51,23 @@ def collect_region(caller: Caller, account: str, region: str, only: set[str] | N
     collect_routes(caller, state)
     state.signing_in_use = any(f.code_signing for f in state.functions.values())
     return state
+
+
+def _isolated_function(caller: Caller, fn: FunctionState) -> FunctionState:
+    """Isolation boundary: an answer this code did not expect costs one function's gap."""
+    try:
+        return collect_function(caller, fn)
+    except Exception as exc:  # noqa: BLE001 - isolation boundary: one function
+        fn.gaps.append(Gap("collect", "other", f"{type(exc).__name__}: {exc}"[:300], fn.name))
+        return fn
+
+
+def _isolated_triggers(name: str, collect: Any, caller: Caller, region: str) -> Found:
+    try:
+        found: Found = collect(caller, region)
+        return found
+    except Exception as exc:  # noqa: BLE001 - isolation boundary: one trigger source
+        return [], [Gap(f"collect:{name}", "other", f"{type(exc).__name__}: {exc}"[:300], region)]
 
 
 def _hoist_unsupported(state: RegionState) -> None:

@@ -105,7 +105,7 @@ def run_audit(factory: ClientFactory, opts: AuditOptions) -> AuditRun:
     scanner = CodeScanner(caller, opts.resolver) if opts.scan_code else None
     book = _name_book(states)
     results = [r for s in states for fn in s.functions.values()
-               for r in _judge_function(judge, book, s, fn, role_gaps, scanner)]
+               for r in _isolated_judge(judge, book, s, fn, role_gaps, scanner)]
     return AuditRun(account, regions, results, gaps, states, roles, inventory, caller.calls,
                     time.perf_counter() - started)
 
@@ -145,6 +145,17 @@ def _name_book(states: list[RegionState]) -> NameBook:
             if when is not None and (key not in book.created or when < book.created[key]):
                 book.created[key] = when
     return book
+
+
+def _isolated_judge(judge: Judge, book: NameBook, state: RegionState, fn: FunctionState,
+                    role_gaps: dict[str, list[Gap]], scanner: CodeScanner | None
+                    ) -> list[dict[str, Any]]:
+    """Isolation boundary: a function whose judgement fails still has a result, with the gap."""
+    try:
+        return _judge_function(judge, book, state, fn, role_gaps, scanner)
+    except Exception as exc:  # noqa: BLE001 - isolation boundary: one function
+        gap = Gap("judge", "other", f"{type(exc).__name__}: {exc}"[:300], fn.name)
+        return [build(fn, LATEST, [], [*fn.gaps, gap])]
 
 
 def _judge_function(judge: Judge, book: NameBook, state: RegionState, fn: FunctionState,
