@@ -13,6 +13,7 @@ import pytest
 from lambdawatch.report import charts, render_report
 from lambdawatch.report.masking import mask_tree
 from lambdawatch.report.render import CSP
+from lambdawatch.report.view import trigger_labels
 from tests.conftest import EXAMPLES, run_cli
 
 TYRPO_ALERT = "lw-e6163efc245161cf438d"
@@ -92,14 +93,19 @@ def test_examples_report_structure(example_report: tuple[str, list[dict[str, Any
     assert list(outline.sections) == [a["id"] for a in by_risk]
     for alert in alerts:
         sec = outline.sections[alert["id"]]
-        has_triggers = bool(alert["context"]["triggers"])
         assert sec["h3"] == ["Risk and why", "Timeline", f"Findings ({len(alert['findings'])})",
                              "Change history", "Triggers", "ATT&CK", "Playbook"]
         assert sorted(sec["event_ids"]) == sorted(alert["event_ids"])
-        assert sec["nodes"] == (len(alert["context"]["triggers"]) if has_triggers else 0)
-    # the typosquat: a URL with auth NONE and a permission to * are the risky triggers
+        assert sec["nodes"] == len(trigger_labels(alert))
+    # the typosquat: a URL with auth NONE and a permission to * are the risky triggers, the
+    # every-minute schedule its changes added is drawn too
+    typo = next(a for a in alerts if a["id"] == TYRPO_ALERT)
+    assert trigger_labels(typo) == [
+        "permission: * may lambda:InvokeFunctionUrl",
+        "function URL (auth NONE): https://x7kq2m4vbn5pl3rt.lambda-url.us-east-1.on.aws/",
+        "eventbridge-rule:maintenance-tick rate(1 minute)"]
     assert outline.sections[TYRPO_ALERT]["risky_nodes"] == 2
-    assert outline.sections[TYRPO_ALERT]["nodes"] == 2
+    assert outline.sections[TYRPO_ALERT]["nodes"] == 3
 
 
 def test_examples_report_is_self_contained(example_report: tuple[str, list[dict[str, Any]]]) -> None:

@@ -83,7 +83,7 @@ def report(alert_ids: tuple[str, ...], state_path: str, all_alerts: bool, output
     meta = {"case": case_name or f"lambdawatch case: {len(alerts)} alert(s)",
             "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "version": __version__,
-            "command": "lambdawatch " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+            "command": "lambdawatch report " + " ".join(shlex.quote(a) for a in sys.argv[2:])
             if len(sys.argv) > 1 and sys.argv[1] == "report" else "lambdawatch report",
             "logs": _read_jsonl(logs_path) if logs_path else [],
             "code_findings": _read_scans(scans), "responses": responses}

@@ -13,7 +13,7 @@ from typing import Any
 
 from lambdawatch.findings import Finding
 from lambdawatch.logs import anomaly, changes, platform, redflags
-from lambdawatch.logs.cost import Prices, invocation_cost
+from lambdawatch.logs.cost import Prices, batch_cost
 from lambdawatch.logs.extensions import KNOWN_EXTENSIONS
 from lambdawatch.logs.history import History
 from lambdawatch.logs.model import Invocation, LogLine, ms_to_iso
@@ -112,6 +112,13 @@ class FunctionLogs:
                     entry.first_ms = line.millis()
                     entry.sample = flag.sample
 
+    def add_invocations(self, batch: list[Invocation], lo: int, hi: int) -> None:
+        """Many invocations at once (the fast path), ``lo``/``hi`` their first and last time."""
+        self.invocations.extend(batch)
+        self._seen(lo)
+        self._seen(hi)
+        self.error_ts.extend(i.ts for i in batch if i.status in ("timeout", "error", "failure"))
+
     def add_invocation(self, inv: Invocation) -> None:
         self.invocations.append(inv)
         self._seen(inv.ts)
@@ -126,14 +133,16 @@ class FunctionLogs:
         findings = self._line_findings(opts)
         timeout = history.timeout_s.get(fn) or (max(self.timeouts) if self.timeouts else None)
         fn_changes = history.changes.get(fn, [])
-        findings += anomaly.beaconing(invs, history.schedules.get(fn, []))
-        findings += anomaly.invocation_spike(invs)
-        findings += anomaly.duration_anomaly(invs)
+        starts = anomaly.start_times(invs)
+        hours = anomaly.hourly(invs)
+        findings += anomaly.beaconing(starts, history.schedules.get(fn, []))
+        findings += anomaly.invocation_spike(hours)
+        findings += anomaly.duration_anomaly(hours)
         findings += anomaly.long_hot_runs(invs, timeout)
-        findings += anomaly.log_gap(invs, opts.window_end_ms)
+        findings += anomaly.log_gap(starts, opts.window_end_ms)
         findings += changes.errors_after_change(sorted(self.error_ts), fn_changes)
         findings += changes.jumps_after_change(invs, fn_changes)
-        series = self._series(invs, opts.prices)
+        series = self._series(hours, opts.prices)
         cost = sum(p["cost_usd"] for p in series)
         findings += self._budget(series, opts)
         return {"function": fn, "account": account, "region": region,
@@ -166,18 +175,17 @@ class FunctionLogs:
         return out
 
     @staticmethod
-    def _series(invs: list[Invocation], prices: Prices) -> list[dict[str, Any]]:
+    def _series(hours: dict[int, list[Invocation]], prices: Prices) -> list[dict[str, Any]]:
         out = []
-        for hour, group in sorted(anomaly.hourly(invs).items()):
-            durations = sorted(i.duration_ms for i in group)
+        for hour, group in sorted(hours.items()):
+            durations = sorted([i.duration_ms for i in group])
+            mb_ms = sum([i.billed_ms * i.memory_mb for i in group])
             out.append({"hour": ms_to_iso(hour * anomaly.HOUR_MS), "invocations": len(group),
                         "errors": sum(1 for i in group if i.status),
                         "duration_p50_ms": durations[len(durations) // 2],
                         "duration_max_ms": durations[-1],
-                        "gb_seconds": round(sum(i.billed_ms / 1000 * i.memory_mb / 1024
-                                                for i in group), 4),
-                        "cost_usd": round(sum(invocation_cost(prices, i.billed_ms, i.memory_mb)
-                                              for i in group), 8)})
+                        "gb_seconds": round(mb_ms / 1024 / 1000, 4),
+                        "cost_usd": round(batch_cost(prices, mb_ms, len(group)), 8)})
         return out
 
     @staticmethod

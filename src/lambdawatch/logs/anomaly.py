@@ -18,10 +18,14 @@ HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 
 
-def beaconing(invs: Sequence[Invocation], schedules: list[tuple[str, str, float]], *,
+def start_times(invs: Sequence[Invocation]) -> list[float]:
+    """Start times (s) of the invocations, sorted: what the cadence detectors read."""
+    return sorted([(i.ts - i.duration_ms) / 1000.0 for i in invs])
+
+
+def beaconing(starts: list[float], schedules: list[tuple[str, str, float]], *,
               max_period_s: float = 3600.0, min_count: int = 12) -> list[Finding]:
     """Regular inter-arrival times (robust CV <= 0.1) at a period no known schedule explains."""
-    starts = sorted(i.start for i in invs)
     gaps = [b - a for a, b in itertools.pairwise(starts) if b > a]
     if len(gaps) + 1 < min_count:
         return []
@@ -45,7 +49,12 @@ def beaconing(invs: Sequence[Invocation], schedules: list[tuple[str, str, float]
 def hourly(invs: Sequence[Invocation]) -> dict[int, list[Invocation]]:
     out: dict[int, list[Invocation]] = {}
     for inv in invs:
-        out.setdefault(inv.ts // HOUR_MS, []).append(inv)
+        hour = inv.ts // HOUR_MS
+        group = out.get(hour)
+        if group is None:
+            out[hour] = [inv]
+        else:
+            group.append(inv)
     return out
 
 
@@ -72,8 +81,8 @@ def _judge_hours(values: dict[int, float], *, floor: Any, min_ratio: float,
     return worst
 
 
-def invocation_spike(invs: Sequence[Invocation]) -> list[Finding]:
-    return spike_in_counts({h: float(len(v)) for h, v in hourly(invs).items()})
+def invocation_spike(hours: dict[int, list[Invocation]]) -> list[Finding]:
+    return spike_in_counts({h: float(len(v)) for h, v in hours.items()})
 
 
 def spike_in_counts(counts: dict[int, float]) -> list[Finding]:
@@ -89,8 +98,8 @@ def spike_in_counts(counts: dict[int, float]) -> list[Finding]:
                      "baseline_median": median(base), "robust_z": round(z, 1)})]
 
 
-def duration_anomaly(invs: Sequence[Invocation]) -> list[Finding]:
-    p50 = {h: median([i.duration_ms for i in v]) for h, v in hourly(invs).items() if len(v) >= 5}
+def duration_anomaly(hours: dict[int, list[Invocation]]) -> list[Finding]:
+    p50 = {h: median([i.duration_ms for i in v]) for h, v in hours.items() if len(v) >= 5}
     hit = _judge_hours(p50, floor=lambda b: max(0.1 * median(b), 1.0), min_ratio=2.0,
                        min_value=0, fill=False)
     if hit is None:
@@ -119,10 +128,9 @@ def long_hot_runs(invs: Sequence[Invocation], timeout_s: float | None, *,
                      "first": ms_to_iso(hot[0].ts), "last": ms_to_iso(hot[-1].ts)})]
 
 
-def log_gap(invs: Sequence[Invocation], window_end_ms: int | None) -> list[Finding]:
+def log_gap(starts: list[float], window_end_ms: int | None) -> list[Finding]:
     """Logging that stops: a gap far beyond the usual interval, never seen before, after a
     full day of baseline (so a nightly batch's daily pause is its usual rhythm)."""
-    starts = sorted(i.start for i in invs)
     if window_end_ms is not None and starts:
         starts_end = [*starts, window_end_ms / 1000.0]
     else:

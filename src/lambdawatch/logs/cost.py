@@ -26,5 +26,6 @@ def prices(arch: str, region: str | None = None) -> Prices:
     return Prices(arch, float(row["per_gb_second"]), float(table["per_request"]))
 
 
-def invocation_cost(p: Prices, billed_ms: float, memory_mb: int) -> float:
-    return billed_ms / 1000.0 * memory_mb / 1024.0 * p.per_gb_second + p.per_request
+def batch_cost(p: Prices, billed_mb_ms: float, requests: int) -> float:
+    """Cost of many invocations from the sum of billed ms x memory MB and their count."""
+    return billed_mb_ms / 1000.0 / 1024.0 * p.per_gb_second + requests * p.per_request

@@ -59,6 +59,8 @@ def _ms(stamp: bytes) -> int:
         if len(_minutes) > 100_000:
             _minutes.clear()
         minute = _minutes[head] = iso_to_ms(head.decode() + ":00Z")
+    if len(stamp) == 24 and stamp[19] == 46:  # the export's own form: ...:SS.mmmZ
+        return minute + int(stamp[17:19]) * 1000 + int(stamp[20:23])
     ms = 0
     if stamp[19:20] == b".":
         m = _DIGITS.match(stamp, 20)
@@ -67,16 +69,21 @@ def _ms(stamp: bytes) -> int:
 
 
 def _reports(buf: bytes, acc: FunctionLogs) -> None:
+    batch: list[Invocation] = []
+    add = batch.append
+    rfind, iso = buf.rfind, _ISO.match
     for m in _REPORT.finditer(buf):
-        start = buf.rfind(b"\n", 0, m.start()) + 1
-        stamp = buf[start:m.start()]
-        if not _ISO.match(stamp):
+        at = m.start()
+        start = rfind(b"\n", 0, at) + 1
+        if not iso(buf, start):
             continue
         rid, d, b, mem, used, init, rest = m.groups()
-        status = _STATUS.search(rest)
-        acc.add_invocation(Invocation(_ms(stamp), rid.decode(), float(d), float(b), int(mem),
-                                      int(used), float(init) if init else None,
-                                      status.group(1).decode() if status else None))
+        status = _STATUS.search(rest) if rest else None
+        add(Invocation(_ms(buf[start:at]), rid.decode(), float(d), float(b), int(mem), int(used),
+                       float(init) if init else None,
+                       status.group(1).decode() if status else None))
+    if batch:
+        acc.add_invocations(batch, min(i.ts for i in batch), max(i.ts for i in batch))
 
 
 def _hits(db: Any, scratch: Any, buf: bytes, acc: FunctionLogs) -> None:

@@ -64,16 +64,34 @@ def latest_configuration(records: list[dict[str, Any]]) -> dict[str, Any] | None
     return mask_tree(found) if found is not None else None
 
 
+def trigger_labels(alert: dict[str, Any]) -> list[str]:
+    """The alert's triggers: its context, plus those its changes added (schedules with their
+    expression when a finding gives it), each once."""
+    labels = [str(t) for t in (alert.get("context") or {}).get("triggers") or []]
+    schedules = {str(f["evidence"].get("rule")): str(f["evidence"].get("schedule"))
+                 for f in alert.get("findings") or []
+                 if f.get("kind") == "high-frequency-schedule" and isinstance(
+                     f.get("evidence"), dict)}
+    for change in alert.get("changes") or []:
+        after = ((change.get("changes") or {}).get("triggers") or {}).get("after") or []
+        for t in after if isinstance(after, list) else []:
+            text = str(t)
+            name = text.split(":", 1)[1] if ":" in text else text
+            if name in schedules:
+                text = f"{text} {schedules[name]}"
+            if not any(name in known for known in labels):
+                labels.append(text)
+    return labels
+
+
 def triggers(alert: dict[str, Any]) -> list[dict[str, Any]]:
     labels = []
-    for t in (alert.get("context") or {}).get("triggers") or []:
-        text = str(t)
+    for text in trigger_labels(alert):
         foreign = any(a != alert.get("account") for a in _ACCOUNT.findall(text))
         public = "auth NONE" in text or text.startswith("permission: * ")
         labels.append((text, public or foreign))
     nodes = charts.trigger_star(labels)
-    return [{"x": n.x, "y": n.y, "label": n.label, "risky": n.risky,
-             "short": n.label if len(n.label) <= 28 else n.label[:27] + "\u2026"} for n in nodes]
+    return [{"x": n.x, "y": n.y, "label": n.label, "risky": n.risky} for n in nodes]
 
 
 def alert_view(alert: dict[str, Any], records: list[dict[str, Any]],
