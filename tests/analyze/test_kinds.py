@@ -156,13 +156,12 @@ def test_analyzers_declare_every_kind_they_emit() -> None:
     assert emitted - declared == set()
 
 
-def test_legacy_tables_agree_with_the_registry() -> None:
-    """finding_steps.yml and risk.yml's weight_by_kind are read by alerting until it reads the
-    registry; they must say what the registry says."""
-    for slug, steps in load("finding_steps.yml").items():
-        assert list(kinds.steps(slug)) == steps, slug
-    for slug, weight in load("risk.yml")["weight_by_kind"].items():
-        assert kinds.weight(slug) == weight, slug
+def test_alerting_reads_weights_and_steps_from_the_registry() -> None:
+    from lambdawatch.alerting import playbook, scoring
+
+    assert playbook.finding_steps()["admin-role"] == list(kinds.steps("admin-role"))
+    got = scoring.score_kinds("low", [("public-function-url", "low")])
+    assert f"+{kinds.weight('public-function-url')} public-function-url (low)" in got.why
 
 
 def test_kinds_doc_is_current() -> None:

@@ -31,7 +31,10 @@ def investigation(name: str) -> list[str]:
 
 
 def finding_steps() -> dict[str, list[str]]:
-    return load("finding_steps.yml")
+    """Each finding kind's response steps, from the one registry of kinds."""
+    from lambdawatch import kinds
+
+    return {k.slug: list(k.steps) for k in kinds.all_kinds()}
 
 
 def for_findings(kinds: list[str]) -> list[str]:

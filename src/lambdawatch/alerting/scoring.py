@@ -20,6 +20,14 @@ def weights() -> dict[str, Any]:
     return load("risk.yml")
 
 
+def _kind_weight(kind: str) -> int:
+    """The kind's own weight, from the one registry of kinds (0 for a kind it does not know:
+    a user rule's kind is validated at load, so this is only a safety net)."""
+    from lambdawatch import kinds
+
+    return kinds.weight(kind) if kinds.is_known(kind) else 0
+
+
 @dataclass(frozen=True)
 class Score:
     risk: int
@@ -42,7 +50,7 @@ def score_kinds(rule_severity: str, findings: Iterable[tuple[str, str]],
     why = [f"+{total} rule severity {rule_severity}"]
     kinds = _strongest(findings)
     for kind, sev in sorted(kinds.items(), key=lambda kv: (-SEVERITY_ORDER[kv[1]], kv[0])):
-        weight = max(w["weight_by_kind"].get(kind, 0), w["weight_by_severity"][sev])
+        weight = max(_kind_weight(kind), w["weight_by_severity"][sev])
         if weight:
             total += weight
             why.append(f"+{weight} {kind} ({sev})")
