@@ -9,6 +9,7 @@ import pytest
 from lambdawatch.codescan import taxonomy as tx
 from lambdawatch.codescan.classify import language
 from lambdawatch.codescan.exfil import service_of_host, service_of_text
+from lambdawatch.codescan.flows import _bare_host
 from lambdawatch.codescan.hosts import classify
 from lambdawatch.codescan.lang_python import parse_python
 from lambdawatch.codescan.lang_text import scan_text
@@ -123,3 +124,11 @@ def test_exfil_urls_need_their_path() -> None:
                                             ("evil.example", "external")])
 def test_sandbox_names_are_not_external(host: str, kind: str) -> None:
     assert classify(host) == kind
+
+
+@pytest.mark.parametrize(("value", "host"), [
+    ("x.example.org", True), ("evil.ru", True), ("203.0.113.5", True), ("github.com", True),
+    ("react.element", False), ("document.all", False), ("install.sh", False),
+    ("nodejs.util.promisify.custom", False), ("bundle.min.js", False)])
+def test_bare_strings_are_hosts_only_with_a_real_tld(value: str, host: bool) -> None:
+    assert bool(_bare_host(value)) is host

@@ -63,12 +63,23 @@ HOST_RE = re.compile(r"^(?:[a-z0-9-]+\.)+([a-z]{2,12})$|^\d{1,3}(?:\.\d{1,3}){3}
 FILE_EXT = frozenset({"html", "json", "js", "py", "txt", "csv", "xml", "png", "jpg", "zip", "gz",
                       "yaml", "yml", "md", "log", "tmp", "mp4", "mp3", "pdf", "sh", "ts", "so"})
 
+# Generic top-level domains a bare host name may end in (two-letter country codes are all
+# accepted): ``react.element`` or ``document.all`` in a bundle are property paths, not hosts.
+TLDS = frozenset({
+    "com", "net", "org", "io", "dev", "app", "info", "biz", "xyz", "site", "online", "top",
+    "cloud", "pro", "live", "link", "fun", "space", "store", "tech", "club", "icu", "run",
+    "win", "work", "host", "website", "services", "digital", "network", "email",
+    "page", "tools", "zone", "world", "today", "one", "gov", "edu", "mil", "int", "aws",
+    "amazon", "local", "internal", "localdomain", "localhost", "arpa", "onion", "cfd",
+    "sbs", "lol", "monster", "rest", "bar", "buzz", "shop", "vip", "mobi", "name", "asia"})
+
 
 def _bare_host(value: str) -> list[str]:
     """A bare host name or IP (``hostname: 'x.example.org'``), not a file name."""
     v = value.strip().lower()
     m = HOST_RE.match(v) if len(v) < 100 else None
-    if m and (m.group(1) or "") not in FILE_EXT:
+    tld = m.group(1) if m else None
+    if m and tld not in FILE_EXT and (tld is None or tld in TLDS or len(tld) == 2):
         return [v]
     return []
 
