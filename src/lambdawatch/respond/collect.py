@@ -14,7 +14,7 @@ from lambdawatch.errors import LambdawatchError
 from lambdawatch.respond.fetch import Fetcher, code_sha256_b64
 from lambdawatch.respond.manifest import Evidence
 from lambdawatch.respond.model import Snapshot, Target
-from lambdawatch.respond.reads import Reader
+from lambdawatch.respond.reads import Reader, each
 
 
 def _qpath(q: str) -> str:
@@ -22,7 +22,10 @@ def _qpath(q: str) -> str:
 
 
 def collect_function(lam: Any, target: Target, evidence: Evidence | None,
-                     fetcher: Fetcher | None) -> Snapshot:
+                     fetcher: Fetcher | None, workers: int = 8) -> Snapshot:
+    """Read (and with ``evidence``, preserve) the function; per-version and per-qualifier
+    reads run on up to ``workers`` threads, each version's zip fetched as soon as its
+    ``GetFunction`` answers."""
     snap = Snapshot(target=target)
     reader = Reader(evidence, snap.unread)
     name = target.name
@@ -39,16 +42,21 @@ def collect_function(lam: Any, target: Target, evidence: Evidence | None,
     if evidence is not None:
         evidence.put_json("function/versions.json", "ListVersionsByFunction", None, versions)
         evidence.put_json("function/aliases.json", "ListAliases", None, snap.aliases)
-        _code(evidence, fetcher, "$LATEST", latest)
-        for version in snap.versions:
-            got = reader.read("lambda:GetFunction", f"{target.arn}:{version}", lam.get_function,
-                              FunctionName=name, Qualifier=version)
+        sink = evidence
+
+        def version(v: str) -> None:
+            if v == "$LATEST":
+                _code(sink, fetcher, v, latest)
+                return
+            got = reader.read("lambda:GetFunction", f"{target.arn}:{v}", lam.get_function,
+                              FunctionName=name, Qualifier=v)
             if got is not None:
-                _code(evidence, fetcher, version, got)
-    for q in snap.qualifiers:
-        _policy(lam, reader, evidence, snap, q)
+                _code(sink, fetcher, v, got)
+
+        each(version, ["$LATEST", *snap.versions], workers)
+    each(lambda q: _policy(lam, reader, evidence, snap, q), snap.qualifiers, workers)
     _urls(lam, reader, evidence, snap)
-    _mappings(lam, reader, evidence, snap)
+    _mappings(lam, reader, evidence, snap, workers)
     conc = reader.read("lambda:GetFunctionConcurrency", target.arn,
                        lam.get_function_concurrency, FunctionName=name) or {}
     snap.concurrency = conc.get("ReservedConcurrentExecutions")
@@ -123,13 +131,17 @@ def _urls(lam: Any, reader: Reader, evidence: Evidence | None, snap: Snapshot) -
             evidence.put_json(f"url/{_qpath(q)}.json", "GetFunctionUrlConfig", _qpath(q), got)
 
 
-def _mappings(lam: Any, reader: Reader, evidence: Evidence | None, snap: Snapshot) -> None:
+def _mappings(lam: Any, reader: Reader, evidence: Evidence | None, snap: Snapshot,
+              workers: int) -> None:
     """Mappings of the unqualified name and of every qualified ARN (each lists only its own)."""
-    seen: dict[str, dict[str, Any]] = {}
-    for q in snap.qualifiers:
+    def listing(q: str) -> list[Any]:
         fn = f"{snap.target.arn}:{q}" if q else snap.target.name
-        for esm in reader.pages(lam, "list_event_source_mappings", "EventSourceMappings",
-                                "lambda:ListEventSourceMappings", fn, FunctionName=fn) or []:
+        return reader.pages(lam, "list_event_source_mappings", "EventSourceMappings",
+                            "lambda:ListEventSourceMappings", fn, FunctionName=fn) or []
+
+    seen: dict[str, dict[str, Any]] = {}
+    for found in each(listing, snap.qualifiers, workers):
+        for esm in found:
             seen.setdefault(esm["UUID"], esm)
     snap.mappings = list(seen.values())
     if evidence is not None:

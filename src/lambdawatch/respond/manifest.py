@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,25 +34,29 @@ class Evidence:
     store: EvidenceStore
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[dict[str, Any]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def put(self, path: str, api: str, qualifier: str | None, data: bytes,
             **extra: Any) -> dict[str, Any]:
         size, digest = self.store.put(path, data)
         entry = {"path": path, "api": api, "qualifier": qualifier, "bytes": size,
                  "sha256": digest, **extra}
-        self.artifacts.append(entry)
+        with self._lock:
+            self.artifacts.append(entry)
         return entry
 
     def put_json(self, path: str, api: str, qualifier: str | None, obj: Any) -> None:
         self.put(path, api, qualifier, to_json(obj))
 
     def gap(self, what: str, api: str, error: str, message: str) -> None:
-        self.gaps.append({"what": what, "api": api, "error": error, "message": message})
+        with self._lock:
+            self.gaps.append({"what": what, "api": api, "error": error, "message": message})
 
 
 def write_manifest(evidence: Evidence, header: dict[str, Any]) -> str:
     """Write ``manifest.json`` (header + artifacts + gaps) and ``manifest.sha256``; its hash."""
-    body = {**header, "artifacts": evidence.artifacts, "gaps": evidence.gaps}
+    body = {**header, "artifacts": sorted(evidence.artifacts, key=lambda a: a["path"]),
+            "gaps": sorted(evidence.gaps, key=lambda g: (g["what"], g["api"]))}
     data = json.dumps(body, indent=2, sort_keys=True).encode() + b"\n"
     digest = hashlib.sha256(data).hexdigest()
     evidence.store.put(MANIFEST, data)

@@ -37,7 +37,7 @@ class Plan:
 def blocking(snap: Snapshot, disable_triggers: bool) -> list[tuple[str, str, str]]:
     """Failed reads that forbid ``--apply`` (api, what, error)."""
     reads = STATE_READS | (TRIGGER_READS if disable_triggers else frozenset())
-    return [u for u in snap.unread if u[0] in reads]
+    return sorted(u for u in snap.unread if u[0] in reads)
 
 
 def _q(q: str) -> str:
@@ -47,7 +47,7 @@ def _q(q: str) -> str:
 def build_plan(snap: Snapshot, case: str, now: str, *, disable_triggers: bool) -> Plan:
     plan = Plan()
     arn = snap.target.arn
-    for api, what, error in snap.unread:
+    for api, what, error in sorted(snap.unread):
         if api in STATE_READS | TRIGGER_READS:
             plan.notes.append(f"could not read {what} ({api}: {error}): what it holds is not "
                               "in this plan; --apply refuses until it can be read")

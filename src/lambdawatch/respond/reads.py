@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from lambdawatch.aws import classify, gap_from, raise_for
 from lambdawatch.respond.manifest import Evidence
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def each(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
+    """``fn`` over ``items`` on up to ``workers`` threads (boto3 clients are thread-safe);
+    results in the order of ``items``, the first exception raised."""
+    todo = list(items)
+    if workers <= 1 or len(todo) <= 1:
+        return [fn(item) for item in todo]
+    with ThreadPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        return list(pool.map(fn, todo))
 
 
 class Reader:

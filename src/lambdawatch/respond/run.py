@@ -39,6 +39,7 @@ class Options:
     case: str | None = None
     apply: bool = False
     disable_triggers: bool = False
+    workers: int = 8  # threads for per-version and per-qualifier reads
 
 
 @dataclass
@@ -79,7 +80,7 @@ def respond(factory: Any, resolved: Resolved, opts: Options, *, fetcher: Fetcher
         case = str(found.manifest["case"])
         if opts.case and opts.case != case:
             raise UsageError(f"{store.location} holds case {case}, not {opts.case}")
-        snap = collect_function(lam, target, None, None)
+        snap = collect_function(lam, target, None, None, opts.workers)
         collect_triggers(factory.client("events", target.region),
                          factory.client("scheduler", target.region), snap, None)
         notes.append(f"evidence already preserved in {store.location} (manifest verifies); "
@@ -87,7 +88,8 @@ def respond(factory: Any, resolved: Resolved, opts: Options, *, fetcher: Fetcher
         verification, reused = found, True
     else:
         case = opts.case or f"lw-{target.name}-{clock().strftime('%Y%m%dT%H%M%SZ')}"
-        snap = _preserve(factory, target, resolved, store, fetcher, case, now, str(ident["Arn"]))
+        snap = _preserve(factory, target, resolved, store, fetcher, case, now,
+                         str(ident["Arn"]), opts.workers)
         verification, reused = verify(store), False
     plan = build_plan(snap, case, now, disable_triggers=opts.disable_triggers)
     out = Outcome(target, case, store.location, verification, plan, reused, notes=notes)
@@ -108,10 +110,12 @@ def respond(factory: Any, resolved: Resolved, opts: Options, *, fetcher: Fetcher
 
 
 def _preserve(factory: Any, target: Target, resolved: Resolved, store: EvidenceStore,
-              fetcher: Fetcher | None, case: str, now: str, caller: str) -> Snapshot:
+              fetcher: Fetcher | None, case: str, now: str, caller: str,
+              workers: int) -> Snapshot:
     evidence = Evidence(store)
     region = target.region
-    snap = collect_function(factory.client("lambda", region), target, evidence, fetcher)
+    snap = collect_function(factory.client("lambda", region), target, evidence, fetcher,
+                            workers)
     collect_layers(factory.client("lambda", region), snap, evidence, fetcher)
     collect_role(factory.client("iam", region), snap.role_arn, evidence)
     collect_triggers(factory.client("events", region), factory.client("scheduler", region),
