@@ -81,3 +81,23 @@ def test_missing_bucket_is_one_clear_error(aws_env: str) -> None:
     result = run_cli("hunt", "s3://no-such-bucket/x", "--format", "jsonl")
     assert result.exit_code == 2
     assert "no-such-bucket" in result.stderr
+
+
+def test_s3_bomb_and_padded_objects_are_capped_and_read(aws_env: str) -> None:
+    from tests.ingest.helpers import GOOD, GOOD_IDS, bomb, gz, with_records
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="hostile")
+    s3.put_object(Bucket="hostile", Key="logs/bomb.json.gz",
+                  Body=bomb(256 << 20, with_records(GOOD[0])[:-2] + b","))
+    s3.put_object(Bucket="hostile", Key="logs/padded.json.gz",
+                  Body=gz(with_records(GOOD[1], GOOD[2])) + b"\x00" * 64)
+    for workers in ("1", "2"):
+        result = run_cli("hunt", "s3://hostile/logs/", "--format", "jsonl", "--workers", workers,
+                         "--max-inflate", "8M")
+        assert result.exit_code == 0, result.stderr
+        assert sorted(e for a in jsonl(result.stdout) for e in a["event_ids"]) == GOOD_IDS
+        assert ("partly read: s3://hostile/logs/bomb.json.gz: inflates past the 8 MiB cap "
+                "(--max-inflate); read the first 8 MiB") in result.stderr
+        assert ("partly read: s3://hostile/logs/padded.json.gz: 64 trailing zero bytes after the "
+                "gzip data ignored") in result.stderr

@@ -53,6 +53,7 @@ def _pair(key: str, value: str) -> tuple[bytes, ...]:
 
 _NAME_KEYS = (b',"eventName":"', b', "eventName": "', b',"eventName": "', b', "eventName":"')
 _SOURCE_KEY = b'"eventSource"'
+_SOURCE_REACH = 4096  # how far after a hint its record's eventSource is looked for first
 
 
 _TIME_KEY = b'"eventTime"'
@@ -241,7 +242,12 @@ class Prefilter:
     def _hint_counts(self, buf: Buffer, pos: int, delim: bytes | None) -> bool:
         """A hint hit counts when its record (between delimiters) passes a hinted rule group:
         its eventSource right after the hint is a hinted source (or is not after it), and the
-        group's hints and required pairs are in the record. Three bounded ``find``s, no cut."""
+        group's hints and required pairs are in the record. Bounded ``find``s, no cut: the
+        common reject (another service, its eventSource a few hundred bytes on) is two."""
+        key = buf.find(_SOURCE_KEY, pos, pos + _SOURCE_REACH)
+        if key >= 0 and not buf.startswith(self.hinted_sources, key + len(_SOURCE_KEY)) \
+                and (not delim or buf.find(delim, pos, key) < 0):
+            return False  # its own eventSource names a service no hinted rule watches
         stop = buf.find(delim, pos) if delim else -1
         stop = stop if stop >= 0 else len(buf)
         key = buf.find(_SOURCE_KEY, pos, stop)
