@@ -183,3 +183,22 @@ def test_render_report_api_for_hunt_format_html() -> None:
     html = render_report([alert], {}, {"case": "run"})
     assert '<section class="alert" id="lw-1">' in html
     assert "<li>Check it</li>" in html and "No trigger seen in the logs." in html
+
+
+def test_render_report_takes_store_events_too(tmp_path: Path) -> None:
+    """`hunt --format html` may hand over the store's Event objects instead of raw dicts."""
+    from lambdawatch.state.store import Store
+
+    state = tmp_path / "s.db"
+    assert run_cli("hunt", str(EXAMPLES), "--state", str(state), "--workers", "1").exit_code == 0
+    store = Store(str(state), readonly=True)
+    try:
+        alert = store.get_alert(TYRPO_ALERT)
+        assert alert is not None
+        events = store.events_by_id(alert["event_ids"])
+    finally:
+        store.close()
+    html = render_report([alert], {alert["id"]: events}, {"case": "objects"})
+    outline = Outline()
+    outline.feed(html)
+    assert sorted(outline.sections[TYRPO_ALERT]["event_ids"]) == sorted(alert["event_ids"])

@@ -29,11 +29,12 @@ def environment() -> Environment:
 
 
 def render_report(alerts: list[dict[str, Any]],
-                  events_by_alert: dict[str, list[dict[str, Any]]],
+                  events_by_alert: dict[str, list[Any]],
                   meta: dict[str, Any]) -> str:
     """One self-contained HTML page for these alerts.
 
-    ``events_by_alert`` maps an alert id to its raw CloudTrail records; ``meta`` may hold
+    ``events_by_alert`` maps an alert id to its raw CloudTrail records (dicts, or the store's
+    Event objects); ``meta`` may hold
     ``case``, ``generated_at``, ``version``, ``command``, ``logs`` (``logs --format jsonl``
     objects) and ``code_findings`` (function -> scan findings). Secrets are masked here."""
     model = view.build(alerts, events_by_alert, meta)

@@ -112,12 +112,23 @@ def alert_view(alert: dict[str, Any], records: list[dict[str, Any]],
             "code": mask_tree(code)}
 
 
-def build(alerts: list[dict[str, Any]], events_by_alert: dict[str, list[dict[str, Any]]],
+def _record(item: Any) -> dict[str, Any]:
+    """A raw CloudTrail record, whether given as a dict or as a store Event (``raw``/``record``)."""
+    if isinstance(item, dict):
+        return item
+    raw = getattr(item, "raw", None)
+    if raw is None:
+        raw = getattr(item, "record", None)
+    return raw if isinstance(raw, dict) else {}
+
+
+def build(alerts: list[dict[str, Any]], events_by_alert: dict[str, list[Any]],
           meta: dict[str, Any]) -> dict[str, Any]:
     logs_by_fn = {str(r.get("function")): r for r in meta.get("logs") or []}
     code_by_fn: dict[str, list[dict[str, Any]]] = meta.get("code_findings") or {}
     severities = Counter(str(a.get("severity")) for a in alerts)
-    views = [alert_view(a, events_by_alert.get(a["id"], []), logs_by_fn.get(a["function"]),
+    views = [alert_view(a, [_record(e) for e in events_by_alert.get(a["id"], [])],
+                        logs_by_fn.get(a["function"]),
                         list(a.get("code_findings") or []) + code_by_fn.get(a["function"], []))
              for a in sorted(alerts, key=lambda x: (-int(x.get("risk", 0)), x["id"]))]
     return {
