@@ -132,3 +132,10 @@ def test_sandbox_names_are_not_external(host: str, kind: str) -> None:
     ("nodejs.util.promisify.custom", False), ("bundle.min.js", False)])
 def test_bare_strings_are_hosts_only_with_a_real_tld(value: str, host: bool) -> None:
     assert bool(_bare_host(value)) is host
+
+
+def test_tolerant_scan_skips_syntax_that_looks_like_calls() -> None:
+    line = "var f=function(a){return atob(a)};if(x){y()}"
+    callees = {c.callee for c in scan_text(line, "js").calls}
+    assert "function" not in callees and "if" not in callees and "atob" in callees
+    assert "Function" in {c.callee for c in scan_text("new Function(atob(p))()", "js").calls}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from lambdawatch.codescan import taxonomy as tx
@@ -127,6 +128,13 @@ def key_destination(ctx: FileContext, keys: set[str]) -> str:
     return "stored" if stored else ""
 
 
+ENV_BLOB = re.compile(r"/proc/[^/\s'\"]+/environ|^\s*(?:env|printenv|export -p)\s*$")
+# Calls a dumped environment passes through unchanged on its way to a sink.
+PASS_THROUGH = frozenset({"dict", "dumps", "str", "repr", "list", "stringify", "copy", "sorted",
+                          "items", "format", "tostring", "assign", "entries", "keys", "encode",
+                          "fromentries", "read", "readfilesync", "decode", "join", "pformat"})
+
+
 @check("CS206", "environment-dumped", "env-credential-harvest",
        "Environment or AWS credentials written to a log, file or response", S.HIGH, "high")
 def env_dump(ctx: FileContext) -> Iterator[Hit]:
@@ -135,12 +143,22 @@ def env_dump(ctx: FileContext) -> Iterator[Hit]:
     copied into a log line, a file, an HTTP response or the handler's return value: anyone
     who reads the logs or calls the function gets the role's keys. Reading one variable
     (``os.environ.get("STAGE")``, ``"X" in os.environ``) does not fire."""
-    dumps = taint(ctx, lambda ex: any(k in tx.AWS_CRED_ENV for k in ex.env))
+    dumps: set[str] = set()
 
     def carries(ex: Expr) -> bool:
-        if any(tx.is_net(c) for c in ex.calls):
-            return False  # the value is a request's result; the request itself is CS202's
+        if any(ENV_BLOB.search(s) for s in ex.strings[:20]):
+            return True  # /proc/self/environ or `env` read through open() or a process
+        if any(norm(c).rsplit(".", 1)[-1] not in PASS_THROUGH for c in ex.calls):
+            return False  # a result of another call (a request, a child process run with env=)
         return any(k in tx.AWS_CRED_ENV for k in ex.env) or bool(ex.names & dumps)
+
+    for _ in range(4):
+        before = len(dumps)
+        for a in ctx.facts.assigns:
+            if carries(a.value):
+                dumps.update(a.names)
+        if len(dumps) == before:
+            break
 
     for c in ctx.facts.calls:
         if c.command or not carries(c.args):

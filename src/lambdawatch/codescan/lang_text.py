@@ -27,6 +27,8 @@ ENV_DUMP = re.compile(r"(?:^|[|;&`(]|\$\()\s*(?:env|printenv|set|export\s+-p|dec
                       r"|compgen\s+-v)\s*(?:$|[|;&>)`])|/proc/[^/\s'\"]+/environ")
 HEREDOC = re.compile(r"\b(python3?|node|perl|ruby|php|bash|sh)\b[^<\n]*<<-?\s*['\"]?(\w+)['\"]?")
 INLINE = re.compile(r"\b(python3?|node|perl)\s+(?:-\w+\s+)*-[ce]\s+(['\"])(.+?)\2")
+KEYWORDS = frozenset({"function", "if", "for", "while", "switch", "catch", "return", "typeof",
+                      "with", "await", "async", "elif", "not", "and", "or", "in", "yield"})
 B64_CMD = re.compile(r"\bbase64\s+(?:-d|--decode|-D)\b|\bopenssl\s+(?:enc\s+)?-?base64\s+-d")
 
 
@@ -151,6 +153,8 @@ def _scan_line(line: str, i: int, facts: Facts, shell: bool) -> None:
         _shell_calls(line, i, ex, facts)
     else:
         for name in CALL_RE.findall(line):
+            if name in KEYWORDS:
+                continue  # ``function (`` / ``if (`` are syntax, not calls of ``Function``
             first = STR_RE.search(line[line.find(name):])
             command = (first.group(1) or first.group(2)) if first and tx.is_process(name) else ""
             facts.calls.append(Call(name, i, ex, command=command))
