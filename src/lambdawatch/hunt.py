@@ -8,6 +8,8 @@ with the state store -> commit -> the alerts new, changed or superseded by this 
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +18,7 @@ from typing import Any, Protocol
 import orjson
 
 from lambdawatch.alerting.rows import Rows
-from lambdawatch.config import load_config
+from lambdawatch.config import Config, load_config
 from lambdawatch.detect.detector import Inventories
 from lambdawatch.detect.incremental import run_detector
 from lambdawatch.engine.ruleset import RuleSet
@@ -128,6 +130,29 @@ class _RowsOnly:
         return new
 
 
+def _stamp(path: str | None) -> float:
+    try:
+        return os.stat(path).st_mtime if path else 0.0
+    except OSError:
+        return -1.0
+
+
+_LOADED: dict[tuple[Any, ...], tuple[Config, RuleSet]] = {}
+
+
+def _rules_and_config(config_path: str | None, rule_dirs: tuple[str, ...]
+                      ) -> tuple[Config, RuleSet]:
+    """The configuration and rules, loaded once per process while their files are unchanged
+    (a watcher runs one batch after another: loading and compiling them is not per batch)."""
+    key = (config_path, _stamp(config_path), rule_dirs, tuple(_stamp(d) for d in rule_dirs))
+    found = _LOADED.get(key)
+    if found is None:
+        config = load_config(config_path)
+        rules = RuleSet.load(rule_dirs + tuple(config.rules.folders))
+        found = _LOADED[key] = (config, rules)
+    return found
+
+
 def run_hunt(opts: HuntOptions, *, source: RecordSource | None = None,
              store: Store | None = None) -> HuntResult:
     """Run the pipeline. With ``opts.sink`` the run's new, changed or superseded alerts are
@@ -137,8 +162,7 @@ def run_hunt(opts: HuntOptions, *, source: RecordSource | None = None,
     if source is None:
         check_paths(opts.paths)
         source = PathSource(opts.paths, opts.workers, opts.s3_client_factory)
-    config = load_config(opts.config_path)
-    rules = RuleSet.load(tuple(opts.rule_dirs) + tuple(config.rules.folders))
+    config, rules = _rules_and_config(opts.config_path, tuple(opts.rule_dirs))
     summary = Summary()
     if opts.want_rows and opts.state_path is None and store is None:
         # Only the rules with output columns matter: their prefilter is narrower.

@@ -82,3 +82,26 @@ def test_a_store_kept_open_serves_consecutive_runs(tmp_path: Path) -> None:
     one = run_hunt(HuntOptions(paths=[]), source=MemorySource(tmp_path / "x.db", *days))
     assert {k: v for k, v in got.items() if not v.get("superseded")} == {
         a["id"]: a for a in one.all_alerts}
+
+
+class FailingSource(MemorySource):
+    def read(self, rules: RuleSet) -> Iterator[Outcome | Skipped]:
+        yield from super().read(rules)
+        raise Boom("the queue went away mid-batch")
+
+
+def test_a_rolled_back_run_leaves_no_trace_in_a_store_kept_open(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    days = [delivery_bytes(d) for d in stream(3)]
+    store = Store(str(db))
+    try:
+        run_hunt(HuntOptions(paths=[]), source=MemorySource(db, days[0]), store=store)
+        with pytest.raises(Boom):
+            run_hunt(HuntOptions(paths=[]), source=FailingSource(db, days[1]), store=store)
+        for data in days[1:]:
+            run_hunt(HuntOptions(paths=[]), source=MemorySource(db, data), store=store)
+        got = list(store.iter_alerts())
+    finally:
+        store.close()
+    one = run_hunt(HuntOptions(paths=[]), source=MemorySource(tmp_path / "x.db", *days))
+    assert got == one.all_alerts

@@ -33,13 +33,22 @@ from lambdawatch.summary import Summary
 Progress = Callable[[Any, Summary], None]
 
 
+# The state a run saved, kept in memory for the next run of the same process over the same
+# store (a watcher's next batch): decoding it again from the checkpoint would cost in
+# proportion to the number of functions, on every batch. Forgotten unless the run committed.
+_WARM: dict[int, tuple[Mark, StreamState, int]] = {}  # id(store) -> (mark, state, commits)
+
+
 def _start(store: Store, first_new: Mark) -> tuple[StreamState, Mark | None, list[str]]:
     found = store.checkpoint_before(first_new)
+    warm = _WARM.pop(id(store), None)
     if found is None:
         store.drop_checkpoints_from((float("-inf"), ""))
         return StreamState(), None, []
     mark, blob, open_ids = found
     store.drop_checkpoints_from(first_new)
+    if warm is not None and warm[0] == mark and store.commits == warm[2]:
+        return warm[1], mark, open_ids
     return StreamState.loads(blob), mark, open_ids
 
 
@@ -87,6 +96,7 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
     detector.save()
     if store.persistent and state.watermark is not None:
         store.save_checkpoint(state.watermark, state.dumps(), detector.open_ids())
+        _WARM[id(store)] = (state.watermark, state, store.commits + 1)  # valid once committed
 
     def record(built: dict[str, Any], *, again: bool = False) -> None:
         events = store.events_by_id(built["event_ids"])

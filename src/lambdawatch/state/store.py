@@ -114,6 +114,7 @@ class Store:
     def __init__(self, path: str | None, *, lock_timeout: float = 30.0,
                  readonly: bool = False) -> None:
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
+        self.commits = 0  # runs committed through this connection
         if readonly:  # explain, report, respond: never wait for or block a writer
             if path is None or not os.path.exists(path):
                 raise StateError("no such state file", where=str(path))
@@ -200,6 +201,7 @@ class Store:
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
+        self.commits += 1
 
     def rollback(self) -> None:
         if self.db.in_transaction:
