@@ -26,8 +26,10 @@ _PARTIAL_ARN = re.compile(r"^(?P<account>\d+):function:(?P<name>[^:]+)(?::(?P<qu
 _NAME_QUALIFIER = re.compile(r"^(?P<name>[^:]+):(?P<qualifier>\$LATEST|\d+|[A-Za-z][\w-]*)$")
 
 
+@lru_cache(maxsize=8192)
 def split_event_name(name: str) -> tuple[str, str | None]:
-    """``CreateFunction20150331`` -> (``CreateFunction``, ``20150331``); ``v2`` suffixes kept."""
+    """``CreateFunction20150331`` -> (``CreateFunction``, ``20150331``); ``v2`` suffixes kept.
+    Memoized: every rule of a source asks it of every candidate record."""
     m = _VERSION_SUFFIX.match(name)
     if m is None:
         return name, None
