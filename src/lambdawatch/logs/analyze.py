@@ -13,6 +13,7 @@ from typing import Any
 
 from lambdawatch.findings import Finding
 from lambdawatch.logs import anomaly, changes, platform, redflags
+from lambdawatch.logs.columns import HOUR_MS, Hour, Invocations
 from lambdawatch.logs.cost import Prices, batch_cost
 from lambdawatch.logs.extensions import KNOWN_EXTENSIONS
 from lambdawatch.logs.history import History
@@ -51,7 +52,7 @@ class FunctionLogs:
     account: str | None = None
     region: str | None = None
     lines: int = 0
-    invocations: list[Invocation] = field(default_factory=list)
+    invocations: Invocations = field(default_factory=Invocations)
     flagged: dict[str, _Flagged] = field(default_factory=dict)
     error_ts: list[int] = field(default_factory=list)
     extensions: dict[str, int] = field(default_factory=dict)
@@ -117,30 +118,28 @@ class FunctionLogs:
         self.invocations.extend(batch)
         self._seen(lo)
         self._seen(hi)
-        self.error_ts.extend(i.ts for i in batch if i.status in ("timeout", "error", "failure"))
 
     def add_invocation(self, inv: Invocation) -> None:
         self.invocations.append(inv)
         self._seen(inv.ts)
-        if inv.status in ("timeout", "error", "failure"):
-            self.error_ts.append(inv.ts)
 
     # -- verdict --------------------------------------------------------------------------------
     def result(self, history: History, opts: Options) -> dict[str, Any]:
-        invs = sorted(self.invocations, key=lambda i: i.ts)
+        invs = self.invocations
+        error_ts = sorted(self.error_ts + invs.error_times())
         fn = self.function
         account, region = history.accounts.get(fn, (self.account, self.region))
         findings = self._line_findings(opts)
         timeout = history.timeout_s.get(fn) or (max(self.timeouts) if self.timeouts else None)
         fn_changes = history.changes.get(fn, [])
-        starts = anomaly.start_times(invs)
-        hours = anomaly.hourly(invs)
+        starts = invs.starts()
+        hours = invs.hours()
         findings += anomaly.beaconing(starts, history.schedules.get(fn, []))
         findings += anomaly.invocation_spike(hours)
         findings += anomaly.duration_anomaly(hours)
         findings += anomaly.long_hot_runs(invs, timeout)
         findings += anomaly.log_gap(starts, opts.window_end_ms)
-        findings += changes.errors_after_change(sorted(self.error_ts), fn_changes)
+        findings += changes.errors_after_change(error_ts, fn_changes)
         findings += changes.jumps_after_change(invs, fn_changes)
         series = self._series(hours, opts.prices)
         cost = sum(p["cost_usd"] for p in series)
@@ -151,7 +150,7 @@ class FunctionLogs:
                 "invocations": len(invs), "estimated_cost_usd": round(cost, 6),
                 "findings": [f.to_dict() for f in sorted(findings, key=lambda f: (-f.rank,
                                                                                   f.code))],
-                "errors": len(self.error_ts), "lines": self.lines,
+                "errors": len(error_ts), "lines": self.lines,
                 "arch": opts.prices.arch, "series": series}
 
     def _line_findings(self, opts: Options) -> list[Finding]:
@@ -175,17 +174,16 @@ class FunctionLogs:
         return out
 
     @staticmethod
-    def _series(hours: dict[int, list[Invocation]], prices: Prices) -> list[dict[str, Any]]:
+    def _series(hours: dict[int, Hour], prices: Prices) -> list[dict[str, Any]]:
         out = []
-        for hour, group in sorted(hours.items()):
-            durations = sorted([i.duration_ms for i in group])
-            mb_ms = sum([i.billed_ms * i.memory_mb for i in group])
-            out.append({"hour": ms_to_iso(hour * anomaly.HOUR_MS), "invocations": len(group),
-                        "errors": sum(1 for i in group if i.status),
+        for hour, h in sorted(hours.items()):
+            durations = sorted(h.durations)
+            out.append({"hour": ms_to_iso(hour * HOUR_MS), "invocations": h.count,
+                        "errors": h.errors,
                         "duration_p50_ms": durations[len(durations) // 2],
                         "duration_max_ms": durations[-1],
-                        "gb_seconds": round(mb_ms / 1024 / 1000, 4),
-                        "cost_usd": round(batch_cost(prices, mb_ms, len(group)), 8)})
+                        "gb_seconds": round(h.mb_ms / 1024 / 1000, 4),
+                        "cost_usd": round(batch_cost(prices, h.mb_ms, h.count), 8)})
         return out
 
     @staticmethod

@@ -7,20 +7,13 @@ by time. Thresholds are on robust statistics (median, MAD), never on raw counts 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from lambdawatch.findings import Finding
+from lambdawatch.logs.columns import HOUR_MS, Hour
 from lambdawatch.logs.model import Invocation, ms_to_iso
 from lambdawatch.logs.stats import median, robust_cv, robust_z
-
-HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
-
-
-def start_times(invs: Sequence[Invocation]) -> list[float]:
-    """Start times (s) of the invocations, sorted: what the cadence detectors read."""
-    return sorted([(i.ts - i.duration_ms) / 1000.0 for i in invs])
 
 
 def beaconing(starts: list[float], schedules: list[tuple[str, str, float]], *,
@@ -46,18 +39,6 @@ def beaconing(starts: list[float], schedules: list[tuple[str, str, float]], *,
                      "known_schedules": [f"{r}: {e}" for r, e, _ in schedules]})]
 
 
-def hourly(invs: Sequence[Invocation]) -> dict[int, list[Invocation]]:
-    out: dict[int, list[Invocation]] = {}
-    for inv in invs:
-        hour = inv.ts // HOUR_MS
-        group = out.get(hour)
-        if group is None:
-            out[hour] = [inv]
-        else:
-            group.append(inv)
-    return out
-
-
 def _judge_hours(values: dict[int, float], *, floor: Any, min_ratio: float,
                  min_value: float, fill: bool) -> tuple[int, float, list[float], float] | None:
     """The worst hour above its baseline (previous >= 24 h), skipping daily recurrences."""
@@ -81,8 +62,8 @@ def _judge_hours(values: dict[int, float], *, floor: Any, min_ratio: float,
     return worst
 
 
-def invocation_spike(hours: dict[int, list[Invocation]]) -> list[Finding]:
-    return spike_in_counts({h: float(len(v)) for h, v in hours.items()})
+def invocation_spike(hours: dict[int, Hour]) -> list[Finding]:
+    return spike_in_counts({h: float(v.count) for h, v in hours.items()})
 
 
 def spike_in_counts(counts: dict[int, float]) -> list[Finding]:
@@ -98,8 +79,8 @@ def spike_in_counts(counts: dict[int, float]) -> list[Finding]:
                      "baseline_median": median(base), "robust_z": round(z, 1)})]
 
 
-def duration_anomaly(hours: dict[int, list[Invocation]]) -> list[Finding]:
-    p50 = {h: median([i.duration_ms for i in v]) for h, v in hours.items() if len(v) >= 5}
+def duration_anomaly(hours: dict[int, Hour]) -> list[Finding]:
+    p50 = {h: median(list(v.durations)) for h, v in hours.items() if v.count >= 5}
     hit = _judge_hours(p50, floor=lambda b: max(0.1 * median(b), 1.0), min_ratio=2.0,
                        min_value=0, fill=False)
     if hit is None:
@@ -111,12 +92,13 @@ def duration_anomaly(hours: dict[int, list[Invocation]]) -> list[Finding]:
                      "baseline_median_ms": round(median(base), 1), "robust_z": round(z, 1)})]
 
 
-def long_hot_runs(invs: Sequence[Invocation], timeout_s: float | None, *,
+def long_hot_runs(invs: Iterable[Invocation], timeout_s: float | None, *,
                   min_runs: int = 3) -> list[Finding]:
     """Runs near the timeout with memory near its size: what a miner looks like."""
     limit_ms = (timeout_s or 900.0) * 1000.0
-    hot = [i for i in invs if i.duration_ms >= 0.9 * limit_ms
-           and i.memory_mb and i.max_memory_mb >= 0.8 * i.memory_mb]
+    hot = sorted((i for i in invs if i.duration_ms >= 0.9 * limit_ms
+                  and i.memory_mb and i.max_memory_mb >= 0.8 * i.memory_mb),
+                 key=lambda i: i.ts)
     if len(hot) < min_runs:
         return []
     return [Finding("long-hot-run", "LG204", "high",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from lambdawatch.findings import Finding
 from lambdawatch.logs.history import Change
@@ -30,13 +30,15 @@ def errors_after_change(error_ts: Sequence[int], changes: Sequence[Change], *,
     return out
 
 
-def jumps_after_change(invs: Sequence[Invocation], changes: Sequence[Change], *,
+def jumps_after_change(invs: Iterable[Invocation], changes: Sequence[Change], *,
                        span_ms: int = 24 * HOUR_MS) -> list[Finding]:
     """Init duration or memory used that jumps after a code or layer change."""
-    out = []
-    for ch in changes:
-        if not {"code", "layers"} & set(ch.what):
-            continue
+    out: list[Finding] = []
+    relevant = [ch for ch in changes if {"code", "layers"} & set(ch.what)]
+    if not relevant:
+        return out
+    invs = list(invs)
+    for ch in relevant:
         before = [i for i in invs if ch.ts - span_ms <= i.ts < ch.ts]
         after = [i for i in invs if ch.ts <= i.ts < ch.ts + span_ms]
         if len(before) < 3 or len(after) < 3:
