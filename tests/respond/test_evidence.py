@@ -79,6 +79,8 @@ def test_plan_preserves_every_version_alias_and_trigger_and_changes_nothing(
     assert SECRET in (case / "versions/$LATEST/function.json").read_text()
     assert SECRET not in render.text(out) and SECRET not in render.as_json(out)
     assert out.verification.ok and not out.applied
+    assert (case.stat().st_mode & 0o777, (case / "code").stat().st_mode & 0o777) == (0o700, 0o700)
+    assert {(case / a["path"]).stat().st_mode & 0o777 for a in manifest["artifacts"]} == {0o400}
     assert not (case / "actions.jsonl").exists()
     assert live_state(world["setup"].client) == before
 
@@ -87,6 +89,7 @@ def test_tampered_evidence_blocks_containment(world: dict[str, Any], tmp_path: P
     case = tmp_path / "case"
     run(world, case)
     before = live_state(world["setup"].client)
+    (case / "code/2.zip").chmod(0o600)
     (case / "code/2.zip").write_bytes(b"replaced")
     with pytest.raises(AwsError, match=r"does not verify \(code/2.zip: SHA-256 differs"):
         run(world, case, apply=True)

@@ -30,7 +30,8 @@ def _check(path: str) -> str:
 
 
 class LocalStore:
-    """A folder; files are written whole (a temporary name, then renamed) and never modified."""
+    """A folder only its owner can open (0700: configurations hold secret values); files are
+    written whole (a temporary name, then renamed) and left read-only (0400)."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -38,9 +39,14 @@ class LocalStore:
 
     def put(self, path: str, data: bytes) -> tuple[int, str]:
         target = self.root / _check(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        for folder in reversed([target.parent, *target.parent.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
         tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, target)
         return len(data), hashlib.sha256(data).hexdigest()
 
