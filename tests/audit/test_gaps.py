@@ -26,6 +26,7 @@ EC2_DENIED = (b"<Response><Errors><Error><Code>UnauthorizedOperation</Code><Mess
               b"</Message></Error></Errors><RequestID>1</RequestID></Response>")
 QUERY_DENIED = (b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
                 b"denied</Message></Error><RequestId>1</RequestId></ErrorResponse>")
+SEEN: list[str] = []
 S3_DENIED = b"<Error><Code>AccessDenied</Code><Message>denied</Message></Error>"
 
 
@@ -42,6 +43,13 @@ def denied_endpoint() -> Iterator[str]:
                 self._send(403, EC2_DENIED, "text/xml")
             elif b"Action=" in body:
                 self._send(403, QUERY_DENIED, "text/xml")
+            elif "/throttle-once/2015-03-31/functions" in self.path:
+                SEEN.append(self.path)
+                if len(SEEN) == 1:
+                    self._send(429, b'{"message":"Rate exceeded"}', "application/json",
+                               {"x-amzn-ErrorType": "TooManyRequestsException"})
+                else:
+                    self._send(200, b'{"Functions": []}', "application/json")
             elif self.command == "GET" and self.path.split("?")[0] == "/":
                 self._send(403, S3_DENIED, "application/xml")
             else:
@@ -115,3 +123,11 @@ def test_unexpected_answer_costs_one_function_not_the_run() -> None:
     results = _isolated_judge(None, None, None, fn, {}, None)  # type: ignore[arg-type]
     assert [(r["function"], r["findings"], [g["api"] for g in r["gaps"]]) for r in results] == [
         ("odd", [], ["collect", "judge"])]
+
+
+def test_throttling_is_absorbed_by_the_retries(denied_endpoint: str) -> None:
+    SEEN.clear()
+    run = run_audit(_factory(f"{denied_endpoint}/throttle-once"),
+                    AuditOptions(regions=["us-east-1"]))
+    assert len(SEEN) == 2  # throttled once, retried once by botocore, then answered
+    assert [g.api for g in run.gaps if g.api == "lambda:ListFunctions"] == []
