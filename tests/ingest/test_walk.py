@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from lambdawatch.ingest.reader import read_local
 from lambdawatch.ingest.sources import LocalFile, Skipped, walk_local
+from tests.conftest import ROOT
 from tests.ingest.helpers import GOOD, with_records, write
 
 
@@ -91,17 +97,38 @@ def test_other_names_are_neither_read_nor_reported(tmp_path: Path) -> None:
     assert _walk(tmp_path) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a folder whatever its mode")
-def test_unreadable_folder_is_reported(tmp_path: Path) -> None:
-    good = write(tmp_path / "a.json", with_records(*GOOD))
-    locked = tmp_path / "locked"
-    write(locked / "b.json", with_records(*GOOD))
-    locked.chmod(0)
+_WALK_AS_NOBODY = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {src!r})
+    from lambdawatch.ingest.sources import walk_local  # imported before dropping privileges
+    items = walk_local({root!r})
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)  # root reads any folder: walk as nobody
+    for item in items:
+        print(repr(item))
+""")
+
+
+def test_unreadable_folder_is_reported(budget: float = 60.0) -> None:
+    root = Path(tempfile.mkdtemp(prefix="lw-walk-"))  # not under pytest's 0700 folder
     try:
-        assert _walk(tmp_path) == [LocalFile(str(good)),
-                                   Skipped(str(locked), "cannot read folder (Permission denied)")]
+        root.chmod(0o755)
+        good = write(root / "a.json", with_records(*GOOD))
+        good.chmod(0o644)
+        locked = root / "locked"
+        write(locked / "b.json", with_records(*GOOD))
+        locked.chmod(0)
+        proc = subprocess.run([sys.executable, "-c", _WALK_AS_NOBODY.format(
+            src=str(ROOT / "src"), root=str(root))], capture_output=True, text=True,
+            check=False, timeout=budget)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.splitlines() == [
+            repr(LocalFile(str(good))),
+            repr(Skipped(str(locked), "cannot read folder (Permission denied)"))]
     finally:
-        locked.chmod(0o755)
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root)
 
 
 def test_file_swapped_for_a_fifo_after_the_walk_is_not_read(tmp_path: Path) -> None:
