@@ -34,6 +34,12 @@ def dump_dom(page: Path) -> str:
     return run_chromium(page, "--dump-dom")
 
 
+def print_pdf(page: Path, out: Path) -> bytes:
+    """What "Save as PDF" gives (the print stylesheet applies)."""
+    run_chromium(page, "--no-pdf-header-footer", f"--print-to-pdf={out}")
+    return out.read_bytes()
+
+
 def screenshot(page: Path, out: Path) -> Path:
     run_chromium(page, f"--screenshot={out}")
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lambdawatch.report.render import CSP
 from tests.conftest import run_cli
-from tests.report.chromium import HitServer, dump_dom, needs_chromium, screenshot
+from tests.report.chromium import HitServer, dump_dom, needs_chromium, print_pdf, screenshot
 from tests.report.hostile import MARK, hostile_state, payloads
 from tests.report.png import distinct_colours
 
@@ -112,3 +112,19 @@ def test_the_same_page_without_csp_would_fetch(tmp_path: Path) -> None:
         dom = dump_dom(page)
         assert server.hits == ["/img"]
     assert f"data-{MARK}=\"img\"" in dom and f"data-{MARK}-script=\"1\"" in dom
+
+
+def test_prints_one_alert_per_page(tmp_path: Path) -> None:
+    """The print stylesheet starts every alert on a new page: more pages than alerts."""
+    import re
+
+    from tests.conftest import EXAMPLES
+
+    state = tmp_path / "s.db"
+    assert run_cli("hunt", str(EXAMPLES), "--state", str(state), "--workers", "1").exit_code == 0
+    page = tmp_path / "case.html"
+    assert run_cli("report", "--state", str(state), "-o", str(page)).exit_code == 0
+    pdf = print_pdf(page, tmp_path / "case.pdf")
+    assert pdf.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 5  # the summary, then each of the 4 alerts from a new page
