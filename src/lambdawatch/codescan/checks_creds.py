@@ -128,7 +128,8 @@ def key_destination(ctx: FileContext, keys: set[str]) -> str:
     return "stored" if stored else ""
 
 
-ENV_BLOB = re.compile(r"/proc/[^/\s'\"]+/environ|^\s*(?:env|printenv|export -p)\s*$")
+PROC_ENVIRON = re.compile(r"/proc/[^/\s'\"]+/environ")
+ENV_COMMAND = re.compile(r"^\s*(?:env|printenv|export -p|set)\s*$")
 # Calls a dumped environment passes through unchanged on its way to a sink.
 PASS_THROUGH = frozenset({"dict", "dumps", "str", "repr", "list", "stringify", "copy", "sorted",
                           "items", "format", "tostring", "assign", "entries", "keys", "encode",
@@ -146,7 +147,9 @@ def env_dump(ctx: FileContext) -> Iterator[Hit]:
     dumps: set[str] = set()
 
     def carries(ex: Expr) -> bool:
-        if any(ENV_BLOB.search(s) for s in ex.strings[:20]):
+        if any(PROC_ENVIRON.search(s) for s in ex.strings[:20]) or (
+                any(tx.is_process(c) for c in ex.calls)
+                and any(ENV_COMMAND.match(s) for s in ex.strings[:20])):
             return True  # /proc/self/environ or `env` read through open() or a process
         if any(norm(c).rsplit(".", 1)[-1] not in PASS_THROUGH for c in ex.calls):
             return False  # a result of another call (a request, a child process run with env=)
