@@ -47,7 +47,10 @@ def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(i, "sets a runtime control variable", S.HIGH)
     if ctx.role not in {"wrapper", "bootstrap"} or ctx.facts.language != "shell":
         return
-    high = {c.line: why for c in ctx.facts.calls if (why := _dangerous(ctx, c))}
+    high: dict[int, str] = {}
+    for c in ctx.facts.calls:
+        if c.line not in high and (why := _dangerous(ctx, c)):
+            high[c.line] = why  # the first reason on a line (the network before its payload)
     interp = {c.line: c.callee.split(":", 1)[1] for c in ctx.facts.calls
               if c.callee.startswith("interp:")}
     for i, raw in enumerate(ctx.lines, 1):
