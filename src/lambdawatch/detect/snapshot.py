@@ -99,7 +99,8 @@ def decode(value: Any) -> Any:
         kind = _CLASSES.get(value["$o"])
         if kind is None:
             raise StateError(f"unknown object type {value['$o']!r} in the state")
-        obj = kind.cls.__new__(kind.cls)
+        cls: Any = kind.cls
+        obj = cls.__new__(cls)
         for k, v in value["$a"].items():
             object.__setattr__(obj, k, decode(v))
         if kind.restore is not None:

@@ -33,7 +33,7 @@ class FunctionState:
 def _layer_arns(value: Any) -> list[str] | None:
     if not isinstance(value, list):
         return None
-    return [v.get("arn") if isinstance(v, dict) else v for v in value]
+    return [str(v.get("arn")) if isinstance(v, dict) else str(v) for v in value]
 
 
 def _statement(record: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +111,8 @@ class FunctionHistory:
 
     def _updates(self, event: Event) -> dict[str, Any]:
         rec = event.record
-        req = rec.get("requestParameters") if isinstance(rec.get("requestParameters"), dict) else {}
+        raw_req = rec.get("requestParameters")
+        req: dict[str, Any] = raw_req if isinstance(raw_req, dict) else {}
         name = event.base_name
         out: dict[str, Any] = {}
         if name in ("CreateFunction", "UpdateFunctionConfiguration"):
@@ -136,7 +137,7 @@ class FunctionHistory:
             out["url_auth"] = None
             out["url_cors"] = None
         elif name in ("AddPermission", "RemovePermission"):
-            fn = self.functions.get((event.account, event.region, event.function))
+            fn = self.functions.get((event.account, event.region, event.function or ""))
             policy = dict((fn.get("policy") if fn else None) or {})
             sid = str(req.get("statementId"))
             if name == "AddPermission":
@@ -150,7 +151,7 @@ class FunctionHistory:
             out["deleted"] = True
         trigger = _trigger_of(event)
         if trigger is not None:
-            fn = self.functions.get((event.account, event.region, event.function))
+            fn = self.functions.get((event.account, event.region, event.function or ""))
             triggers = list((fn.get("triggers") if fn else None) or [])
             if trigger not in triggers:
                 out["triggers"] = triggers + [trigger]

@@ -137,6 +137,11 @@ def watch(opts: WatchOptions, clients: ClientFactory) -> Metrics:
     return metrics
 
 
+def _before_commit(store: Store, policy: NotifyPolicy) -> None:
+    enqueue_changes(store, policy)
+    fault("before_commit")
+
+
 def _batch(opts: WatchOptions, store: Store, sqs: Any, s3: Any, messages: list[dict[str, Any]],
            visibility: int, metrics: Metrics) -> None:
     now = time.time()
@@ -144,8 +149,7 @@ def _batch(opts: WatchOptions, store: Store, sqs: Any, s3: Any, messages: list[d
     hopts = HuntOptions(paths=[], state_path=opts.state_path, config_path=opts.config_path,
                         iam_inventory=opts.iam_inventory, lambda_inventory=opts.lambda_inventory,
                         rule_dirs=list(opts.rule_dirs), sink=opts.sink,
-                        before_commit=lambda st: (enqueue_changes(st, opts.policy),
-                                                  fault("before_commit")))
+                        before_commit=lambda st: _before_commit(st, opts.policy))
     with Heartbeat(sqs, opts.queue_url, messages, visibility):
         result = run_hunt(hopts, source=source, store=store)
     s = result.summary

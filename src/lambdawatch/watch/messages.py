@@ -54,7 +54,8 @@ def _s3_records(body: dict[str, Any]) -> Parsed:
         if not isinstance(rec, dict):
             continue
         name = str(rec.get("eventName") or "")
-        s3 = rec.get("s3") if isinstance(rec.get("s3"), dict) else {}
+        raw = rec.get("s3")
+        s3: dict[str, Any] = raw if isinstance(raw, dict) else {}
         bucket = (s3.get("bucket") or {}).get("name")
         obj = s3.get("object") or {}
         key = obj.get("key")
