@@ -92,6 +92,16 @@ def build(client: Any, downloads: dict[str, bytes]) -> dict[str, Any]:
         "Attributes"]["QueueArn"]
     esm = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=NAME,
                                           BatchSize=5)
+    s3 = client("s3")
+    s3.create_bucket(Bucket="payments-uploads")
+    s3.put_bucket_notification_configuration(
+        Bucket="payments-uploads", NotificationConfiguration={"LambdaFunctionConfigurations": [
+            {"LambdaFunctionArn": fn["FunctionArn"], "Events": ["s3:ObjectCreated:*"]}]})
+    s3.create_bucket(Bucket="unrelated-bucket")
+    sns = client("sns")
+    topic = sns.create_topic(Name="payments-events")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=f"{fn['FunctionArn']}:live")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
     scheduler.create_schedule(Name="beacon", ScheduleExpression="rate(5 minutes)",
                               FlexibleTimeWindow={"Mode": "OFF"},
                               Target={"Arn": fn["FunctionArn"], "RoleArn": sched_role["Arn"]})

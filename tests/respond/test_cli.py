@@ -26,7 +26,7 @@ def test_plan_prints_a_runbook_and_changes_nothing(world: dict[str, Any], tmp_pa
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     assert lines[0] == "lambdawatch respond: payments-sync (123456789012/us-east-1)  case IR-1"
-    assert lines[1].startswith(f"1. Preserve  {case}: 27 artifacts, 3 gaps, manifest verified")
+    assert lines[1].startswith(f"1. Preserve  {case}: 29 artifacts, 3 gaps, manifest verified")
     assert "2. Contain (PLAN ONLY, nothing changed; run again with --apply to contain):" in lines
     assert ("          by hand: aws lambda remove-permission --function-name payments-sync "
             "--qualifier live --statement-id public-invoke --region us-east-1") in lines

@@ -29,6 +29,7 @@ EXPECTED = {
     "layers/123456789012-shared-utils-1.policy.json",
     "role/role.json", "role/inline/inline-admin.json", "role/attached.json",
     "triggers/eventbridge-rules.json", "triggers/scheduler-schedules.json",
+    "triggers/s3-notifications.json", "triggers/sns-subscriptions.json",
 }
 
 
@@ -75,6 +76,15 @@ def test_plan_preserves_every_version_alias_and_trigger_and_changes_nothing(
     assert [r["Rule"]["Name"] for r in rules] == ["payments-every-minute"]
     schedules = json.loads((case / "triggers/scheduler-schedules.json").read_text())
     assert [s["Name"] for s in schedules] == ["beacon"]
+    s3 = json.loads((case / "triggers/s3-notifications.json").read_text())
+    assert [n["Bucket"] for n in s3] == ["payments-uploads"]  # not unrelated-bucket
+    sns = json.loads((case / "triggers/sns-subscriptions.json").read_text())
+    assert [s["Protocol"] for s in sns] == ["lambda"]  # not the SQS subscription
+    assert out.plan.notes == [
+        ("S3 bucket payments-uploads invokes the function (reserved concurrency 0 throttles it); "
+        "remove the trigger at its source after approval"),
+        ("SNS topic arn:aws:sns:us-east-1:123456789012:payments-events invokes the function "
+        "(reserved concurrency 0 throttles it); remove the trigger at its source after approval")]
     # the secret stays inside the evidence store and out of everything printed
     assert SECRET in (case / "versions/$LATEST/function.json").read_text()
     assert SECRET not in render.text(out) and SECRET not in render.as_json(out)

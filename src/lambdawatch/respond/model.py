@@ -40,6 +40,7 @@ class Snapshot:
     schedules: list[dict[str, Any]] = field(default_factory=list)
     role_arn: str | None = None
     layers: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # S3 buckets, SNS topics invoking it
     unread: list[tuple[str, str, str]] = field(default_factory=list)  # api, what, error
 
     @property

@@ -87,6 +87,9 @@ def build_plan(snap: Snapshot, case: str, now: str, *, disable_triggers: bool) -
                 "remove-statement", f"{arn}:{_q(q)} statement {sid}", stmt, None,
                 f"{verdict.kind}: {verdict.reason}", {"Qualifier": q, "StatementId": sid}))
     _triggers(plan, snap, disable_triggers)
+    for source in snap.sources:
+        plan.notes.append(f"{source} invokes the function (reserved concurrency 0 throttles "
+                          "it); remove the trigger at its source after approval")
     if snap.tags.get(CASE_TAG) == case:
         plan.steps.append(Step("tag", arn, {CASE_TAG: case}, {CASE_TAG: case},
                                "already tagged with this case", {}, "unchanged"))

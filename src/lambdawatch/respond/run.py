@@ -19,6 +19,7 @@ from lambdawatch.respond.collect_context import (
     collect_role,
     collect_triggers,
 )
+from lambdawatch.respond.collect_sources import collect_sources
 from lambdawatch.respond.evidence import EvidenceStore, open_store
 from lambdawatch.respond.fetch import Fetcher
 from lambdawatch.respond.manifest import Evidence, Verification, verify, write_manifest
@@ -120,6 +121,8 @@ def _preserve(factory: Any, target: Target, resolved: Resolved, store: EvidenceS
     collect_role(factory.client("iam", region), snap.role_arn, evidence)
     collect_triggers(factory.client("events", region), factory.client("scheduler", region),
                      snap, evidence)
+    collect_sources(factory.client("s3", region), factory.client("sns", region), snap, evidence,
+                    workers)
     if resolved.alert_id:
         collect_records(resolved.records, evidence, resolved.alert_id)
     write_manifest(evidence, {"case": case, "tool": f"lambdawatch {__version__}",
