@@ -17,7 +17,12 @@ from itertools import chain
 from typing import Any
 
 from lambdawatch.engine.ruleset import RuleSet
-from lambdawatch.ingest.executor import Executor, ProcessExecutor, SerialExecutor
+from lambdawatch.ingest.executor import (
+    Executor,
+    ProcessExecutor,
+    SerialExecutor,
+    ThreadExecutor,
+)
 from lambdawatch.ingest.limits import Limits, default_limits
 from lambdawatch.ingest.reader import DecodeContext, Fetched, Outcome, Task, decode_task
 from lambdawatch.ingest.sources import LocalFile, S3Object, Skipped, Stdin, read_stdin
@@ -29,6 +34,23 @@ _FETCH_AHEAD = 16
 
 def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
+
+
+_EXECUTORS: dict[str, Callable[[int], Executor]] = {"processes": ProcessExecutor,
+                                                    "threads": ThreadExecutor}
+_default_kind = "processes"
+
+
+def set_default_executor(kind: str) -> None:
+    """``processes`` (default) or ``threads``: what ``collect`` uses for several files."""
+    global _default_kind
+    if kind not in _EXECUTORS:
+        raise ValueError(f"unknown executor {kind!r} (processes or threads)")
+    _default_kind = kind
+
+
+def default_executor(workers: int) -> Executor:
+    return _EXECUTORS[_default_kind](workers)
 
 
 def _fetch_s3(client: Any, obj: S3Object, limit: int) -> Fetched | Outcome:
@@ -108,6 +130,6 @@ def collect(inputs: Iterable[Input], rules: RuleSet, *, workers: int,
     items: Iterator[Input] = iter(inputs)
     if executor is None:
         several, items = _several_files(items)
-        executor = ProcessExecutor(workers) if workers > 1 and several else SerialExecutor()
+        executor = default_executor(workers) if workers > 1 and several else SerialExecutor()
     tasks = _tasks(items, _Clients(s3_client_factory), limits.max_inflate)
     yield from executor.map(decode_task, DecodeContext(rules, limits), tasks)
