@@ -190,5 +190,5 @@ def install() -> None:
     LambdaResponse.update_function_url_config = update_url  # type: ignore[method-assign]
     LambdaResponse.delete_function_url_config = delete_url  # type: ignore[method-assign]
     LambdaResponse.list_layers = list_layers  # type: ignore[method-assign]
-    lambda_models.LambdaFunction._get_layers_data = _layers_data  # type: ignore[method-assign]
+    lambda_models.LambdaFunction._get_layers_data = _layers_data  # type: ignore[method-assign,assignment]
     lambda_models.LambdaFunction.get_code = _get_code  # type: ignore[method-assign]
