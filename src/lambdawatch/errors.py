@@ -50,3 +50,8 @@ class ScanError(LambdawatchError):
 class KindError(LambdawatchError):
     """A finding kind is not in the registry (``data/kinds.yml``), or the registry is invalid;
     ``where`` names the rule file, analyzer or check that used it."""
+
+
+class SparkError(LambdawatchError):
+    """The Spark engine cannot run (pyspark or Java missing, the cluster cannot be reached, a
+    job failed)."""

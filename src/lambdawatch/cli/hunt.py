@@ -109,6 +109,13 @@ def _deliver(state_path: str, policy: Any) -> None:
               help="Bytes one input file may give once decompressed (docs/limits.md).")
 @click.option("--max-record", default="50M", show_default=True, callback=_size,
               help="Bytes of one record; a larger one is skipped and reported.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
+              show_default=True, help="spark: the same alerts computed on Apache Spark "
+                                      "(pip install 'lambdawatch[spark]'; docs/spark.md).")
+@click.option("--spark-master", help="With --engine spark: local[N], spark://HOST:PORT, yarn, "
+                                     "... (default: spark-submit's, else local[*]).")
+@click.option("--partitions", type=click.IntRange(1), help="With --engine spark: detection "
+                                                           "partitions (default: parallelism).")
 @click.pass_context
 def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str | None,
          config_path: str | None, iam_inventory: str | None, lambda_inventory: str | None,
@@ -116,15 +123,21 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
          show_suppressed: bool, rule_dirs: tuple[str, ...], workers: int,
          summary_json: str | None, quiet: bool, lock_timeout: float, notify: tuple[str, ...] = (),
          notify_min_severity: str | None = None, max_inflate: int = 1 << 30,
-         max_record: int = 50 << 20) -> int:
+         max_record: int = 50 << 20, engine: str = "local", spark_master: str | None = None,
+         partitions: int | None = None) -> int:
     """Hunt CloudTrail logs (PATH: file, folder, s3://bucket/prefix, or - for stdin) for Lambda
     backdoors and persistence; one alert per function per hour."""
     set_default_limits(max_inflate=max_inflate, max_record=max_record)  # before any worker
+    if engine == "spark" and state_path:
+        raise CliError("--engine spark does not take --state (a state file is one machine's)")
+    if engine != "spark" and (spark_master or partitions):
+        raise CliError("--spark-master and --partitions need --engine spark")
     opts = HuntOptions(
         paths=list(paths), state_path=state_path, since=_time(since), until=_time(until),
         workers=workers, rule_dirs=list(rule_dirs), want_rows=fmt == "rows",
         config_path=config_path, iam_inventory=iam_inventory, lambda_inventory=lambda_inventory,
-        s3_client_factory=_s3_factory if any(p.startswith("s3://") for p in paths) else None,
+        s3_client_factory=_s3_factory if any(p.startswith(("s3://", "s3a://")) for p in paths)
+        else None,
         lock_timeout=lock_timeout,
     )
     sender = None
@@ -158,7 +171,12 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         if sys.stderr.isatty() and not quiet:
             opts.on_progress = stack.enter_context(progress_reporter())
         try:
-            result = run_hunt(opts)
+            if engine == "spark":
+                from lambdawatch.spark import SparkOptions, run_spark_hunt
+
+                result = run_spark_hunt(opts, SparkOptions(spark_master, partitions))
+            else:
+                result = run_hunt(opts)
         except LambdawatchError as exc:
             raise CliError(str(exc)) from None
         if fmt == "rows":
