@@ -33,9 +33,3 @@ class Window:
         for f in findings:
             if f not in self.findings:
                 self.findings.append(f)
-
-
-def key_of(event: Event) -> Key | None:
-    if not event.function:
-        return None
-    return (event.account, event.region, event.function)

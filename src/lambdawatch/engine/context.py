@@ -15,16 +15,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lambdawatch.alerting.throttle import Key, key_of
 from lambdawatch.config import Config
 from lambdawatch.engine.evaluate import Analyzer, StreamObserver
 from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.ingest.normalize import Event
+from lambdawatch.values import FnKey
 
 if TYPE_CHECKING:  # the state sits above this layer; only its type is needed here
     from lambdawatch.detect.stream_state import StreamState
 
+Key = FnKey
 Alert = dict[str, Any]
+
+
+def key_of(event: Event) -> Key | None:
+    """The throttle key of the function an event names, if it names one."""
+    if not event.function:
+        return None
+    return (event.account, event.region, event.function)
 Finisher = Callable[[Alert, list[Event], "HuntContext"], Alert]
 
 # The order in which an assembled alert is completed: alert-time findings first (typosquats,

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lambdawatch.alerting.rows import Projector
 from lambdawatch.engine.loader import load_rules
 from lambdawatch.engine.matcher import CompiledRule, compile_rule
 from lambdawatch.engine.model import Rule
 from lambdawatch.engine.prefilter import Prefilter
+from lambdawatch.engine.projection import Projector
 
 
 @dataclass

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdawatch.alerting.throttle import Key
-from lambdawatch.engine.context import HuntContext
+from lambdawatch.engine.context import HuntContext, Key
 from lambdawatch.ingest.normalize import Event, bare_function_name, get
 from lambdawatch.state.stream import FunctionHistory
 
