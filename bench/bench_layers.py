@@ -71,6 +71,17 @@ def build_layer(work: Path, name: str, eco: str) -> Path:
     return zpath
 
 
+def strip_metadata(zpath: Path) -> Path:
+    """The layer without ``*.dist-info``: every file ranks as first-party code and is parsed."""
+    out = zpath.with_name(zpath.stem + "-nometa.zip")
+    if not out.exists():
+        with zipfile.ZipFile(zpath) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if ".dist-info/" not in info.filename:
+                    dst.writestr(info, src.read(info))
+    return out
+
+
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(seconds, peak RSS MB of the largest process in the tree, stdout) of a whole process;
     its CPU seconds (user + system, workers included) go to ``CPU[-1]``."""
@@ -131,6 +142,9 @@ def main() -> None:
     ap.add_argument("--work", default=str(Path(__file__).parent / "layers"))
     ap.add_argument("--only", default="")
     ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--first-party", action="store_true",
+                    help="also scan each PyPI layer without its *.dist-info metadata, so that "
+                         "nothing is RECORD-verified and every source file is parsed")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -138,6 +152,8 @@ def main() -> None:
     todo = [(n, "pypi") for n in PYPI] + [(n, "npm") for n in NPM]
     todo = [(n, e) for n, e in todo if not wanted or n in wanted]
     zips = [build_layer(work, n, e) for n, e in todo]
+    if args.first_party:
+        zips += [strip_metadata(z) for z in zips if z.name.startswith("pypi-")]
     if args.build_only:
         print("\n".join(str(z) for z in zips))
         return

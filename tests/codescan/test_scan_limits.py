@@ -200,3 +200,15 @@ def test_package_time_budget_reports_unscanned_files_as_high() -> None:
     assert result.files_scanned == 0
     unbounded = scan_bytes("t", "p.zip", buf.getvalue(), options=ScanOptions(time_budget=0))
     assert SHELL in found(unbounded) and package_findings(unbounded) == set()
+
+
+def test_text_scan_over_its_budget_is_a_high_finding() -> None:
+    src = b"".join(b"var a%d = 'x' + require('m%d')(b, c, d) + /r+e/g.exec(s);\n" % (i, i)
+                   for i in range(40_000)) + EVIL
+    opts = ScanOptions(workers=1, file_budget=FileBudget(max_parse=0, file_seconds=0.005))
+    result = scan_bytes("t", "bundle.js", src, options=opts)
+    msg = "text scan over the 0.02 s budget: file not fully scanned"
+    assert [(f.code, f.file, f.severity, f.message) for f in result.findings] == [
+        ("PK001", "bundle.js", Severity.HIGH, msg)]
+    assert result.errors == [(f"bundle.js: {len(src)} bytes, over the 0-byte parse limit: text "
+                             "scan used"), f"bundle.js: {msg}"]

@@ -4,7 +4,9 @@ A parser fed hostile input (a megabyte of dense Python, deeply nested JavaScript
 of seconds and hundreds of MB. Files above ``max_parse`` bytes are never parsed; a parse that
 runs past ``file_seconds`` of CPU time is interrupted (a profiling interval timer, where the
 process allows one: the main thread of the scanning process or of a worker) and the file is scanned again as text,
-with an error naming the file. Package-level bounds live in ``archive`` and ``scanner``.
+with an error naming the file. The text scan has a budget too (``TEXT_FACTOR`` times the
+file's): past it the file is a high ``PK001`` finding (an attacker must not hide code by making
+a file slow to scan). Package-level bounds live in ``archive`` and ``runfiles``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
-from lambdawatch.codescan.model import Finding
+from lambdawatch.codescan.model import Finding, Severity
+from lambdawatch.codescan.package_checks import LIMIT
 
+TEXT_FACTOR = 4  # the text scan (the fallback) gets this many file budgets before it is cut
 NOT_PARSED = "not parsed (over the size or time budget)"  # binary_text's parse_error
 ScanOne = Callable[[str, bytes, bool, list[str], bool], list[Finding]]
 
@@ -58,12 +62,14 @@ def deadline(seconds: float) -> Iterator[bool]:
 
 def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
                      budget: FileBudget) -> tuple[list[Finding], list[str], bool]:
-    """``(findings, errors, parsed)`` of one file; never raises for a bad file."""
+    """``(findings, errors, complete)`` of one file; never raises for a bad file. ``complete``
+    is False when a budget cut the work short (such a result is not cached)."""
     errors: list[str] = []
     parse = len(data) <= budget.max_parse
     if not parse and not vendored:
         errors.append(f"{path}: {len(data)} bytes, over the {budget.max_parse}-byte parse "
                       "limit: text scan used")
+    complete = True
     try:
         if parse:
             try:
@@ -71,8 +77,16 @@ def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
                     return scan_one(path, data, vendored, errors, True), errors, True
             except ParseTimeout:
                 errors = [f"{path}: parse over the {budget.file_seconds:g} s budget: text scan"]
+                complete = False
         text_errors: list[str] = []
-        found = scan_one(path, data, vendored, text_errors, False)
-        return found, errors + [e for e in text_errors if NOT_PARSED not in e], False
+        text_seconds = budget.file_seconds * TEXT_FACTOR
+        try:
+            with deadline(text_seconds):
+                found = scan_one(path, data, vendored, text_errors, False)
+        except ParseTimeout:
+            msg = f"text scan over the {text_seconds:g} s budget: file not fully scanned"
+            return [Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, path, 0, msg, path)], \
+                errors + [f"{path}: {msg}"], False
+        return found, errors + [e for e in text_errors if NOT_PARSED not in e], complete
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - isolation boundary: one file
-        return [], errors + [f"{path}: scan failed: {type(exc).__name__}: {exc}"], parse
+        return [], errors + [f"{path}: scan failed: {type(exc).__name__}: {exc}"], False

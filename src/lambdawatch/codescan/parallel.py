@@ -20,7 +20,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from lambdawatch.codescan.filejob import FileBudget, scan_with_budget
-from lambdawatch.codescan.model import Finding
+from lambdawatch.codescan.model import Finding, Severity
+from lambdawatch.codescan.package_checks import LIMIT
 
 CHUNK_BYTES = 512 * 1024
 CHUNK_FILES = 64
@@ -137,10 +138,11 @@ def _collect(fut: Future[list[tuple[int, Outcome]]],
              chunk: list[Job]) -> Iterator[tuple[int, Outcome]]:
     try:
         yield from fut.result()
-    except BrokenProcessPool as exc:
+    except BrokenProcessPool as exc:  # a file that kills its parser must still fail the gate
         why = f"scan worker died ({exc or 'killed'}): not scanned"
         for i, p, _, _ in chunk:
-            yield i, ([], [f"{p}: {why}"], False)
+            yield i, ([Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, p, 0, why, p)],
+                      [f"{p}: {why}"], False)
     except Exception as exc:  # noqa: BLE001 - isolation boundary: one chunk, reported
         for i, p, _, _ in chunk:
             yield i, ([], [f"{p}: scan failed: {type(exc).__name__}: {exc}"], False)

@@ -63,10 +63,10 @@ def run_files(result: ScanResult, members: Sequence[tuple[str, bytes]],
         if found[i] is None:
             jobs.append((i, path, data, vendored))
     workers = options.workers if options.workers is not None else default_workers()
-    for i, (findings, errors, parsed) in scan_jobs(jobs, options.file_budget, workers, deadline):
+    for i, (findings, errors, complete) in scan_jobs(jobs, options.file_budget, workers,
+                                                     deadline):
         found[i] = (findings, errors)
-        size_ok = len(members[i][1]) <= max_parse
-        if cache is not None and keys[i] and parsed == size_ok and not _died(errors):
+        if cache is not None and keys[i] and complete:
             cache.put(keys[i], findings, errors)
     skipped = []
     for i, (path, data) in enumerate(members):
@@ -87,6 +87,3 @@ def run_files(result: ScanResult, members: Sequence[tuple[str, bytes]],
     if cache is not None and cache.problem:
         result.errors.append(cache.problem)
 
-
-def _died(errors: list[str]) -> bool:
-    return any("scan worker died" in e or ": scan failed: " in e for e in errors)
