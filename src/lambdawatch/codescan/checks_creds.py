@@ -153,7 +153,7 @@ def env_dump(ctx: FileContext) -> Iterator[Hit]:
             return True  # /proc/self/environ or `env` read through open() or a process
         if any(norm(c).rsplit(".", 1)[-1] not in PASS_THROUGH for c in ex.calls):
             return False  # a result of another call (a request, a child process run with env=)
-        return any(k in tx.AWS_CRED_ENV for k in ex.env) or bool(ex.names & dumps)
+        return any(k in tx.AWS_CRED_ENV for k in ex.env) or bool((ex.names - ex.picked) & dumps)
 
     for _ in range(4):
         before = len(dumps)

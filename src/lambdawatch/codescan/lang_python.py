@@ -12,6 +12,7 @@ from lambdawatch.codescan.pyfold import fold, render
 
 ENVIRON = "os.environ"
 PROC_ENVIRON = re.compile(r"/proc/[^/\s'\"]+/environ")
+PICKERS = frozenset({"get", "pop", "setdefault", "getenv"})
 ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "os.getenvb"})
 
 
@@ -175,11 +176,18 @@ class _Extractor:
         calls: set[str] = set()
         strings: list[str] = []
         env: list[str] = []
+        indexed: set[str] = set()
+        whole: set[str] = set()
         for sub in ast.walk(node):
-            if isinstance(sub, ast.Name):
-                names.add(sub.id)
-            elif isinstance(sub, ast.Attribute):
-                names.add(_target_name(sub))
+            if isinstance(sub, ast.Name | ast.Attribute):
+                name = sub.id if isinstance(sub, ast.Name) else _target_name(sub)
+                names.add(name)
+                p = self.parent.get(id(sub))
+                if (isinstance(p, ast.Subscript) and p.value is sub) or (
+                        isinstance(p, ast.Attribute) and p.attr in PICKERS):
+                    indexed.add(name)
+                elif not isinstance(p, ast.Attribute):
+                    whole.add(name)
             elif isinstance(sub, ast.Call):
                 calls.add(self.r.dotted(sub.func))
             elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
@@ -192,7 +200,8 @@ class _Extractor:
             key = self.env_key(sub)
             if key:
                 env.append(key)
-        return Expr(frozenset(names), frozenset(calls), tuple(strings), tuple(env))
+        return Expr(frozenset(names), frozenset(calls), tuple(strings), tuple(env),
+                    frozenset(indexed - whole))
 
     def literal_context(self, node: ast.AST) -> str:
         p = self.parent.get(id(node))
