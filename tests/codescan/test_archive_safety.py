@@ -123,3 +123,34 @@ def test_lying_header_size_is_caught() -> None:
     data[pos + 24:pos + 28] = (10).to_bytes(4, "little")  # central uncompressed size: 10
     result = scan_bytes("t", "p.zip", bytes(data))
     assert {f.code for f in result.findings} <= {"PK001", "PK005"} and result.findings
+
+
+def _tar_with_links(links: list[tuple[str, bytes, str]]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        ti = tarfile.TarInfo("zone/GMT")
+        ti.size = 4
+        tf.addfile(ti, io.BytesIO(b"TZif"))
+        for name, kind, target in links:
+            link = tarfile.TarInfo(name)
+            link.type = kind
+            link.linkname = target
+            tf.addfile(link)
+    return buf.getvalue()
+
+
+def test_hard_links_inside_a_tarball_are_not_findings() -> None:
+    # dateutil's zoneinfo tarball holds hundreds of these: each names another member.
+    tgz = _tar_with_links([("zone/UTC", tarfile.LNKTYPE, "zone/GMT"),
+                           ("zone/Zulu", tarfile.SYMTYPE, "GMT")])
+    result = scan_bytes("t", "p.zip", make_zip({"lib/zoneinfo.tar.gz": tgz}))
+    assert result.findings == [] and result.files_scanned == 1
+
+
+def test_links_leaving_a_tarball_are_still_findings() -> None:
+    tgz = _tar_with_links([("zone/UTC", tarfile.LNKTYPE, "../../etc/passwd"),
+                           ("zone/Zulu", tarfile.SYMTYPE, "/proc/self/environ")])
+    result = scan_bytes("t", "p.zip", make_zip({"lib/zoneinfo.tar.gz": tgz}))
+    assert sorted((f.code, f.file, f.severity) for f in result.findings) == [
+        ("PK003", "lib/zoneinfo.tar.gz!/zone/UTC", Severity.HIGH),
+        ("PK003", "lib/zoneinfo.tar.gz!/zone/Zulu", Severity.HIGH)]

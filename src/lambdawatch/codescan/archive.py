@@ -174,6 +174,8 @@ class Reader:
                         return
                     path = prefix + m.name
                     self._check_name(m.name, path)
+                    if (m.islnk() or (m.issym() and depth)) and _inside(m.linkname):
+                        continue  # names another member (scanned under its own name): inert
                     if m.issym() or m.islnk():
                         self._symlink(path, m.linkname)
                     elif m.isfile() and self.admit(path, m.size):
@@ -198,3 +200,9 @@ class Reader:
 def _is_tar(name: str, data: bytes) -> bool:
     return name.lower().endswith((".tar", ".tar.gz", ".tgz")) or data[257:262] == b"ustar" or (
         data[:2] == b"\x1f\x8b" and name.lower().endswith((".gz",)))
+
+
+def _inside(target: str) -> bool:
+    """A link target that stays inside the archive: relative, never climbing."""
+    norm = target.replace("\\", "/")
+    return bool(norm) and not norm.startswith("/") and ".." not in norm.split("/")
