@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 
@@ -62,7 +63,7 @@ PASSWORD_IN_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^:/@\s\"'<>]+:([^@\s\"
 # command lines). An ARN's ``:secret:`` is not an assignment (no space or quote after the colon);
 # a value followed by ``(``, ``[`` or a word character is code (``os.environ[...]``), not a secret.
 SECRET_ASSIGNMENT = re.compile(
-    r"(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|"
+    r"(?i)(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|token|api[_-]?key|"
     r"access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|signature|credentials?)"
     r"(?:['\"]?\s*=\s*['\"]?|['\"]\s*:\s*['\"]?|:\s+['\"]?|:['\"])"
     r"(?!\*{4})(?!\$\{)(?!\{\{)([^\s\"'&;,<>()\[\]{}]{4,})(?![\w(\[])")
@@ -79,10 +80,33 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("bearer-token", BEARER, 1),
     SecretPattern("secret-assignment", SECRET_ASSIGNMENT, 1),
 )
-# Cheap gate before the regexes: every pattern needs one of these (lower-cased) substrings.
-_GATES = ("akia", "asia", "abia", "acca", "secret", "private key", "ghp_", "gho_", "ghu_", "ghs_",
-          "ghr_", "github_pat_", "xox", "_live_", "glpat-", "aiza", "sg.", "eyj", "://", "pass",
-          "pwd", "token", "key", "signature", "credential", "bearer")
+# The gate: every secret any pattern (or a secret-named key in JSON text) can match is found by
+# one of these expressions; most strings and most serialized alerts match none. Each carries the
+# literals the fallback looks for (lower-cased when caseless) and its longest match.
+_KEYWORDS = (b"password", b"passwd", b"pwd", b"secret", b"token", b"_key", b"-key", b"apikey",
+             b"accesskey", b"privatekey", b"authkey", b"signature", b"credential")
+_ASSIGNMENT_GATE = (rb"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|"
+                    rb"secret[_-]?key|private[_-]?key|auth[_-]?key|signature|credentials?)"
+                    rb"s?['\"]?\s*[:=]")
+GATE_EXPRESSIONS: tuple[tuple[bytes, bool, tuple[bytes, ...], int], ...] = (
+    (rb"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", False, (b"AKIA", b"ASIA", b"ABIA", b"ACCA"), 20),
+    (rb"PRIVATE KEY", False, (b"PRIVATE KEY",), 11),
+    (rb"gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_live_|glpat-|AIza|SG\.|eyJ", False,
+     (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox", b"_live_", b"glpat-",
+      b"AIza", b"SG.", b"eyJ"), 12),
+    (rb"://[^\s/@\"':]{1,256}:[^\s@\"'/]{0,256}@", False, (b"://",), 520),
+    (_ASSIGNMENT_GATE, True, _KEYWORDS, 80),
+    (rb"bearer\s", True, (b"bearer",), 7),
+)
+
+
+@lru_cache(maxsize=1)
+def _gate_of() -> Callable[[bytes], bool]:
+    from lambdawatch.secret_gate import Gate
+
+    return Gate(GATE_EXPRESSIONS)
+
+
 _REFERENCE = re.compile(r"(?i)^(arn:|\$\{|\{\{resolve:|ssm:|secretsmanager:)")
 SECRET_NAME = re.compile(r"(?i)(password|passwd|pwd|secret|token|api_?key|private_?key|"
                          r"credentials?|auth_?key|access_?key|signature)s?$")
@@ -99,8 +123,7 @@ class SecretMatch:
 
 def find_secrets(text: str) -> Iterator[SecretMatch]:
     """Every secret in ``text``, leftmost first, overlaps dropped (the earlier pattern wins)."""
-    low = text.lower()
-    if not any(g in low for g in _GATES):
+    if not may_hold_secret(text):
         return
     taken: list[tuple[int, int]] = []
     found: list[SecretMatch] = []
@@ -117,8 +140,19 @@ def find_secrets(text: str) -> Iterator[SecretMatch]:
     yield from sorted(found, key=lambda s: s.start)
 
 
+def may_hold_secret(data: bytes | str) -> bool:
+    """Whether ``data`` (a string, or serialized JSON as bytes) may hold a secret: ``False``
+    means :func:`redact` and :func:`redact_value` would change nothing, and is cheap."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return _gate_of()(data)
+
+
+@lru_cache(maxsize=65536)
 def redact(text: str) -> str:
     """``text`` with every secret in it replaced by :func:`mask` of that secret."""
+    if not may_hold_secret(text):
+        return text
     matches = list(find_secrets(text))
     if not matches:
         return text
@@ -139,12 +173,13 @@ def redact_value(value: Any) -> Any:
     and every string held under a secret-named key masked whole. Other values are kept as is;
     a value without secrets comes back as the same object (no copy)."""
     if isinstance(value, str):
-        return redact(value)
+        masked = redact(value)
+        return value if masked == value else masked  # the same object when nothing changed
     if isinstance(value, dict):
         changed = False
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            new_key = redact(key) if isinstance(key, str) else key
+            new_key = redact_value(key) if isinstance(key, str) else key
             if (isinstance(key, str) and isinstance(item, str) and SECRET_NAME.search(key)
                     and item and not is_masked(item) and not _REFERENCE.match(item)):
                 new_item: Any = mask(item)

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lambdawatch.alerting.ocsf import to_ocsf
-from lambdawatch.secrets import redact_value
+from lambdawatch.secrets import may_hold_secret, redact_value
 from lambdawatch.severity import SEVERITY_ORDER
 from lambdawatch.textsafe import safe_cell
 
@@ -33,15 +33,25 @@ def masked(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield redact_value(item)
 
 
+def _lines(items: Iterable[dict[str, Any]], option: int = 0) -> Iterator[str]:
+    """Each item as JSON, secrets masked: serialized once, searched once (C speed) for anything
+    that may be a secret, and only then walked value by value and serialized again."""
+    for item in items:
+        data = orjson.dumps(item, option=option)
+        if may_hold_secret(data):
+            data = orjson.dumps(redact_value(item), option=option)
+        yield data.decode()
+
+
 def write_jsonl(items: Iterable[dict[str, Any]], out: TextIO) -> None:
-    out.writelines(_line(item) + "\n" for item in masked(items))
+    out.writelines(line + "\n" for line in _lines(items))
 
 
 def write_json(items: Iterable[dict[str, Any]], out: TextIO) -> None:
     """A JSON array, written item by item (the items may be a stream)."""
     out.write("[")
-    for n, item in enumerate(masked(items)):
-        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n  ")
+    for n, text in enumerate(_lines(items, orjson.OPT_INDENT_2)):
+        text = text.replace("\n", "\n  ")
         out.write(("," if n else "") + "\n  " + text)
     out.write("\n]\n")
 
