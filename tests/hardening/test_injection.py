@@ -87,6 +87,17 @@ def test_hunt_every_format_is_inert_and_masked(tmp_path, lw, fmt: str) -> None:
         assert latest["s3Bucket"] == f"https://ci:****(15 chars)@artifacts.example/{BIDI}"
 
 
+def test_summary_json_keeps_names_exact_but_masks_secrets(tmp_path, lw) -> None:
+    summary = tmp_path / "summary.json"
+    code, _, _ = lw("hunt", str(_logs(tmp_path)), "--workers", "1", "--format", "jsonl", "-q",
+                    "--summary-json", str(summary))
+    assert code == 0
+    doc = json.loads(summary.read_text())
+    [skipped] = doc["files_skipped"]
+    assert skipped["file"].endswith(f"{CLEAR_THEN_ALL_CLEAR} ****(20 chars) [/].json")
+    assert KEY_ID not in summary.read_text()
+
+
 def test_hunt_fail_on_still_exits_1_with_hostile_data(tmp_path, lw) -> None:
     code, out, _ = lw("hunt", str(_logs(tmp_path)), "--workers", "1", "--fail-on", "high")
     assert code == 1
