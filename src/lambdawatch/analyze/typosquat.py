@@ -99,11 +99,15 @@ class NameBook:
         if event.event_source != "lambda.amazonaws.com" or not event.function:
             return
         key = (event.account, event.function)
+        created = (event.base_name == "CreateFunction" and event.success
+                   and key not in self.created)
+        if key in self.seen and not created:
+            return  # nothing the judgement reads has changed: keep the index and verdicts
         self.seen.add(key)
         self.indexes.pop(event.account, None)
         self.verdicts.clear()
-        if event.base_name == "CreateFunction" and event.success:
-            self.created.setdefault(key, event.time)
+        if created:
+            self.created[key] = event.time
 
 
 def _age(book: NameBook, account: str, name: str) -> float:

@@ -162,6 +162,10 @@ class Store:
     def persistent(self) -> bool:
         return self._tmpdir is None
 
+    def _pack(self, data: bytes) -> bytes:
+        """Deflated in a kept state; a scratch store lives for one run: no need."""
+        return _pack(data) if self._tmpdir is None else bytes(data)
+
     def _damaged(self, detail: str) -> StateError:
         return StateError(f"the state file is damaged ({detail}); move it aside and rerun over "
                           "the logs to rebuild it, or restore a backup", where=self.path)
@@ -242,7 +246,7 @@ class Store:
         cur = self.db.executemany(
             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?)",
             [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules),
-              _pack(m.raw), m.row) for m in batch],
+              self._pack(m.raw), m.row) for m in batch],
         )
         return cur.rowcount
 
@@ -363,7 +367,8 @@ class Store:
                 "digest=excluded.digest, body=excluded.body, superseded=0, built=excluded.built, "
                 "revision=alerts.revision+1",
                 (body["id"], body["account"], body["region"], body["function"],
-                 body["first_seen"], digest, _pack(orjson.dumps(body)), _pack(orjson.dumps(built)),
+                 body["first_seen"], digest, self._pack(orjson.dumps(body)),
+                 self._pack(orjson.dumps(built)) if self.persistent else None,
                  first[0], first[1]))
         self.db.execute("INSERT OR REPLACE INTO run_alerts VALUES (?,?)", (body["id"], status))
         return status
