@@ -100,3 +100,22 @@ def test_old_module_names_still_import() -> None:
 
     assert analyze_mask is codescan_mask is mask
     assert analyze_scan is scan_variable and codescan_redact is redact
+
+
+def test_the_gate_backends_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hyperscan and the literal-windowed fallback say the same on every case above and on the
+    golden alerts (a "no" from the gate must be exact: it skips the patterns)."""
+    from lambdawatch.secret_gate import Gate
+    from lambdawatch.secrets import GATE_EXPRESSIONS
+    from tests.conftest import ROOT
+
+    fast = Gate(GATE_EXPRESSIONS)
+    monkeypatch.setenv("LAMBDAWATCH_NO_HYPERSCAN", "1")
+    slow = Gate(GATE_EXPRESSIONS)
+    assert slow.backend == "re"
+    golden = (ROOT / "tests" / "golden" / "examples.alerts.jsonl").read_bytes().splitlines()
+    cases = [t.encode() for _, t, _ in MUST_FIRE] + [t.encode() for t in MUST_NOT_FIRE] + golden
+    for data in cases:
+        assert fast(data) == slow(data), data[:80]
+    for _, text, _ in MUST_FIRE:
+        assert slow(text.encode())
