@@ -205,3 +205,33 @@ def test_rules_outputs_are_inert(tmp_path, lw) -> None:
     import yaml
 
     assert yaml.safe_load(out)["title"] == f"Evil {EVIL}"  # exact through YAML escapes
+
+
+def test_config_strings_are_data_too(tmp_path, lw) -> None:
+    """An allowlist entry's name and reason, and a change ticket, reach explain escaped."""
+    config = tmp_path / "lw.toml"
+    config.write_text(
+        "[[allowlist]]\n"
+        'name = "ci\\u001b[2J"\n'
+        'principal = "arn:aws:sts::111122223333:assumed-role/github-actions-deploy/*"\n'
+        'reason = "approved \\u001b]0;owned\\u0007 [/] \\u202e deploy"\n'
+        'accept = ["*"]\n', encoding="utf-8")
+    logs = tmp_path / "logs"
+    write(logs / "trail.json", delivery_bytes([update_code(1, "orders-api", "2025-03-14T10:00:00Z")]))
+    db = tmp_path / "state.db"
+    code, out, err = lw("hunt", str(logs), "--workers", "1", "--format", "jsonl", "--config",
+                        str(config), "--state", str(db))
+    assert code == 0, err
+    [alert] = [json.loads(line) for line in out.splitlines()]
+    assert alert["suppressed"] is True
+    assert alert["suppression_reason"] == \
+        "allowlist ci\x1b[2J: approved \x1b]0;owned\x07 [/] \u202e deploy"  # exact in JSON
+    code, out, _ = lw("hunt", str(logs), "--workers", "1", "--config", str(config),
+                      "--show-suppressed")
+    assert code == 0
+    assert_inert(out)
+    code, out, _ = lw("explain", alert["id"], "--state", str(db))
+    assert code == 0
+    assert_inert(out)
+    assert "  SUPPRESSED: allowlist ci\\x1b[2J: approved \\x1b]0;owned\\x07 [/] \\u202e deploy" \
+        in out.splitlines()
