@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("values", ["lambdawatch.severity", "lambdawatch.values", "lambdawatch.errors",
                 "lambdawatch.textsafe", "lambdawatch.yamlio", "lambdawatch.data",
                 "lambdawatch.kinds", "lambdawatch.layer_publishers", "lambdawatch.secrets",
-                "lambdawatch.findings", "lambdawatch"]),
+                "lambdawatch.findings", "lambdawatch.sealed", "lambdawatch"]),
     ("config", ["lambdawatch.config"]),
     # the record accessors and the normalized Event: what rules match on
     ("records", ["lambdawatch.ingest.normalize"]),

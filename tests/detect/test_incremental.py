@@ -201,3 +201,33 @@ def test_a_state_saved_and_reloaded_mid_stream_gives_the_same_alerts(cut: int) -
     got += [(w.key, [e.event_id for e in w.events], sorted(f.code for f in w.findings))
             for w in second.still_open()]
     assert got == expected
+
+
+def test_the_state_never_holds_a_secret_value_and_replays_still_find_it(tmp_path: Path) -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    fn = f"arn:aws:lambda:us-east-1:{ACCT}:function:billing-sync"
+
+    def ev(n: int, time: str, **extra: Any) -> dict[str, Any]:
+        return record("update-function-configuration", n, eventTime=time,
+                      recipientAccountId=ACCT, awsRegion="us-east-1",
+                      requestParameters__functionName=fn, **extra)
+
+    env = {"variables": {"AWS_SECRET_ACCESS_KEY": secret, "STAGE": "prod"}}
+    on_time = write(tmp_path / "a.json", delivery_bytes([
+        ev(1, "2025-03-14T09:30:00Z", requestParameters__environment=env)]))
+    late = write(tmp_path / "b.json", delivery_bytes([ev(2, "2025-03-14T09:00:00Z")]))
+    db = tmp_path / "s.db"
+    first = _hunt([on_time], db).alerts
+    assert [f["code"] for f in first[0]["findings"] if f["kind"] == "env-secret"] == ["EV101"]
+    _hunt([late], db)  # replays the stored record from before the first one
+    assert secret.encode() not in db.read_bytes()
+    import zlib
+
+    con = sqlite3.connect(db)
+    raws = [zlib.decompress(r[0]) for r in con.execute("SELECT raw FROM events")]
+    con.close()
+    assert not any(secret.encode() in r for r in raws) and any(b"STAGE" in r for r in raws)
+    (alert,) = _state_alerts(db)
+    assert [f["evidence"]["variables"][0]["variable"] for f in alert["findings"]
+            if f["kind"] == "env-secret"] == ["AWS_SECRET_ACCESS_KEY"]
+    assert alert["findings"] == _hunt([on_time, late], None).all_alerts[0]["findings"]

@@ -10,6 +10,8 @@ from typing import Any
 
 from lambdawatch.analyze.common import params
 from lambdawatch.analyze.secrets import scan_variable
+from lambdawatch.sealed import unseal
+from lambdawatch.secrets import Hit
 from lambdawatch.findings import Finding, max_severity
 from lambdawatch.ingest.normalize import Event
 
@@ -17,7 +19,8 @@ from lambdawatch.ingest.normalize import Event
 def env_findings(variables: dict[str, Any], where: str) -> list[Finding]:
     hits = []
     for name in sorted(variables):
-        hit = scan_variable(name, variables[name])
+        sealed = unseal(variables[name])  # a stored record: the secret was found, then sealed
+        hit = Hit(*sealed) if sealed is not None else scan_variable(name, variables[name])
         if hit is not None:
             hits.append({"variable": name, "detector": hit.detector, "severity": hit.severity,
                          "value": hit.value_shown})

@@ -23,6 +23,8 @@ from typing import Any
 import orjson
 
 from lambdawatch.errors import StateError
+from lambdawatch.sealed import seal_variables
+from lambdawatch.secrets import scan_variable
 from lambdawatch.ingest.decode import Matched
 from lambdawatch.ingest.normalize import Event, normalize
 
@@ -97,6 +99,22 @@ def _pack(data: bytes) -> bytes:
 
 def _unpack(data: bytes) -> bytes:
     return data if data[:1] in (b"{", b"[") else zlib.decompress(data)  # schema 2: plain
+
+
+def _sealed(raw: bytes) -> bytes:
+    """The record with the secret values of its environment variables sealed (CloudTrail
+    redacts them; a record that holds some must not put them in the state file)."""
+    if b'"variables"' not in raw:
+        return raw
+    record = orjson.loads(raw)
+    changed = False
+    for part in ("requestParameters", "responseElements"):
+        section = record.get(part)
+        env = section.get("environment") if isinstance(section, dict) else None
+        variables = env.get("variables") if isinstance(env, dict) else None
+        if isinstance(variables, dict):
+            changed |= seal_variables(variables, scan_variable)
+    return orjson.dumps(record) if changed else raw
 
 
 def _create_private(path: str) -> None:
@@ -246,7 +264,7 @@ class Store:
         cur = self.db.executemany(
             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?)",
             [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules),
-              self._pack(m.raw), m.row) for m in batch],
+              self._pack(_sealed(m.raw)), m.row) for m in batch],
         )
         return cur.rowcount
 
