@@ -4,7 +4,8 @@ us-east-1:
 - ``payment-processor`` (clean): basic execution role, the account's own layer, an alias, an SQS
   event source mapping, a function URL with AWS_IAM, an invoke permission for EventBridge
   scoped to one rule, an hourly EventBridge rule.
-- ``orders-api`` (clean): REST API method with AWS_IAM authorization.
+- ``orders-api`` (clean): a REST API method and an HTTP API route, both with AWS_IAM
+  authorization, and an SNS subscription.
 - ``pyment-processor`` (the backdoor, created last): a typosquat of payment-processor; a role
   that is administrator through the *default version* of a customer policy (v1 harmless); a
   public URL with CORS *; another account's layer; an EventBridge rule every minute; alias
@@ -91,6 +92,9 @@ def build(session: Any, endpoint: str) -> dict[str, str]:
     orders = lam.create_function(FunctionName="orders-api", Role=clean_role,
                                  Code={"ZipFile": package(CLEAN_CODE)}, **base)["FunctionArn"]
     _rest_api(c("apigateway"), orders)
+    _http_api(c("apigatewayv2"), orders)
+    topic = c("sns").create_topic(Name="order-events")["TopicArn"]
+    c("sns").subscribe(TopicArn=topic, Protocol="lambda", Endpoint=orders)
     time.sleep(0.01)  # the backdoor is younger than the function it imitates
     bd = lam.create_function(FunctionName="pyment-processor", Role=admin_role,
                              Code={"ZipFile": package(CLEAN_CODE)}, **base)["FunctionArn"]
@@ -123,6 +127,15 @@ def _rest_api(apigw: Any, function_arn: str) -> None:
                           integrationHttpMethod="POST", uri=(
                               "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
                               f"{function_arn}/invocations"))
+
+
+def _http_api(apigw: Any, function_arn: str) -> None:
+    api = apigw.create_api(Name="orders-http", ProtocolType="HTTP")["ApiId"]
+    integration = apigw.create_integration(ApiId=api, IntegrationType="AWS_PROXY",
+                                           IntegrationUri=function_arn,
+                                           PayloadFormatVersion="2.0")["IntegrationId"]
+    apigw.create_route(ApiId=api, RouteKey="GET /orders", AuthorizationType="AWS_IAM",
+                       Target=f"integrations/{integration}")
 
 
 def _eu(c: Any, role: str) -> None:

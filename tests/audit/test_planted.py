@@ -103,8 +103,8 @@ def test_clean_function_context_shows_triggers(audited: AuditRun) -> None:
     assert [t["trigger"] for t in pp["context"]["triggers"]] == ["eventbridge-rule"]
     assert len(pp["context"]["event_source_mappings"]) == 1
     orders = _by_key(audited)[("orders-api", None)]
-    assert [(t["trigger"], t["authorization"]) for t in orders["context"]["triggers"]] == [
-        ("apigateway-rest", "AWS_IAM")]
+    assert sorted((t["trigger"], t.get("authorization")) for t in orders["context"]["triggers"]) == [
+        ("apigateway-http", "AWS_IAM"), ("apigateway-rest", "AWS_IAM"), ("sns", None)]
     eu = _by_key(audited)[("report-builder", None)]
     assert [(t["trigger"], t["bucket"]) for t in eu["context"]["triggers"]] == [
         ("s3", "acme-reports")]
