@@ -50,6 +50,8 @@ class HuntOptions:
     # called inside the run's transaction, after the alerts are reconciled (the notification
     # outbox is filled here, so it commits with the alert changes it announces)
     before_commit: Callable[[Store], object] | None = None
+    # called after the commit, the store still open (the HTML report reads the run's events)
+    after_commit: Callable[[Store], object] | None = None
 
 
 @dataclass
@@ -192,6 +194,8 @@ def run_hunt(opts: HuntOptions, *, source: RecordSource | None = None,
         # emits its alerts; a run killed after it has recorded them (no alert printed twice).
         store.commit()
         source.acknowledge()
+        if opts.after_commit is not None:
+            opts.after_commit(store)
         if opts.sink is not None:
             opts.sink(store.run_alerts(emitted_only=True))
             return HuntResult([], [], table_rows, summary)

@@ -19,7 +19,7 @@ from lambdawatch.hunt import HuntOptions, run_hunt
 from lambdawatch.ingest.collect import default_workers
 from lambdawatch.ingest.limits import parse_size, set_default_limits
 
-FORMATS = ["table", "jsonl", "json", "rows", "ocsf"]
+FORMATS = ["table", "jsonl", "json", "rows", "ocsf", "html"]
 STREAMED = {"jsonl", "json", "ocsf"}
 
 
@@ -52,6 +52,21 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
     bar = SEVERITY_ORDER[level]
     return any(SEVERITY_ORDER[a["severity"]] >= bar for a in alerts
                if not a["suppressed"] and not a.get("superseded"))
+
+
+def _write_html(store: Any, out: TextIO, shown: list[dict[str, Any]]) -> None:
+    """The run's new, changed or superseded alerts as one self-contained HTML case report."""
+    from datetime import UTC
+
+    from lambdawatch import __version__
+    from lambdawatch.report.render import render_report
+
+    alerts = list(store.run_alerts(emitted_only=True))
+    shown.extend(alerts)
+    events = {a["id"]: store.events_by_id(a["event_ids"]) for a in alerts}
+    meta = {"case": "hunt", "version": __version__, "command": "lambdawatch hunt",
+            "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    out.write(render_report(alerts, events, meta))
 
 
 def _deliver(state_path: str, policy: Any) -> None:
@@ -156,6 +171,7 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
             opts.before_commit = lambda store: enqueue_changes(store, policy)
             sender = policy
     failing = False
+    html_alerts: list[dict[str, Any]] = []
 
     def tracked(alerts: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         nonlocal failing
@@ -168,6 +184,8 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
             open(output, "w", encoding="utf-8"))
         if fmt in STREAMED:  # alerts go out as the store gives them back: memory stays flat
             opts.sink = lambda alerts: sinks.ALERT_WRITERS[fmt](tracked(alerts), out)
+        elif fmt == "html":
+            opts.after_commit = lambda store: _write_html(store, out, html_alerts)
         if sys.stderr.isatty() and not quiet:
             opts.on_progress = stack.enter_context(progress_reporter())
         try:
@@ -184,6 +202,8 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
         elif fmt == "table":
             sinks.write_table(result.alerts, out, show_suppressed=show_suppressed)
             failing = _fails(result.alerts, fail_on)
+        elif fmt == "html":
+            failing = _fails(html_alerts, fail_on)
     if sender is not None and state_path:
         _deliver(state_path, sender)
     summary = result.summary
