@@ -174,3 +174,14 @@ def test_runtime_judged_at_the_audit_day(runtime: str, codes: list[str]) -> None
     found = [f for f in view_findings(_judge(), _fn(Runtime=runtime), LATEST)
              if f.kind in ("deprecated-runtime", "custom-runtime")]
     assert _codes(found) == codes
+
+
+def test_cross_account_permission_unless_the_account_is_known() -> None:
+    fn = _fn()
+    fn.policies[LATEST] = {"Statement": [{
+        "Sid": "partner", "Effect": "Allow", "Action": "lambda:InvokeFunction",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Resource": ARN}]}
+    found = [f for f in view_findings(_judge(), fn, LATEST) if f.kind.endswith("permission")]
+    assert [(f.code, f.evidence["account"]) for f in found] == [("CF113", "444455556666")]
+    assert [f for f in view_findings(_judge(known=["444455556666"]), fn, LATEST)
+            if f.kind.endswith("permission")] == []
