@@ -62,7 +62,7 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     endpoint = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()  # noqa: S310
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
             return server, endpoint
         except OSError:
             time.sleep(0.1)
@@ -83,8 +83,8 @@ def plant(endpoint: str, functions: int, regions: list[str]) -> None:
         roles.append(arn)
     iam.attach_role_policy(RoleName="exec-4", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     for r, region in enumerate(regions):
-        c = lambda svc: s.client(svc, region_name=region, endpoint_url=endpoint)  # noqa: E731
-        lam, events, sqs = c("lambda"), c("events"), c("sqs")
+        lam, events, sqs = (s.client(svc, region_name=region, endpoint_url=endpoint)
+                            for svc in ("lambda", "events", "sqs"))
         q = sqs.create_queue(QueueName="jobs")["QueueUrl"]
         qarn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]
