@@ -43,6 +43,16 @@ def test_same_account_and_layers_keys_buckets_do_not_link() -> None:
     assert linked_accounts(_matched(A, rec)) == (A,)
 
 
+def test_permission_grantee_does_not_link() -> None:
+    """Must not fire: the account an AddPermission grants to keys no stream state."""
+    rec = {"eventName": "AddPermission20150331v2",
+           "userIdentity": {"type": "AssumedRole", "accountId": A,
+                            "arn": f"arn:aws:sts::{A}:assumed-role/deploy/s"},
+           "requestParameters": {"functionName": "f", "principal": f"arn:aws:iam::{B}:root",
+                                 "sourceAccount": C}}
+    assert linked_accounts(_matched(A, rec)) == (A,)
+
+
 def test_components_join_transitively_and_name_by_smallest() -> None:
     comps = Components()
     comps.join([C, B])

@@ -30,7 +30,8 @@ class FileResult:
     outside: int  # matched records outside --since/--until
     links: set[tuple[str, ...]]
     matched: list[Matched]
-    seconds: float = 0.0  # this input's read + decode, measured in the task
+    seconds: float = 0.0  # this input's read + decode (wall), measured in the task
+    cpu: float = 0.0  # the same, CPU seconds of the worker process
 
 
 _CLIENTS: dict[int, Any] = {}
@@ -54,7 +55,7 @@ def _s3_bytes(spec: RunSpec, obj: S3Object) -> Fetched | Outcome:
 
 
 def decode_one(spec: RunSpec, index: int, item: Item) -> FileResult:
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     rules = rules_of(spec)
     if isinstance(item, LocalFile):
         outcome = read_and_decode(item.path, rules, spec.limits)
@@ -74,7 +75,8 @@ def decode_one(spec: RunSpec, index: int, item: Item) -> FileResult:
             matched = kept
         outcome = replace(outcome, decoded=replace(outcome.decoded, matched=[]))
     links = {linked_accounts(m) for m in matched}
-    return FileResult(index, outcome, outside, links, matched, time.perf_counter() - began)
+    return FileResult(index, outcome, outside, links, matched, time.perf_counter() - began,
+                      time.process_time() - cpu)
 
 
 def decode_partition(spec: RunSpec, items: Iterator[tuple[int, Item]]) -> Iterator[FileResult]:

@@ -85,9 +85,9 @@ def _listing(paths: list[str], factory: Any) -> list[Item | Skipped]:
     return out
 
 
-def _meta(r: FileResult) -> tuple[int, _Meta, float]:
+def _meta(r: FileResult) -> tuple[int, _Meta, float, float]:
     meta = _Meta(r.outcome, r.outside, r.links, Counter(m.account for m in r.matched))
-    return r.index, meta, r.seconds
+    return r.index, meta, r.seconds, r.cpu
 
 
 def _partition_map(metas: dict[int, _Meta], partitions: int, stats: SparkStats
@@ -124,8 +124,9 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
     decoded.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         collected = decoded.map(_meta).collect()
-        metas = {index: meta for index, meta, _ in collected}
-        stats.decode_task_s = sum(seconds for _, _, seconds in collected)
+        metas = {index: meta for index, meta, _, _ in collected}
+        stats.decode_task_s = sum(c[2] for c in collected)
+        stats.decode_cpu_s = sum(c[3] for c in collected)
         n = partitions or sc.defaultParallelism
         bmap = sc.broadcast(_partition_map(metas, n, stats))
         keyed = decoded.flatMap(lambda r: (((bmap.value[m.account], m.ts, m.event_id), m)
@@ -137,6 +138,7 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
         decoded.unpersist()
     stats.jobs_s = time.perf_counter() - began
     stats.detect_task_s = sum(r.seconds for r in results)
+    stats.detect_cpu_s = sum(r.cpu for r in results)
     stats.inputs, stats.partitions = len(items), n
     return metas, results
 

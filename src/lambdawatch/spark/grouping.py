@@ -7,47 +7,64 @@ in account B is one principal in both), a role is looked up by its ARN (whose ac
 differ from the record's), and a trigger or mapping record in one account may name a function
 of another (an S3 bucket of A notifying a function of B). Records are therefore grouped by
 the connected components of the graph whose nodes are accounts and whose edges join the
-record's account with every account of its principal, of the roles and of the functions it
-names. Per component, the Detector sees exactly what it would see in the local engine.
-Over-joining only costs parallelism; under-joining would cost equality, so the links err wide.
+record's account with the accounts of its principal, of the function's execution role and of
+every function it names. Per component, the Detector sees exactly what it would see in the
+local engine. Over-joining only costs parallelism; under-joining would cost equality.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import orjson
 
 from lambdawatch.ingest.records import Matched
 
-# Accounts of the principals, roles and functions a record names (never layers, keys or
-# buckets: those carry no stream state, and a shared publisher would join every account).
-_LINKED = re.compile(
-    rb"arn:aws[\w-]*:(?:lambda:[\w-]*:(\d{12}):function|iam::(\d{12}):(?:role|user|root)"
-    rb"|sts::(\d{12}):(?:assumed-role|federated-user))")
+# Accounts of the functions a record names anywhere (a trigger, mapping, integration or target of
+# another account's function attaches to that function's alert).
+_FUNCTION = re.compile(rb"arn:aws[\w-]*:lambda:[\w-]*:(\d{12}):function")
+# Accounts inside an ARN of a principal or role (iam::ACCT:..., sts::ACCT:...).
+_ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
 
 
-def _identity_account(raw: bytes) -> str | None:
-    try:
-        rec = orjson.loads(raw)
-    except orjson.JSONDecodeError:
+def _arn_account(value: Any) -> str | None:
+    if not isinstance(value, str):
         return None
-    ident = rec.get("userIdentity") if isinstance(rec, dict) else None
-    if isinstance(rec, dict) and "detail-type" in rec and isinstance(rec.get("detail"), dict):
-        ident = rec["detail"].get("userIdentity")
-    acct = ident.get("accountId") if isinstance(ident, dict) else None
-    return acct if isinstance(acct, str) and acct else None
+    m = _ARN_ACCOUNT.match(value)
+    return m.group(1) if m else None
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for part in path:
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+
+
+def _state_accounts(rec: Any) -> set[str]:
+    """The accounts of the acting principal and of the function's execution role."""
+    if isinstance(rec, dict) and "detail-type" in rec:
+        rec = rec.get("detail")
+    if not isinstance(rec, dict):
+        return set()
+    ident = rec.get("userIdentity")
+    found = {_get(ident, "accountId"), _arn_account(_get(ident, "arn")),
+             _arn_account(_get(ident, "sessionContext", "sessionIssuer", "arn")),
+             _arn_account(_get(rec, "requestParameters", "role")),
+             _arn_account(_get(rec, "responseElements", "role"))}
+    return {a for a in found if isinstance(a, str) and a}
 
 
 def linked_accounts(m: Matched) -> tuple[str, ...]:
-    """The record's account first, then every other account it ties to it (sorted)."""
-    found: set[str] = set()
-    for groups in _LINKED.findall(m.raw):
-        found.update(g.decode() for g in groups if g)
-    ident = _identity_account(m.raw)
-    if ident is not None:
-        found.add(ident)
+    """The record's account first, then every other account whose stream state it touches
+    (sorted). The grantee of a permission (``AddPermission``'s principal), layers, keys,
+    buckets and queues do not count: no stream state is keyed by them."""
+    found = {g.decode() for g in _FUNCTION.findall(m.raw)}
+    try:
+        found |= _state_accounts(orjson.loads(m.raw))
+    except orjson.JSONDecodeError:
+        pass
     found.discard(m.account)
     return (m.account, *sorted(found))
 

@@ -17,6 +17,8 @@ class SparkStats:
     jobs_s: float = 0.0  # both stages, from the first job submitted to the last result
     decode_task_s: float = 0.0  # summed over inputs: read + decode on the executors
     detect_task_s: float = 0.0  # summed over partitions: scratch store + Detector
+    decode_cpu_s: float = 0.0  # the same two, CPU seconds of the Python workers (what the
+    detect_cpu_s: float = 0.0  # pipeline's work costs, whatever else loads the machine)
     inputs: int = 0
     partitions: int = 0
     components: int = 0  # account components (the partition key's units)
