@@ -96,7 +96,7 @@ def test_bad_input_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
         "junk.bin": "not CloudWatch Logs",
         "empty.json": "empty file",
         "other.json": "no CloudWatch Logs events in it",
-        "broken.json": "invalid JSON",
+        "broken.json": "truncated or invalid, kept the events before the break",
         "missing.gz": "no such file or folder",
     }
     assert len(groups["ok"].invocations) == 6 and str(good).endswith("000000.gz")
@@ -132,3 +132,23 @@ def test_fast_path_equals_the_line_path(tmp_path: Path, monkeypatch: pytest.Monk
     assert [f["kind"] for f in fast[0]["findings"]] == [
         "dynamic-exec", "unknown-extension", "log-outbound-connection"]
     assert fast[0]["errors"] == 2 * len(app) + 1
+
+
+def test_a_large_events_page_is_streamed_and_a_cut_keeps_what_came_before(tmp_path: Path) -> None:
+    from lambdawatch.logs import jsonstream
+
+    page = {"events": events(6000), "searchedLogStreams": [], "nextToken": "x"}
+    text = json.dumps(page, indent=1)
+    assert len(text) > 2 * (1 << 20)  # spans several reads of the streaming reader
+    (tmp_path / "aws" / "lambda" / "big").mkdir(parents=True)
+    (tmp_path / "aws" / "lambda" / "big" / "page.json").write_text(text)
+    cut_at = text.index("RequestId: r5000 ")  # inside the START event of the 5001st run
+    (tmp_path / "aws" / "lambda" / "cut").mkdir(parents=True)
+    (tmp_path / "aws" / "lambda" / "cut" / "page.json").write_text(text[:cut_at])
+    report = ReadReport()
+    groups = from_files([str(tmp_path)], None, report)
+    assert summary(groups) == {"big": (6000, 12000, None), "cut": (5000, 10000, None)}
+    assert [(Path(w).parent.name, why.split(" (")[0]) for w, why in report.problems] == [
+        ("cut", "truncated or invalid, kept the events before the break")]
+    assert jsonstream.is_events_page('  {\n "events" : [') and not jsonstream.is_events_page(
+        '[{"events": []}]')

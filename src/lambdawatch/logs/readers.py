@@ -24,6 +24,7 @@ from typing import IO, Any
 import orjson
 from isal import igzip
 
+from lambdawatch.logs import jsonstream
 from lambdawatch.logs.model import LogLine
 
 _ISO_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
@@ -132,6 +133,11 @@ def _json_documents(data: bytes) -> Iterator[Any]:
 
 
 def _json_content(path: str, report: ReadReport) -> Iterator[LogLine]:
+    with _open_text(path) as fh:
+        streamed = jsonstream.is_events_page(fh.read(4096))
+    if streamed:
+        yield from _streamed_events(path, report)
+        return
     data = _whole(path, report)
     if data is None:
         return
@@ -149,6 +155,18 @@ def _json_content(path: str, report: ReadReport) -> Iterator[LogLine]:
     if not found:
         report.problem(path, "no CloudWatch Logs events in it (not filter-log-events output, "
                              "a subscription payload or JSON log records)")
+
+
+def _streamed_events(path: str, report: ReadReport) -> Iterator[LogLine]:
+    try:
+        with _open_text(path) as fh:
+            for ev in jsonstream.events(fh):
+                if isinstance(ev.get("message"), str):
+                    report.lines += 1
+                    yield LogLine(_int(ev.get("timestamp")), ev["message"], None,
+                                  ev.get("logStreamName"))
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        report.problem(path, f"truncated or invalid, kept the events before the break ({exc})")
 
 
 def _from_document(doc: Any, group: str | None, path: str,
