@@ -110,7 +110,7 @@ def _tasks(items: Iterator[Input], clients: _Clients, limit: int) -> Iterator[Ta
                     fetchers = ThreadPoolExecutor(8, thread_name_prefix="lambdawatch-s3")
                 ahead.append(fetchers.submit(_fetch_s3, clients.s3(), item, limit))
             elif isinstance(item, Stdin):
-                ahead.append(Fetched("-", read_stdin()))
+                ahead.append(Fetched("-", read_stdin(limit)))
             else:
                 ahead.append(item)
             yield from ready()

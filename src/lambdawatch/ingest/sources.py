@@ -196,5 +196,6 @@ def expand(paths: list[str], s3_client_factory: Any = None) -> Iterator[Input | 
             yield from walk_local(p)
 
 
-def read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input's bytes (at most ``limit + 1``: past the cap, inflate reports it)."""
+    return sys.stdin.buffer.read() if limit is None else sys.stdin.buffer.read(limit + 1)
