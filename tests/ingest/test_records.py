@@ -141,3 +141,12 @@ def test_only_the_first_problems_are_listed_all_are_counted() -> None:
     assert out.problem == ("line 2: line is not a JSON object; line 3: line is not a JSON object "
                            "(+6 more)")
     assert out.skipped == {"line is not a JSON object": 8}
+
+
+def test_record_past_the_size_cap_in_a_pretty_printed_file_is_skipped() -> None:
+    big = record("create-function", 62, requestParameters__blob="x" * 5000)
+    data = json.dumps({"Records": [GOOD[0], big, GOOD[1]]}, indent=2).encode()
+    out = decoded(data, Limits(max_record=4096))
+    assert out.layout == "records"
+    assert ids(out) == sorted(r["eventID"] for r in GOOD[:2])
+    assert out.problem == "record 2: record larger than the 4 KiB cap"

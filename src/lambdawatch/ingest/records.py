@@ -136,7 +136,9 @@ def accept(out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: W
         out.note(heavy, where, limits.max_problems)
         return
     try:
-        _keep(out, rec, raw, matcher)
+        big = _keep(out, rec, raw, matcher, limits)
+        if big is not None:
+            out.note(big, where, limits.max_problems)
     except InputError as exc:
         out.note(exc.message, where, limits.max_problems)
     except Exception as exc:  # noqa: BLE001 - isolation: one hostile record never costs its file
@@ -144,12 +146,19 @@ def accept(out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: W
                  limits.max_problems)
 
 
-def _keep(out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Matcher) -> None:
+def _keep(out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Matcher,
+          limits: Limits) -> str | None:
+    """Keep ``rec`` when a rule matches; the reason it is too large to keep, else None (a
+    record from a whole-document parse is measured once serialized)."""
     rules = matcher(rec)
     if not rules:
-        return
+        return None
     e = normalize(rec)
+    if raw is None:
+        raw = orjson.dumps(rec)
+        if (big := oversize(len(raw), limits)) is not None:
+            return big
     row = out.project(rec, rules) if out.project is not None else None
-    out.matched.append(Matched(raw if raw is not None else orjson.dumps(rec), rules, e.event_id,
-                               e.ts, e.account, e.region, e.function,
+    out.matched.append(Matched(raw, rules, e.event_id, e.ts, e.account, e.region, e.function,
                                orjson.dumps(row) if row is not None else None))
+    return None
