@@ -177,3 +177,22 @@ def test_unreadable_state_is_planned_around_but_blocks_apply(world: dict[str, An
     assert live_state(client) == before and actions(case) == []
     world["faults"].rules.clear()
     assert run(world, case, apply=True).failed is None
+
+
+def test_a_refused_undo_is_reported_the_others_run_and_a_retry_finishes(
+        world: dict[str, Any], tmp_path: Path) -> None:
+    client = world["setup"].client
+    before = live_state(client)
+    case = tmp_path / "case"
+    run(world, case, apply=True)
+    world["faults"].deny("POST", r"/functions/payments-sync/policy")  # no AddPermission
+    first = rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
+    assert [r["step"] for r in first.failed] == ["remove-statement"] * 3
+    assert all("access denied; grant lambda:AddPermission" in r["error"] for r in first.failed)
+    assert [r["step"] for r in first.restored] == [
+        "tag", "url-auth", "throttle", "disable-mapping"]
+    world["faults"].rules.clear()
+    second = rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
+    assert ([r["step"] for r in second.restored], second.already) == (
+        ["remove-statement"] * 3, 4)
+    assert live_state(client) == before
