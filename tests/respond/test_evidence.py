@@ -114,6 +114,7 @@ def test_untampered_evidence_is_reused_not_collected_again(world: dict[str, Any]
     manifest = (case / "manifest.json").read_bytes()
     second = run(world, case)
     assert second.reused and second.case == first.case and second.verification.ok
+    assert second.plan.notes == first.plan.notes and len(first.plan.notes) == 2
     assert (case / "manifest.json").read_bytes() == manifest
 
 

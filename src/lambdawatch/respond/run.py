@@ -19,7 +19,7 @@ from lambdawatch.respond.collect_context import (
     collect_role,
     collect_triggers,
 )
-from lambdawatch.respond.collect_sources import collect_sources
+from lambdawatch.respond.collect_sources import collect_sources, sources_from_evidence
 from lambdawatch.respond.evidence import EvidenceStore, open_store
 from lambdawatch.respond.fetch import Fetcher
 from lambdawatch.respond.manifest import Evidence, Verification, verify, write_manifest
@@ -84,6 +84,7 @@ def respond(factory: Any, resolved: Resolved, opts: Options, *, fetcher: Fetcher
         snap = collect_function(lam, target, None, None, opts.workers)
         collect_triggers(factory.client("events", target.region),
                          factory.client("scheduler", target.region), snap, None)
+        snap.sources = sources_from_evidence(store)
         notes.append(f"evidence already preserved in {store.location} (manifest verifies); "
                      "state re-read for the plan only")
         verification, reused = found, True
