@@ -212,3 +212,33 @@ def test_text_scan_over_its_budget_is_a_high_finding() -> None:
         ("PK001", "bundle.js", Severity.HIGH, msg)]
     assert result.errors == [(f"bundle.js: {len(src)} bytes, over the 0-byte parse limit: text "
                              "scan used"), f"bundle.js: {msg}"]
+
+
+def test_fifield_bomb_of_twenty_thousand_entries_in_bounded_time_and_memory(
+        tmp_path: Path) -> None:
+    kernel = bytes(range(256)) * 4096  # 1 MiB: read naively, 20,000 entries would be 20 GiB
+    bomb = tmp_path / "bomb.zip"
+    bomb.write_bytes(overlapping_zip(20_000, kernel))
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    out = child_scan(bomb, "bomb.zip")
+    assert [f[:4] for f in out["findings"]] == [["PK001", "k1.txt", 0, "high"]]
+    assert out["findings"][0][4].startswith("19999 member(s) overlap other members' data")
+    assert out["seconds"] < BUDGET_S
+    assert out["peak_mb"] < BUDGET_MB
+
+
+def test_cli_time_budget_fails_the_gate(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lambdawatch.cli.scan import scan
+
+    pkg = tmp_path / "p.zip"
+    with zipfile.ZipFile(pkg, "w") as zf:
+        zf.writestr("handler.py", b"def handler(event, context):\n    return 1\n")
+    ok = CliRunner().invoke(scan, [str(pkg), "--no-cache", "--format", "json"])
+    assert ok.exit_code == 0 and json.loads(ok.output)["findings"] == []
+    late = CliRunner().invoke(scan, [str(pkg), "--no-cache", "--format", "json",
+                                     "--time-budget", "0.000000001"])
+    assert late.exit_code == 1
+    assert [(f["code"], f["severity"]) for f in json.loads(late.output)["findings"]] == [
+        ("PK001", "high")]
