@@ -135,7 +135,7 @@ def _ctx(*records: dict[str, Any]) -> tuple[SimpleNamespace, HttpApiBook]:
     book = HttpApiBook()
     for r in records:
         book.observe(event(r))
-    return SimpleNamespace(extras={"functions": SimpleNamespace(http_apis=book)}), book
+    return SimpleNamespace(state=SimpleNamespace(functions=SimpleNamespace(http_apis=book))), book
 
 
 def test_open_route_to_a_lambda_integration_fires() -> None:

@@ -41,3 +41,12 @@ def params(event: Event) -> dict[str, Any]:
 def is_function_change(event: Event) -> bool:
     return event.event_source == "lambda.amazonaws.com" and event.base_name in (
         "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode")
+
+
+def inventory_of(ctx: Any) -> Any:
+    """The Lambda inventory of a hunt context (``HuntContext.lambda_inventory``); an audit's
+    context may carry it in its ``extras`` instead."""
+    found = getattr(ctx, "lambda_inventory", None)
+    if found is None:
+        found = (getattr(ctx, "extras", None) or {}).get("lambda_inventory")
+    return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdawatch.analyze.common import is_function_change, params
+from lambdawatch.analyze.common import inventory_of, is_function_change, params
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
 
@@ -68,7 +68,7 @@ def analyze_configuration(event: Event, ctx: Any) -> list[Finding]:
     eph = p.get("ephemeralStorage")
     out = resource_findings(p.get("memorySize"), p.get("timeout"),
                             eph.get("size") if isinstance(eph, dict) else None, thresholds(ctx), "event")
-    inventory = getattr(ctx, "extras", {}).get("lambda_inventory")
+    inventory = inventory_of(ctx)
     vpc = p.get("vpcConfig")
     if inventory is not None and isinstance(vpc, dict):
         ids = vpc.get("securityGroupIds") or vpc.get("securityGroupIdList") or []

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdawatch.analyze.common import params
+from lambdawatch.analyze.common import inventory_of, params
 from lambdawatch.analyze.secrets import scan_variable
-from lambdawatch.sealed import unseal
-from lambdawatch.secrets import Hit
 from lambdawatch.findings import Finding, max_severity
 from lambdawatch.ingest.normalize import Event
+from lambdawatch.sealed import unseal
+from lambdawatch.secrets import Hit
 
 
 def env_findings(variables: dict[str, Any], where: str) -> list[Finding]:
@@ -43,7 +43,7 @@ def analyze_env(event: Event, ctx: Any) -> list[Finding]:
     variables = env.get("variables") if isinstance(env, dict) else None
     if isinstance(variables, dict):
         out += env_findings(variables, "event")
-    inventory = getattr(ctx, "extras", {}).get("lambda_inventory")
+    inventory = inventory_of(ctx)
     info = inventory.function(event.account, event.region, event.function) if inventory else None
     if info is not None:
         out += env_findings(info.env, "lambda inventory")

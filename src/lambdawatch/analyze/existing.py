@@ -14,6 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
+from lambdawatch.analyze.common import inventory_of
 from lambdawatch.analyze.configuration import egress_findings, resource_findings, thresholds
 from lambdawatch.analyze.runtimes import runtime_findings
 from lambdawatch.findings import Finding
@@ -111,7 +112,7 @@ def existing_findings(info: FunctionInfo, ctx: Any, when: date) -> list[Finding]
     trusted = known | set(config.layers.trusted_accounts)
     c = info.config
     eph = c.get("EphemeralStorage") or {}
-    inventory = ctx.extras.get("lambda_inventory")
+    inventory = inventory_of(ctx)
     out = url_findings(info) + policy_findings(info, known) + layer_findings(info, trusted)
     out += resource_findings(c.get("MemorySize"), c.get("Timeout"), eph.get("Size"), thresholds(ctx),
                              SOURCE)
@@ -123,7 +124,7 @@ def existing_findings(info: FunctionInfo, ctx: Any, when: date) -> list[Finding]
 
 
 def analyze_existing(event: Event, ctx: Any) -> list[Finding]:
-    inventory = ctx.extras.get("lambda_inventory")
+    inventory = inventory_of(ctx)
     if inventory is None or not event.function:
         return []
     info = inventory.function(event.account, event.region, event.function)

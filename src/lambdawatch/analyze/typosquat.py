@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from lambdawatch.analyze.common import escaped
+from lambdawatch.analyze.common import escaped, inventory_of
 from lambdawatch.data import load
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event
@@ -197,10 +197,11 @@ def _typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> li
 
 
 def finish_typosquat(alert: dict[str, Any], events: list[Event], ctx: Any) -> dict[str, Any]:
-    book: NameBook | None = ctx.extras.get("name_book")
+    state = getattr(ctx, "state", None)
+    book: NameBook | None = state.names if state is not None else None
     if book is None:
         return alert
-    matches = typosquat_of(alert["function"], alert["account"], book, ctx.extras.get("lambda_inventory"))
+    matches = typosquat_of(alert["function"], alert["account"], book, inventory_of(ctx))
     if not matches:
         return alert
     confusable = any(m["how"] == "confusable" for m in matches)

@@ -53,16 +53,6 @@ class HuntContext:
     attachers: list[Callable[[Event], Key | None]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # isolated analyzer failures
 
-    @property
-    def extras(self) -> dict[str, Any]:
-        """Read-only view by name, for predicates that take any context (``_extra``)."""
-        state = self.state
-        return {"roles": state.roles if state else None,
-                "functions": state.functions if state else None,
-                "name_book": state.names if state else None,
-                "lambda_inventory": self.lambda_inventory,
-                "analyzer_errors": self.errors}
-
     def add_finisher(self, name: str, fn: Finisher) -> None:
         if name not in FINISH_ORDER:
             raise ValueError(f"finisher {name!r} is not in FINISH_ORDER")

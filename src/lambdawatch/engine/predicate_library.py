@@ -2,7 +2,7 @@
 
 Plain predicates read only the record. Context predicates (``context=True``) also read the hunt
 context: the configuration (known and trusted accounts) and the stream state registered by
-``state.setup`` (``ctx.extras["roles"]``, ``ctx.extras["functions"]``). None has a SQL form.
+the stream state (``ctx.state.roles``, ``ctx.state.functions``). None has a SQL form.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ def _lambda_execution_session(record: Record) -> bool:
 
 def _extra(ctx: Any, name: str) -> Any:
     """A piece of the hunt's stream state (``roles``, ``functions``), or None outside a hunt."""
-    return getattr(ctx, "extras", {}).get(name)
+    state = getattr(ctx, "state", None)
+    return getattr(state, name, None) if state is not None else None
 
 
 def _place(record: Record) -> tuple[str, str]:
