@@ -107,3 +107,14 @@ def test_fifo_as_the_target_is_a_usage_error_not_a_hang(tmp_path: Path) -> None:
     run = CliRunner().invoke(scan, [str(tmp_path / "pkg.zip"), "--no-cache"])
     assert run.exit_code == 2
     assert "is not a regular file or folder (a FIFO, device or socket): not opened" in run.output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a character device needs root")
+def test_character_device_in_a_folder_is_never_opened(tmp_path: Path) -> None:
+    import stat
+
+    os.mknod(tmp_path / "zero", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero's numbers
+    (tmp_path / "handler.py").write_bytes(EVIL)
+    result = scan_folder("t", str(tmp_path))
+    assert result.errors == ["zero: character device skipped (never opened)"]
+    assert result.files_scanned == 1 and pk(result) == []
