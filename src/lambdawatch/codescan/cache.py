@@ -1,8 +1,8 @@
 """Per-file scan results cached across runs in a small SQLite file, keyed by content hash.
 
 A key covers everything a file's result depends on: the lambdawatch version, a fingerprint of
-the scanner (every check's metadata and the source of the ``codescan`` package, so a new or
-changed check invalidates the cache), the file's path inside the package, whether it is ranked
+the scanner (every check's metadata and every source and data file of the ``lambdawatch``
+package, so a new or changed check, pattern or data table invalidates the cache), the file's path inside the package, whether it is ranked
 as vendored, whether it was parsed, and its bytes. A hit returns the findings and errors judged
 before without reading the file again. Package-level findings (limits, symlinks) are never
 cached: they come from the reader on every run.
@@ -26,6 +26,7 @@ from lambdawatch import __version__
 from lambdawatch.codescan.model import CATALOGUE, Finding, Severity
 
 SCHEMA = 1
+SOURCE_SUFFIXES = frozenset({".py", ".yml", ".yaml", ".json", ".toml"})
 MAX_ROWS = 500_000  # pruned (least recently used first) past this many entries
 
 
@@ -37,14 +38,16 @@ def default_path() -> Path:
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Version + every check's metadata + the scanner's own source code."""
+    """Version + every check's metadata + the source and data files of the package."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}\0{SCHEMA}\0".encode())
     for code in sorted(CATALOGUE):
         m = CATALOGUE[code]
         h.update(f"{m.code}|{m.slug}|{m.kind}|{m.severity}|{m.confidence}\0".encode())
-    for src in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
+    package = Path(__file__).parents[1]  # the whole lambdawatch package: checks import its
+    for src in sorted(package.rglob("*")):  # secrets, severity and data tables (exfil hosts)
+        if src.suffix in SOURCE_SUFFIXES and "__pycache__" not in src.parts and src.is_file():
+            h.update(src.relative_to(package).as_posix().encode() + b"\0" + src.read_bytes())
     return h.hexdigest()
 
 
