@@ -231,3 +231,37 @@ def test_the_state_never_holds_a_secret_value_and_replays_still_find_it(tmp_path
     assert [f["evidence"]["variables"][0]["variable"] for f in alert["findings"]
             if f["kind"] == "env-secret"] == ["AWS_SECRET_ACCESS_KEY"]
     assert alert["findings"] == _hunt([on_time, late], None).all_alerts[0]["findings"]
+
+
+def test_a_late_record_replays_the_last_hour_not_whole_runs(tmp_path: Path) -> None:
+    """Each day's delivery also holds a record from 10 minutes before the previous day's last
+    one (a late delivery): each run replays about an hour of stored events, never the history,
+    and the end state still equals one run."""
+    from lambdawatch.detect import incremental
+    from tests.detect.corpus import ALICE, _at
+
+    days = stream(5)
+    for i in range(1, len(days)):
+        late_minute = (i - 1) * 24 * 60 + 15 * 60 + 40  # the previous day's 23:40
+        days[i].append(record("update-function-code", 900 + i, eventTime=_at(late_minute),
+                              recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=ALICE,
+                              requestParameters__functionName="orders-api"))
+    files = _files(tmp_path / "days", days)
+    db = tmp_path / "state.db"
+    fed: list[int] = []
+    real = incremental.Detector.feed
+
+    def counting(self: Any, event: Any) -> Any:
+        fed[-1] += 1
+        return real(self, event)
+
+    incremental.Detector.feed = counting  # type: ignore[method-assign]
+    try:
+        for f in files:
+            fed.append(0)
+            _hunt([f], db)
+    finally:
+        incremental.Detector.feed = real  # type: ignore[method-assign]
+    assert fed[0] == len(days[0])
+    assert all(len(days[i]) <= fed[i] <= len(days[i]) + 2 for i in range(1, len(days))), fed
+    assert _state_alerts(db) == _hunt(files, None).all_alerts

@@ -52,6 +52,24 @@ def _start(store: Store, first_new: Mark) -> tuple[StreamState, Mark | None, lis
     return StreamState.loads(blob), mark, open_ids
 
 
+# Records arrive late (CloudTrail delivers most within minutes, some hours after): besides the
+# end of each run, checkpoints are saved at each hour of event time within this horizon before
+# the run's last record, so a late record replays about an hour of events, not whole runs.
+LATE_HORIZON_S = 6 * 3600.0
+
+
+def _new_hour(watermark: Mark | None, ts: float) -> bool:
+    return watermark is not None and int(ts // 3600) > int(watermark[0] // 3600)
+
+
+def _checkpoint(store: Store, detector: Detector) -> None:
+    state = detector.state
+    if state.watermark is None:
+        return
+    detector.save()
+    store.save_checkpoint(state.watermark, state.dumps(), detector.open_ids())
+
+
 def _changed_names(before: dict[tuple[str, str], Any],
                    after: dict[tuple[str, str], Any]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
@@ -86,7 +104,11 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
     names_before = state.name_marks()
     detector = Detector(rules, config, state, inventories, load_events=store.events_by_id)
     store.begin_pending()
+    last = store.last_event()
+    horizon = (last[0] - LATE_HORIZON_S) if last and store.persistent else float("inf")
     for event in store.iter_events(after=start):
+        if event.ts >= horizon and _new_hour(state.watermark, event.ts):
+            _checkpoint(store, detector)  # a late record replays from here, not from the start
         for closed in detector.feed(event):
             store.add_pending(detector.build(closed))
     for window in detector.close_expired():

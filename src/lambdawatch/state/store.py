@@ -275,6 +275,12 @@ class Store:
             f"SELECT ts, event_id FROM {table} ORDER BY ts, event_id LIMIT 1").fetchone()
         return (float(row[0]), str(row[1])) if row else None
 
+    def last_event(self) -> Mark | None:
+        """(time, eventID) of the newest stored event."""
+        row = self.db.execute(
+            "SELECT ts, event_id FROM events ORDER BY ts DESC, event_id DESC LIMIT 1").fetchone()
+        return (float(row[0]), str(row[1])) if row else None
+
     @staticmethod
     def _event(raw: bytes, rules: str) -> Event:
         event = normalize(orjson.loads(_unpack(raw)))
