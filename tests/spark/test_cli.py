@@ -54,3 +54,23 @@ def test_cli_fail_on_and_summary_same_as_local(spark_context: Any) -> None:
     assert local.exit_code == 1
     assert (spark.exit_code, spark.stdout, spark.stderr) == (local.exit_code, local.stdout,
                                                               local.stderr)
+
+
+def test_spark_submit_entry_point(spark_context: Any) -> None:
+    """The documented cluster entry point: spark-submit runs the package's __main__.py, the
+    master comes from spark-submit, and the output is the local engine's."""
+    import os
+
+    import pyspark
+
+    submit = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-submit")
+    main_py = ROOT / "src" / "lambdawatch" / "__main__.py"
+    local = run_cli("hunt", str(EXAMPLES), "--format", "jsonl", "-q", "--workers", "1")
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable,
+           "PYSPARK_DRIVER_PYTHON": sys.executable, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([submit, "--master", "local[1]", "--conf", "spark.ui.enabled=false",
+                          str(main_py), "hunt", str(EXAMPLES), "--engine", "spark",
+                          "--format", "jsonl", "-q"], capture_output=True, text=True, env=env,
+                         timeout=900, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout == local.stdout
