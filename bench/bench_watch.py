@@ -81,27 +81,44 @@ def main() -> None:
     sqs, s3 = boto3.client("sqs"), boto3.client("s3")
     url = sqs.create_queue(QueueName="bench", Attributes={"VisibilityTimeout": "120"})["QueueUrl"]
     s3.create_bucket(Bucket="trail")
-    inline = _records(a.events, 1)
-    files = []
-    messages = [json.dumps({"version": "0", "detail-type": "AWS API Call via CloudTrail",
-                            "source": "aws.lambda", "detail": r}) for r in inline]
+    # one timeline: file segments (one object each) and EventBridge events interleaved
+    timeline = _records(a.events + a.objects * a.records_per_object, 1)
+    per_gap = a.events // max(1, a.objects)
+    inline: list[dict] = []
+    ordered: list[str] = []
     in_files = 0
+    pos = 0
     for i in range(a.objects):
-        recs = _records(a.records_per_object, 1000 + i)
+        for r in timeline[pos:pos + per_gap]:
+            inline.append(r)
+            ordered.append(json.dumps({"version": "0", "detail-type": "AWS API Call via CloudTrail",
+                                       "source": "aws.lambda", "detail": r}))
+        pos += per_gap
+        recs = timeline[pos:pos + a.records_per_object]
+        pos += a.records_per_object
         in_files += len(recs)
         key = f"AWSLogs/1/CloudTrail/us-east-1/2024/11/01/1_CloudTrail_us-east-1_{i:05d}.json.gz"
         body = gzip.compress(json.dumps({"Records": recs}).encode())
         s3.put_object(Bucket="trail", Key=key, Body=body)
         (tmp / f"{i:05d}.json.gz").write_bytes(body)
-        files.append(key)
-        messages.append(json.dumps({"Records": [{"eventSource": "aws:s3",
-                                                 "eventName": "ObjectCreated:Put",
-                                                 "s3": {"bucket": {"name": "trail"},
-                                                        "object": {"key": key, "eTag": str(i)}}}]}))
+        ordered.append(json.dumps({"Records": [{"eventSource": "aws:s3",
+                                                "eventName": "ObjectCreated:Put",
+                                                "s3": {"bucket": {"name": "trail"},
+                                                       "object": {"key": key, "eTag": str(i)}}}]}))
+    for r in timeline[pos:]:
+        inline.append(r)
+        ordered.append(json.dumps({"version": "0", "detail-type": "AWS API Call via CloudTrail",
+                                   "source": "aws.lambda", "detail": r}))
     (tmp / "inline.json").write_text(json.dumps({"Records": inline}))
     import random
 
-    random.Random(2).shuffle(messages)
+    # SQS is not FIFO: messages out of order within a few dozen
+    rng = random.Random(2)
+    messages = []
+    for k in range(0, len(ordered), 50):
+        part = ordered[k:k + 50]
+        rng.shuffle(part)
+        messages.extend(part)
     db = tmp / "watch.db"
     clients = ClientFactory()
     lags, busy = [], 0.0
@@ -117,7 +134,7 @@ def main() -> None:
         t2 = time.perf_counter()
         busy += t2 - t1
         lags.append(t2 - t0)
-    total = a.events + in_files
+    total = len(inline) + in_files
     h0 = time.perf_counter()
     run_hunt(HuntOptions(paths=[str(tmp)], state_path=str(tmp / "hunt.db"), workers=2))
     hunt_s = time.perf_counter() - h0

@@ -53,9 +53,11 @@ def _start(store: Store, first_new: Mark) -> tuple[StreamState, Mark | None, lis
 
 
 # Records arrive late (CloudTrail delivers most within minutes, some hours after): besides the
-# end of each run, checkpoints are saved at each hour of event time within this horizon before
-# the run's last record, so a late record replays about an hour of events, not whole runs.
+# end of each run, checkpoints are saved at each hour of event time and every CHECKPOINT_EVERY
+# records within this horizon before the run's last record, so a late record replays at most
+# about an hour or a thousand records, never whole runs.
 LATE_HORIZON_S = 6 * 3600.0
+CHECKPOINT_EVERY = 1000  # records fed, within the horizon: bounds a replay in a dense stream
 
 
 def _new_hour(watermark: Mark | None, ts: float) -> bool:
@@ -106,9 +108,13 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
     store.begin_pending()
     last = store.last_event()
     horizon = (last[0] - LATE_HORIZON_S) if last and store.persistent else float("inf")
+    fed = 0
     for event in store.iter_events(after=start):
-        if event.ts >= horizon and _new_hour(state.watermark, event.ts):
+        fed += 1
+        if event.ts >= horizon and (fed >= CHECKPOINT_EVERY or _new_hour(state.watermark,
+                                                                           event.ts)):
             _checkpoint(store, detector)  # a late record replays from here, not from the start
+            fed = 0
         for closed in detector.feed(event):
             store.add_pending(detector.build(closed))
     for window in detector.close_expired():
