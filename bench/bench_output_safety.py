@@ -4,8 +4,8 @@ writers in the same invocation (medians of --repeat rounds, round-robin).
     python bench/bench_output_safety.py --alerts 20000 --repeat 5
 
 The alerts are the bundled example's (``tests/golden/examples.alerts.jsonl``), copied
-with distinct ids and principals; every 10th carries a credential in its user agent and an
-escape sequence in its principal. Contenders, each writing every alert to an in-memory stream:
+with distinct ids and principals; every 10th (``--secret-every``) carries a credential in its
+user agent and an escape sequence in its principal. Contenders, each writing every alert to an in-memory stream:
 
 - jsonl plain: ``orjson.dumps`` per alert (the writer without masking; the baseline)
 - jsonl masked: ``lambdawatch.alerting.sinks.write_jsonl`` (``redact_value`` per alert)
@@ -44,14 +44,14 @@ def _example_alerts() -> list[dict[str, Any]]:
     return [json.loads(line) for line in golden.read_text().splitlines() if line.strip()]
 
 
-def corpus(n: int) -> list[dict[str, Any]]:
+def corpus(n: int, every: int = 10) -> list[dict[str, Any]]:
     base = _example_alerts()
     alerts = []
     for i in range(n):
         a = copy.deepcopy(base[i % len(base)])
         a["id"] = f"lw-{i:020x}"
         a["principals"] = [f"arn:aws:iam::111122223333:user/u{i}"] + a["principals"][1:]
-        if i % 10 == 0:
+        if every and i % every == 0:
             a["user_agents"] = a["user_agents"] + [f"aws-cli/2 key=AKIA{i:016d} x"]
             a["principals"][0] += "\x1b[2J[/]"
         alerts.append(a)
@@ -92,8 +92,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--alerts", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--secret-every", type=int, default=10,
+                    help="every Nth alert carries a key and an escape (0: none)")
     args = ap.parse_args()
-    alerts = corpus(args.alerts)
+    alerts = corpus(args.alerts, args.secret_every)
     strings = [s for a in alerts for s in _strings(a, [])]
     few = alerts[:2000]
 
@@ -118,7 +120,8 @@ def main() -> None:
             fn()
             times[name].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"{args.alerts} alerts, {len(strings):,} strings; medians of {args.repeat}; "
+    print(f"{args.alerts} alerts (1 in {args.secret_every or 'none'} with a secret), "
+          f"{len(strings):,} strings; medians of {args.repeat}; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.2f}")
     for name, t in med.items():
