@@ -35,7 +35,7 @@ import threading
 import time
 from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped,unused-ignore]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -98,7 +98,7 @@ def run_measured(argv: list[str]) -> dict[str, Any]:
     poller.join()
     if child.returncode not in (0, 1):
         raise SystemExit(f"{argv} failed ({child.returncode}):\n{err[-3000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result.update(wall_s=round(wall, 2), cpu_s=round(sum(cpu.values()), 2),
                   peak_rss_mb={k: round(v / 2**20) for k, v in peak.items()})
     return result

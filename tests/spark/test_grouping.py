@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import orjson
 
 from lambdawatch.alerting.rows import Rows
@@ -13,7 +15,7 @@ from lambdawatch.spark.merge import merge_groups, merge_rows
 A, B, C = "111122223333", "444455556666", "777788889999"
 
 
-def _matched(account: str, rec: dict[str, object]) -> Matched:
+def _matched(account: str, rec: Mapping[str, object]) -> Matched:
     return Matched(orjson.dumps(rec), ["r"], "e1", 0.0, account, "us-east-1", "fn", None)
 
 
