@@ -39,19 +39,26 @@ class ParseTimeout(BaseException):
     check can swallow it."""
 
 
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise ParseTimeout
+class _Timer:
+    """Whether the timer fired: raised inside C code (``compile`` building the AST), the
+    exception can surface as a ``SystemError`` instead of :class:`ParseTimeout`."""
+
+    fired = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.fired = True
+        raise ParseTimeout
 
 
 @contextmanager
-def deadline(seconds: float) -> Iterator[bool]:
+def deadline(seconds: float, timer: _Timer | None = None) -> Iterator[bool]:
     """Arm a one-shot timer raising :class:`ParseTimeout` after ``seconds`` of CPU time (user
     + system, so a machine loaded by other work does not make a file time out); yields whether
     it could be armed."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield False
         return
-    old = signal.signal(signal.SIGPROF, _on_alarm)
+    old = signal.signal(signal.SIGPROF, timer or _Timer())
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield True
@@ -72,18 +79,24 @@ def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
     complete = True
     try:
         if parse:
+            timer = _Timer()
             try:
-                with deadline(budget.file_seconds):
+                with deadline(budget.file_seconds, timer):
                     return scan_one(path, data, vendored, errors, True), errors, True
-            except ParseTimeout:
+            except (ParseTimeout, Exception) as exc:
+                if not isinstance(exc, ParseTimeout) and not timer.fired:
+                    raise
                 errors = [f"{path}: parse over the {budget.file_seconds:g} s budget: text scan"]
                 complete = False
         text_errors: list[str] = []
         text_seconds = budget.file_seconds * TEXT_FACTOR
+        timer = _Timer()
         try:
-            with deadline(text_seconds):
+            with deadline(text_seconds, timer):
                 found = scan_one(path, data, vendored, text_errors, False)
-        except ParseTimeout:
+        except (ParseTimeout, Exception) as exc:
+            if not isinstance(exc, ParseTimeout) and not timer.fired:
+                raise
             msg = f"text scan over the {text_seconds:g} s budget: file not fully scanned"
             return [Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, path, 0, msg, path)], \
                 errors + [f"{path}: {msg}"], False
