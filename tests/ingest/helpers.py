@@ -21,7 +21,7 @@ GOOD_IDS = sorted(r["eventID"] for r in GOOD)
 
 
 def decoded(data: bytes, limits: Limits | None = None) -> Decoded:
-    return decode(data, RULES.prefilter, RULES.match, RULES.project, limits)
+    return decode(data, RULES.prefilter, RULES.match, RULES.project, limits or Limits())
 
 
 def ids(out: Decoded) -> list[str]:

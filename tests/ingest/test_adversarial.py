@@ -1,6 +1,10 @@
 """Hostile inputs, run through ``lambdawatch hunt`` in a child process: each case asserts the exit
-code, the message naming the file, that good records still alert, the child's peak memory
-(``resource``) and its elapsed time under a generous budget (a hang bound, not a speed test)."""
+code, the message naming the file, that good records still alert, the child's peak memory and its
+elapsed time under a generous budget (a hang bound, not a speed test).
+
+Peak memory: the child's own high-water mark (``VmHWM``; Linux keeps ``ru_maxrss`` across
+``execve``, so ``resource`` in a child forked from a large pytest reports the parent's size),
+with ``resource``'s figure for its worker processes (RUSAGE_CHILDREN) and where /proc is absent."""
 
 from __future__ import annotations
 
@@ -31,8 +35,12 @@ _CHILD = textwrap.dedent("""
     import atexit, json, resource, sys
     sys.path.insert(0, {src!r})
     def report():
-        kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        try:
+            with open("/proc/self/status") as fh:
+                own = next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:"))
+        except OSError:
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kb = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         with open({out!r}, "w") as fh:
             json.dump({{"peak_mb": kb / 1024}}, fh)
     atexit.register(report)

@@ -17,7 +17,7 @@ from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.errors import LambdawatchError
 from lambdawatch.hunt import HuntOptions, run_hunt
 from lambdawatch.ingest.collect import default_workers
-from lambdawatch.ingest.limits import parse_size, set_default_limits
+from lambdawatch.ingest.limits import limits_in_effect, parse_size
 
 FORMATS = ["table", "jsonl", "json", "rows", "ocsf", "html"]
 STREAMED = {"jsonl", "json", "ocsf"}
@@ -142,7 +142,6 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
          partitions: int | None = None) -> int:
     """Hunt CloudTrail logs (PATH: file, folder, s3://bucket/prefix, or - for stdin) for Lambda
     backdoors and persistence; one alert per function per hour."""
-    set_default_limits(max_inflate=max_inflate, max_record=max_record)  # before any worker
     if engine == "spark" and state_path:
         raise CliError("--engine spark does not take --state (a state file is one machine's)")
     if engine != "spark" and (spark_master or partitions):
@@ -180,6 +179,7 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
             yield alert
 
     with ExitStack() as stack:
+        stack.enter_context(limits_in_effect(max_inflate=max_inflate, max_record=max_record))
         out: TextIO = sys.stdout if output == "-" else stack.enter_context(
             open(output, "w", encoding="utf-8"))
         if fmt in STREAMED:  # alerts go out as the store gives them back: memory stays flat

@@ -6,6 +6,8 @@ sets the process default (``hunt --max-inflate``); library callers pass :class:`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 GIB = 1 << 30
@@ -39,6 +41,19 @@ def set_default_limits(**changes: int) -> Limits:
     global _default
     _default = replace(_default, **changes)
     return _default
+
+
+@contextmanager
+def limits_in_effect(**changes: int) -> Iterator[Limits]:
+    """The process default changed for the duration of a command, then restored (a command run
+    in-process, as tests do, never leaks its limits into the next)."""
+    global _default
+    before = _default
+    _default = replace(before, **changes)
+    try:
+        yield _default
+    finally:
+        _default = before
 
 
 def human(n: int) -> str:
