@@ -121,3 +121,19 @@ def test_hunt_state_notify_sends_once_per_revision(tmp_path: Path) -> None:
                        f"webhook:{recv.url}").exit_code == 2  # --notify needs --state
     finally:
         recv.close()
+
+
+def test_no_secret_value_leaves_in_a_notification(tmp_path: Path) -> None:
+    recv = Receiver()
+    recv.script = []
+    try:
+        key = "AKIAIOSFODNN7EXAMPLE"
+        day = stream(1)[0]
+        day[0]["userAgent"] = f"aws-cli/2.15 creds/{key}"
+        f = write(tmp_path / "d.json", delivery_bytes(day))
+        res = run_cli("hunt", str(f), "--state", str(tmp_path / "s.db"), "--format", "jsonl",
+                      "-q", "--notify", f"webhook:{recv.url}", "--notify-min-severity", "low")
+        assert res.exit_code == 0 and recv.requests
+        assert all(key not in json.dumps(body) for _h, body in recv.requests)
+    finally:
+        recv.close()

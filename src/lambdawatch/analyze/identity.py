@@ -77,11 +77,26 @@ def _first(seen: dict[str, None], n: int = 5) -> list[str]:
     return list(islice(seen, n))
 
 
+# What "never seen" remembers per principal (source IPs, tools) and per function (principals):
+# the most recently seen NOVELTY_MEMORY distinct values. Bounded, so the stream state does not
+# grow with the history (a principal behind rotating addresses would otherwise grow it forever).
+NOVELTY_MEMORY = 64
+
+
+def _remember(seen: dict[str, None], value: str) -> None:
+    if value in seen:
+        del seen[value]  # seen again: now the most recent
+    seen[value] = None
+    if len(seen) > NOVELTY_MEMORY:
+        del seen[next(iter(seen))]
+
+
 @dataclass
 class Novelty:
     """Observer: what each principal and function had seen before each event."""
 
-    # insertion-ordered dicts used as sets: "seen before" shows the first five, in O(1)
+    # insertion-ordered dicts used as sets, least recently seen first, at most NOVELTY_MEMORY
+    # each: "seen before" shows the first five, in O(1)
     by_function: dict[tuple[str, str, str], dict[str, None]] = field(
         default_factory=lambda: defaultdict(dict))
     ips: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
@@ -98,18 +113,18 @@ class Novelty:
             before = self.by_function[key]
             if before and who not in before:
                 facts["first_time_on_function"] = _first(before)
-            before[who] = None
+            _remember(before, who)
         ip = event.source_ip
         if ip and ip != "AWS Internal" and not ip.endswith(".amazonaws.com"):
             if self.ips[who] and ip not in self.ips[who]:
                 facts["new_source_ip"] = {"ip": ip, "seen_before": _first(self.ips[who])}
-            self.ips[who][ip] = None
+            _remember(self.ips[who], ip)
         tool = tool_of(event.user_agent)
         if tool and tool != "AWS Internal":
             if self.tools[who] and tool not in self.tools[who]:
                 facts["new_user_agent"] = {"user_agent": event.user_agent, "tool": tool,
                                            "seen_before": _first(self.tools[who])}
-            self.tools[who][tool] = None
+            _remember(self.tools[who], tool)
         if facts:
             self.facts[event.event_id] = facts
 

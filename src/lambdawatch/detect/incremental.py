@@ -52,16 +52,11 @@ def _start(store: Store, first_new: Mark) -> tuple[StreamState, Mark | None, lis
     return StreamState.loads(blob), mark, open_ids
 
 
-# Records arrive late (CloudTrail delivers most within minutes, some hours after): besides the
-# end of each run, checkpoints are saved at each hour of event time and every CHECKPOINT_EVERY
-# records within this horizon before the run's last record, so a late record replays at most
-# about an hour or a thousand records, never whole runs.
-LATE_HORIZON_S = 6 * 3600.0
-CHECKPOINT_EVERY = 1000  # records fed, within the horizon: bounds a replay in a dense stream
-
-
-def _new_hour(watermark: Mark | None, ts: float) -> bool:
-    return watermark is not None and int(ts // 3600) > int(watermark[0] // 3600)
+# Records arrive late: CloudTrail delivers most within 15 minutes, some hours after. Besides
+# the end of each run, a checkpoint is saved before the first record of the last 3 hours and of
+# the last hour of the run, so a late record replays at most about that much of the stream.
+# (The end of each run is a checkpoint too: a watcher's batches have one every few seconds.)
+LATE_MARKS_S = (3 * 3600.0, 3600.0)
 
 
 def _checkpoint(store: Store, detector: Detector) -> None:
@@ -107,14 +102,13 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
     detector = Detector(rules, config, state, inventories, load_events=store.events_by_id)
     store.begin_pending()
     last = store.last_event()
-    horizon = (last[0] - LATE_HORIZON_S) if last and store.persistent else float("inf")
-    fed = 0
+    marks = sorted(((last[0] - h) for h in LATE_MARKS_S), reverse=True) if (
+        last and store.persistent) else []
     for event in store.iter_events(after=start):
-        fed += 1
-        if event.ts >= horizon and (fed >= CHECKPOINT_EVERY or _new_hour(state.watermark,
-                                                                           event.ts)):
+        if marks and event.ts >= marks[-1]:
+            while marks and event.ts >= marks[-1]:
+                marks.pop()
             _checkpoint(store, detector)  # a late record replays from here, not from the start
-            fed = 0
         for closed in detector.feed(event):
             store.add_pending(detector.build(closed))
     for window in detector.close_expired():

@@ -36,42 +36,72 @@ def register(cls: type, *, skip: tuple[str, ...] = (),
     _CLASSES[cls.__qualname__] = _Kind(cls, skip, restore)
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _attrs(obj: Any, skip: tuple[str, ...]) -> dict[str, Any]:
-    if is_dataclass(obj):
-        names = [f.name for f in fields(obj)]
-        values = {n: getattr(obj, n) for n in names}
-    else:
-        values = dict(vars(obj))
+    cls = type(obj)
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(obj)) if is_dataclass(obj) else ()
+        _FIELDS[cls] = names
+    values = {n: getattr(obj, n) for n in names} if names else dict(vars(obj))
     return {k: v for k, v in values.items() if k not in skip}
 
 
-def encode(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, tuple):
-        return {"$t": [encode(v) for v in value]}
-    if isinstance(value, (set, frozenset)):
-        items = [encode(v) for v in value]
-        items.sort(key=lambda v: orjson.dumps(v, option=orjson.OPT_SORT_KEYS))
-        return {"$s": items}
-    if isinstance(value, datetime):
-        return {"$d": value.timestamp()}
-    if isinstance(value, defaultdict):
-        factory = getattr(value.default_factory, "__name__", "")
-        if factory not in _FACTORIES:
-            raise StateError(f"cannot save a defaultdict of {factory or '?'}")
-        return {"$dd": factory, "$i": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: encode(v) for k, v in value.items()}
-        return {"$m": [[encode(k), encode(v)] for k, v in value.items()]}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _encode_dict(value: dict[Any, Any]) -> Any:
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        if type(k) is not str or k[:1] == "$":
+            return {"$m": [[encode(k), encode(v)] for k, v in value.items()]}
+        out[k] = v if type(v) in _PLAIN else encode(v)
+    return out
+
+
+def _encode_object(value: Any) -> Any:
     name = type(value).__qualname__
     kind = _CLASSES.get(name)
     if kind is None or kind.cls is not type(value):
         raise StateError(f"cannot save an object of type {name} in the stream state")
     return {"$o": name, "$a": {k: encode(v) for k, v in _attrs(value, kind.skip).items()}}
+
+
+def _encode_set(value: Any) -> Any:
+    items = [encode(v) for v in value]
+    items.sort(key=lambda v: orjson.dumps(v, option=orjson.OPT_SORT_KEYS))
+    return {"$s": items}
+
+
+def _encode_defaultdict(value: Any) -> Any:
+    factory = getattr(value.default_factory, "__name__", "")
+    if factory not in _FACTORIES:
+        raise StateError(f"cannot save a defaultdict of {factory or '?'}")
+    return {"$dd": factory, "$i": [[encode(k), encode(v)] for k, v in value.items()]}
+
+
+_ENCODERS: dict[type, Any] = {
+    list: lambda v: [x if type(x) in _PLAIN else encode(x) for x in v],
+    tuple: lambda v: {"$t": [encode(x) for x in v]},
+    set: _encode_set,
+    frozenset: _encode_set,
+    datetime: lambda v: {"$d": v.timestamp()},
+    defaultdict: _encode_defaultdict,
+    dict: _encode_dict,
+}
+
+
+def encode(value: Any) -> Any:
+    """The JSON form of ``value`` (a type dispatch: the state holds a million small values)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    encoder = _ENCODERS.get(kind)
+    if encoder is not None:
+        return encoder(value)
+    return _encode_object(value)
 
 
 def decode(value: Any) -> Any:

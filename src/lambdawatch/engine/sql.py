@@ -150,10 +150,16 @@ def render(rule: Rule, dialect: str, table: str | None = None, *, pretty: bool =
     return select_for(rule, dialect, table).sql(dialect=DIALECTS[dialect], pretty=pretty)
 
 
+def _comment(text: str) -> str:
+    """One line of SQL comment: a line break in a (user) rule's text must not end the comment
+    and turn the rest into SQL."""
+    return " ".join(str(text).split())
+
+
 def header(rule: Rule) -> str:
-    lines = [f"-- {rule.id} {rule.slug}: {rule.title}"]
+    lines = [f"-- {_comment(rule.id)} {_comment(rule.slug)}: {_comment(rule.title)}"]
     if not rule.sql.exact:
         note = " ".join(rule.sql.note.split())
-        lines.append(f"-- SUPERSET: predicates {', '.join(rule.match.predicates)} have no SQL form; "
-                     f"{note}")
+        lines.append(f"-- SUPERSET: predicates {_comment(', '.join(rule.match.predicates))} have "
+                     f"no SQL form; {note}")
     return "\n".join(lines)

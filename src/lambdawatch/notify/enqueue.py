@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from lambdawatch.notify import payloads
 from lambdawatch.notify.targets import Target
+from lambdawatch.secrets import redact_value
 from lambdawatch.severity import SEVERITY_ORDER
 from lambdawatch.state import outbox
 from lambdawatch.state.store import Store
@@ -37,7 +38,8 @@ def enqueue_changes(store: Store, policy: NotifyPolicy) -> int:
     stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     bar = SEVERITY_ORDER[policy.min_severity]
     added = 0
-    for status, revision, alert in list(store.run_changes()):
+    for status, revision, raw_alert in list(store.run_changes()):
+        alert = redact_value(raw_alert)  # no secret leaves in a message (keys in user agents...)
         for target in policy.targets:
             seen = _announced(store, alert["id"], target.sink)
             if status == "superseded":
