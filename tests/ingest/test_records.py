@@ -150,3 +150,10 @@ def test_record_past_the_size_cap_in_a_pretty_printed_file_is_skipped() -> None:
     assert out.layout == "records"
     assert ids(out) == sorted(r["eventID"] for r in GOOD[:2])
     assert out.problem == "record 2: record larger than the 4 KiB cap"
+
+
+def test_padding_after_the_last_record_does_not_make_it_oversize() -> None:
+    data = with_records(*GOOD)[:-2] + b"," + b" " * 10_000
+    out = decoded(data, Limits(max_record=4096))
+    assert ids(out) == GOOD_IDS
+    assert out.skipped == {}

@@ -84,7 +84,7 @@ def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher,
     if lead is not None and lead.end():  # a BOM or blank lines before the JSON (rare: copy)
         buf = buf[lead.end():]
     if not buf:
-        raise NotCloudTrail("empty file" if not problem else problem)
+        raise NotCloudTrail(problem or "empty file")
     if prefilter is not None and buf.startswith(RECORDS_HEAD):
         snapshot = (out.records, len(out.matched), dict(out.skipped))
         if fast_records(buf, prefilter, out, matcher, problem is not None, limits):

@@ -41,7 +41,10 @@ def _group(hits: list[tuple[int, str | None]], buf: Buffer,
         if start < 0:
             return None
         nxt = buf.find(RECORD_MARK, pos)
-        boundary = nxt if nxt >= 0 else len(buf)
+        if nxt < 0:  # the last record ends at the last brace (padding or junk may follow)
+            brace = buf.rfind(b"}", pos)
+            nxt = brace + 1 if brace >= 0 else len(buf)
+        boundary = nxt
         current = [source]
         starts[start] = (current, boundary)
     return starts
@@ -81,7 +84,7 @@ def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, tru
             out.note(big, partial(where, start), limits.max_problems)
             continue
         chunk = bytes(buf[start:stop]).rstrip()
-        if stop == len(buf) and chunk.endswith(b"]}"):
+        if start == last and chunk.endswith(b"]}"):
             chunk = chunk[:-2].rstrip()
         chunk = chunk.removesuffix(b",")
         try:
