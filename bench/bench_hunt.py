@@ -371,7 +371,7 @@ def run_corpus(a, share: float) -> int:
         print(f"decompressed bytes == MANIFEST bytes_raw: {checks['decompress_bytes_raw_ok']}")
 
     os.makedirs(a.out_dir, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = os.path.join(a.out_dir, f"hunt-{stamp}.json")
     k = 1
     while os.path.exists(path):

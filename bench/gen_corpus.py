@@ -123,12 +123,12 @@ def _ip(rng: random.Random) -> str:
 
 
 def _fmt_time(t: float) -> str:
-    return dt.datetime.fromtimestamp(int(t), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _fmt_legacy(t: float) -> str:
     # "Nov 30, 2024, 8:43:17 PM" as STS/IAM responses show dates
-    d = dt.datetime.fromtimestamp(int(t), dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(int(t), dt.UTC)
     h = d.hour % 12 or 12
     return f"{d.strftime('%b')} {d.day}, {d.year}, {h}:{d.minute:02d}:{d.second:02d} {'AM' if d.hour < 12 else 'PM'}"
 
@@ -465,7 +465,7 @@ def ev_logs(rng, W, acct, region, t):
         # the function's own role creating its log stream (Lambda runtime)
         rn = fn["role"].rsplit("/", 1)[1]
         ui = _assumed(rng, acct, {"name": rn, "arn": fn["role"], "pid": fn["role_pid"]}, fn["name"], t)
-        d = dt.datetime.fromtimestamp(int(t), dt.timezone.utc)
+        d = dt.datetime.fromtimestamp(int(t), dt.UTC)
         rp = {"logGroupName": f"/aws/lambda/{fn['name']}",
               "logStreamName": f"{d:%Y/%m/%d}/[$LATEST]{_hex(rng, 32)}"}
         return _envelope(rng, t, "logs.amazonaws.com", "CreateLogStream", region, ui,
@@ -623,7 +623,7 @@ def _fn_config(rng, fn, region, acct, t, *, layers=None, version="$LATEST", env_
         "description": "",
         "timeout": fn["timeout"],
         "memorySize": fn["mem"],
-        "lastModified": dt.datetime.fromtimestamp(int(t), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+        "lastModified": dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
         "codeSha256": _b64(rng, 32),
         "version": version,
         "environment": {},  # CloudTrail never logs variable values (nor, in responses, keys)
@@ -640,8 +640,8 @@ def _fn_config(rng, fn, region, acct, t, *, layers=None, version="$LATEST", env_
         "loggingConfig": {"logFormat": "Text", "logGroup": f"/aws/lambda/{fn['name']}"},
     }
     if layers:
-        cfg["layers"] = [{"arn": l, "codeSize": rng.randrange(1000, 50_000_000),
-                          "uncompressedCodeSize": rng.randrange(1000, 200_000_000)} for l in layers]
+        cfg["layers"] = [{"arn": x, "codeSize": rng.randrange(1000, 50_000_000),
+                          "uncompressedCodeSize": rng.randrange(1000, 200_000_000)} for x in layers]
     return cfg
 
 
@@ -677,7 +677,7 @@ def ev_lambda_write(rng, W, acct, region, t):
               "description": "", "timeout": fn["timeout"], "memorySize": fn["mem"], "publish": rng.random() < 0.3,
               "environment": {}, "tags": {"env": W["env"], "owner": "platform"}}
         if rng.random() < 0.3:
-            layers = [l.replace("{region}", region) for l in rng.sample(W["layers"], rng.randrange(1, 3))]
+            layers = [x.replace("{region}", region) for x in rng.sample(W["layers"], rng.randrange(1, 3))]
             rp["layers"] = layers
         re_ = _fn_config(rng, fn, region, acct, t, layers=layers, env_keys=env_keys)
     elif base == "UpdateFunctionCode":
@@ -694,7 +694,7 @@ def ev_lambda_write(rng, W, acct, region, t):
         rp = {"functionName": fa if as_arn else fn["name"]}
         r = rng.random()
         if r < 0.35:
-            layers = [l.replace("{region}", region) for l in rng.sample(W["layers"], rng.randrange(1, 3))]
+            layers = [x.replace("{region}", region) for x in rng.sample(W["layers"], rng.randrange(1, 3))]
             if rng.random() < 0.05:
                 layers.append(f"arn:aws:lambda:{region}:{rng.choice(['464622532012', '901920570463', '580247275435'])}:layer:{rng.choice(['Datadog-Extension', 'AWS-Parameters-and-Secrets-Lambda-Extension', 'LambdaInsightsExtension'])}:{rng.randrange(1, 60)}")
             rp["layers"] = layers
@@ -829,7 +829,7 @@ def plan_files(n_records: int, seed: int, days: int, start: dt.datetime):
 
 
 def _path_for(out: str, acct: str, region: str, deliver: float, rand16: str) -> str:
-    d = dt.datetime.fromtimestamp(deliver, dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(deliver, dt.UTC)
     folder = os.path.join(out, "AWSLogs", acct, "CloudTrail", region, f"{d:%Y}", f"{d:%m}", f"{d:%d}")
     return os.path.join(folder, f"{acct}_CloudTrail_{region}_{d:%Y%m%dT%H%MZ}_{rand16}.json.gz")
 
@@ -899,7 +899,7 @@ def _write_digests(out: str, results: list[dict], seed: int) -> list[str]:
             if not chunk:
                 continue
             end = chunk[-1]["deliver"] + 3600
-            d = dt.datetime.fromtimestamp(end, dt.timezone.utc)
+            d = dt.datetime.fromtimestamp(end, dt.UTC)
             folder = os.path.join(out, "AWSLogs", acct, "CloudTrail-Digest", region, f"{d:%Y}", f"{d:%m}", f"{d:%d}")
             name = f"{acct}_CloudTrail-Digest_{region}_{TRAIL}_{region}_{d:%Y%m%dT%H%M%SZ}.json.gz"
             key = f"AWSLogs/{acct}/CloudTrail-Digest/{region}/{d:%Y/%m/%d}/{name}"
@@ -942,7 +942,7 @@ def generate(out: str, records: int, seed: int = 1, lambda_share: float = 0.02, 
     if os.path.exists(os.path.join(out, "AWSLogs")):
         raise SystemExit(f"{out}/AWSLogs already exists: refusing to mix corpora")
     os.makedirs(out, exist_ok=True)
-    start_dt = dt.datetime.fromisoformat(start).replace(tzinfo=dt.timezone.utc)
+    start_dt = dt.datetime.fromisoformat(start).replace(tzinfo=dt.UTC)
     plan = plan_files(records, seed, days, start_dt)
     workers = workers or os.cpu_count() or 1
     results = []
