@@ -12,7 +12,7 @@ LOCAL = struct.Struct("<4sHHHHHIIIHH")
 def salvage_zip(data: bytes, max_member: int) -> Iterator[tuple[str, bytes]]:
     """Members whose local header and data are complete; stored or deflated only, bounded."""
     pos = data.find(b"PK\x03\x04")
-    while 0 <= pos and pos + LOCAL.size <= len(data):
+    while pos >= 0 and pos + LOCAL.size <= len(data):
         (_, _, flags, method, _, _, _, csize, usize, nlen, xlen) = LOCAL.unpack_from(data, pos)
         start = pos + LOCAL.size + nlen + xlen
         name = data[pos + LOCAL.size:pos + LOCAL.size + nlen].decode("utf-8", "replace")
