@@ -272,3 +272,11 @@ def test_cli_time_budget_fails_the_gate(tmp_path: Path) -> None:
     assert late.exit_code == 1
     assert [(f["code"], f["severity"]) for f in json.loads(late.output)["findings"]] == [
         ("PK001", "high")]
+
+
+def test_big_data_and_binary_files_are_not_reported_as_unparsed() -> None:
+    big = 2 * 1024 * 1024
+    for name, blob in (("data/endpoints.json", b'{"a": 1}\n' * (big // 9)),
+                       ("lib/native.so", b"\x7fELF" + bytes(big))):
+        result = scan_bytes("t", name, blob, options=ScanOptions(workers=1))
+        assert result.errors == [] and result.findings == []

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
+from lambdawatch.codescan.classify import language
 from lambdawatch.codescan.model import Finding, Severity
 from lambdawatch.codescan.package_checks import LIMIT
 
@@ -73,7 +74,7 @@ def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
     is False when a budget cut the work short (such a result is not cached)."""
     errors: list[str] = []
     parse = len(data) <= budget.max_parse
-    if not parse and not vendored:
+    if not parse and not vendored and _source(path, data):
         errors.append(f"{path}: {len(data)} bytes, over the {budget.max_parse}-byte parse "
                       "limit: text scan used")
     complete = True
@@ -103,3 +104,11 @@ def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
         return found, errors + [e for e in text_errors if NOT_PARSED not in e], complete
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - isolation boundary: one file
         return [], errors + [f"{path}: scan failed: {type(exc).__name__}: {exc}"], False
+
+
+def _source(path: str, data: bytes) -> bool:
+    """Whether the file is code a parser would read (data files and binaries never are)."""
+    return language(path.split("!/")[-1], data[:8192]) in PARSED
+
+
+PARSED = frozenset({"python", "js", "ts", "tsx"})
