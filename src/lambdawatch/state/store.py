@@ -339,7 +339,7 @@ class Store:
             "ORDER BY ts DESC, event_id DESC LIMIT 1", mark).fetchone()
         if row is None:
             return None
-        return (float(row[0]), str(row[1])), bytes(row[2]), list(orjson.loads(row[3]))
+        return (float(row[0]), str(row[1])), _unpack(bytes(row[2])), list(orjson.loads(row[3]))
 
     def drop_checkpoints_from(self, mark: Mark) -> None:
         """Checkpoints at or after ``mark`` no longer describe the stream (a late record)."""
@@ -347,7 +347,7 @@ class Store:
 
     def save_checkpoint(self, mark: Mark, state: bytes, open_ids: Iterable[str]) -> None:
         self.db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?,?,?,?)",
-                        (mark[0], mark[1], state, orjson.dumps(sorted(open_ids))))
+                        (mark[0], mark[1], self._pack(state), orjson.dumps(sorted(open_ids))))
         self.db.execute("DELETE FROM checkpoints WHERE (ts, event_id) NOT IN (SELECT ts, event_id "
                         "FROM checkpoints ORDER BY ts DESC, event_id DESC LIMIT ?)",
                         (KEEP_CHECKPOINTS,))
