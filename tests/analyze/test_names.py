@@ -145,3 +145,26 @@ def test_hidden_characters_are_escaped_in_every_rendering(tmp_path) -> None:
     assert findings_of(alert, "hidden-characters")[0]["evidence"]["function"] == "payments\\u200b-api"
     table = hunt(tmp_path, records, fmt="table").stdout
     assert "payments\\u200b-api" in table and "\u200b" not in table
+
+
+def test_a_name_index_kept_up_to_date_equals_one_built_at_once() -> None:
+    import random
+
+    from lambdawatch.analyze import typosquat
+
+    rng = random.Random(7)
+    names = {"".join(rng.choice("abcdefghij-") for _ in range(rng.randint(4, 16)))
+             for _ in range(300)}
+    ordered = sorted(names)
+    for bound in (10_000, 200):  # below and across the depth-2 bound
+        old = typosquat.DEPTH2_MAX_NAMES
+        typosquat.DEPTH2_MAX_NAMES = bound
+        try:
+            whole = typosquat.NameIndex(set(ordered))
+            grown = typosquat.NameIndex(set(ordered[:50]))
+            for n in ordered[50:]:
+                grown.add(n)
+        finally:
+            typosquat.DEPTH2_MAX_NAMES = old
+        assert (grown.max_depth, grown.by_skeleton, grown.by_delete) == (
+            whole.max_depth, whole.by_skeleton, whole.by_delete)

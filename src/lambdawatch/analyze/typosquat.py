@@ -104,7 +104,9 @@ class NameBook:
         if key in self.seen and not created:
             return  # nothing the judgement reads has changed: keep the index and verdicts
         self.seen.add(key)
-        self.indexes.pop(event.account, None)
+        index = self.indexes.get(event.account)
+        if index is not None:
+            index.add(event.function)  # kept up to date, not rebuilt (a watcher's every batch)
         self.verdicts.clear()
         if created:
             self.created[key] = event.time
@@ -148,9 +150,24 @@ class NameIndex:
     def __post_init__(self) -> None:
         self.max_depth = 2 if len(self.names) <= DEPTH2_MAX_NAMES else 1
         for n in self.names:
-            self.by_skeleton.setdefault(skeleton(n)[0], set()).add(n)
-            for d in _deletes(n.lower(), min(_limit(n), self.max_depth)):
-                self.by_delete.setdefault(d, set()).add(n)
+            self._index(n)
+
+    def _index(self, n: str) -> None:
+        self.by_skeleton.setdefault(skeleton(n)[0], set()).add(n)
+        for d in _deletes(n.lower(), min(_limit(n), self.max_depth)):
+            self.by_delete.setdefault(d, set()).add(n)
+
+    def add(self, name: str) -> None:
+        """Index one more name (as building the index with it would)."""
+        if name in self.names:
+            return
+        self.names.add(name)
+        if self.max_depth == 2 and len(self.names) > DEPTH2_MAX_NAMES:
+            self.by_skeleton.clear()
+            self.by_delete.clear()
+            self.__post_init__()  # past the bound: depth 1 for every name
+            return
+        self._index(name)
 
     def candidates(self, name: str) -> set[str]:
         found = set(self.by_skeleton.get(skeleton(name)[0], ()))
@@ -167,6 +184,11 @@ def _index(book: NameBook, inventory: Any, account: str) -> NameIndex:
             names |= inventory.names_in(account)
         cached = book.indexes[account] = NameIndex(names)
     return cached
+
+
+def index_for(book: NameBook, inventory: Any, account: str) -> NameIndex:
+    """The name index of one account (built once, then kept up to date by the book)."""
+    return _index(book, inventory, account)
 
 
 def typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lambdawatch.alerting import alert as alert_mod
-from lambdawatch.analyze.typosquat import NameIndex
+from lambdawatch.analyze.typosquat import index_for
 from lambdawatch.config import Config
 from lambdawatch.detect.detector import Detector, Inventories
 from lambdawatch.detect.stream_state import Mark, StreamState
@@ -81,10 +81,7 @@ def _affected(state: StreamState, changed: dict[str, set[str]], inventory: Any
     """(account, function) of every name that may be, or may imitate, a changed name."""
     out: set[tuple[str, str]] = set()
     for account, names in changed.items():
-        known = {n for (a, n) in state.names.seen if a == account}
-        if inventory is not None:
-            known |= inventory.names_in(account)
-        index = NameIndex(known)
+        index = index_for(state.names, inventory, account)
         for name in names:
             out.add((account, name))
             out.update((account, other) for other in index.candidates(name))
