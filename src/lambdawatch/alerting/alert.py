@@ -10,9 +10,9 @@ import orjson
 from lambdawatch.alerting import playbook
 from lambdawatch.alerting.scoring import score
 from lambdawatch.alerting.throttle import Window
-from lambdawatch.engine.model import SEVERITY_ORDER, Rule
+from lambdawatch.engine.model import Rule
 from lambdawatch.findings import max_severity
-from lambdawatch.severity import PRIORITY_ORDER
+from lambdawatch.severity import PRIORITY_ORDER, SEVERITY_ORDER
 
 
 def alert_id(account: str, region: str, function: str, opened_iso: str) -> str:

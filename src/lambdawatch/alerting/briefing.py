@@ -42,7 +42,8 @@ def context(alert: dict[str, Any], events: list[Event], inventory: Any) -> dict[
         if isinstance(req, dict) and isinstance(req.get("role"), str):
             requested_role = req["role"]
         role = p.get("role") if isinstance(p.get("role"), str) else role
-        c = p.get("code") if isinstance(p.get("code"), dict) else {}
+        raw_code = p.get("code")
+        c: dict[str, Any] = raw_code if isinstance(raw_code, dict) else {}
         bucket, key = c.get("s3Bucket") or p.get("s3Bucket"), c.get("s3Key") or p.get("s3Key")
         if bucket:
             code.append(f"s3://{bucket}/{key or ''}")

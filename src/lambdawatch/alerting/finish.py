@@ -14,9 +14,9 @@ from lambdawatch.alerting import briefing, playbook, tuning
 from lambdawatch.alerting.scoring import score_alert
 from lambdawatch.analyze.common import escaped
 from lambdawatch.engine.context import HuntContext
-from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.findings import max_severity
 from lambdawatch.ingest.normalize import Event
+from lambdawatch.severity import SEVERITY_ORDER
 
 Alert = dict[str, Any]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambdawatch.data import load
-from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.findings import Finding
+from lambdawatch.severity import SEVERITY_ORDER
 
 
 def weights() -> dict[str, Any]:

@@ -25,8 +25,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from lambdawatch.config import Allow, Change, Config, _Tuning
-from lambdawatch.engine.model import SEVERITY_ORDER
 from lambdawatch.ingest.normalize import Event, get
+from lambdawatch.severity import SEVERITY_ORDER
 
 Alert = dict[str, Any]
 _BY_RANK = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__)

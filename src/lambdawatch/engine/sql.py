@@ -34,16 +34,16 @@ class Layout:
     def __init__(self, lake: bool) -> None:
         self.lake = lake
 
-    def column(self, name: str) -> exp.Expression:
+    def column(self, name: str) -> exp.Expr:
         return exp.column(name if self.lake else name.lower())
 
-    def _json_source(self, head: str, rest: list[str]) -> tuple[exp.Expression, list[str]]:
+    def _json_source(self, head: str, rest: list[str]) -> tuple[exp.Expr, list[str]]:
         if not self.lake:
             return self.column(head), rest
         first = exp.func("element_at", exp.column(head), exp.Literal.string(rest[0]))
         return first, rest[1:]
 
-    def scalar(self, path: str) -> exp.Expression:
+    def scalar(self, path: str) -> exp.Expr:
         """The value as text when it is a scalar (NULL for objects and arrays)."""
         head, *rest = path.split(".")
         if head in JSON_COLUMNS and rest:
@@ -53,7 +53,7 @@ class Layout:
             return exp.JSONExtractScalar(this=src, expression=_json_path(rest))
         return self._plain(head, rest)
 
-    def text(self, path: str) -> exp.Expression:
+    def text(self, path: str) -> exp.Expr:
         """The value as text: a string as is, an object or array as its JSON text."""
         head, *rest = path.split(".")
         if head in JSON_COLUMNS and rest:
@@ -65,30 +65,30 @@ class Layout:
                                                               expression=_json_path(rest)), as_json)
         return self._plain(head, rest)
 
-    def _plain(self, head: str, rest: list[str]) -> exp.Expression:
-        node: exp.Expression = self.column(head)
+    def _plain(self, head: str, rest: list[str]) -> exp.Expr:
+        node: exp.Expr = self.column(head)
         for part in rest:
             node = exp.Dot(this=node, expression=exp.to_identifier(part if self.lake else part.lower()))
         return node
 
 
-def _json_path(parts: list[str]) -> exp.Expression:
+def _json_path(parts: list[str]) -> exp.Expr:
     return exp.Literal.string("$." + ".".join(parts))
 
 
-def _lit(value: Any) -> exp.Expression:
+def _lit(value: Any) -> exp.Expr:
     if isinstance(value, bool):
         return exp.Literal.string("true" if value else "false")
     return exp.Literal.string(str(value))
 
 
-def _not_empty(e: exp.Expression) -> exp.Expression:
+def _not_empty(e: exp.Expr) -> exp.Expr:
     return exp.and_(exp.Is(this=e, expression=exp.Null()).not_(),
                     exp.Not(this=exp.In(this=e.copy(), expressions=[
                         exp.Literal.string(s) for s in ("", "[]", "{}", '""', "null")])))
 
 
-def _one(c: Condition, path: str, layout: Layout) -> exp.Expression:
+def _one(c: Condition, path: str, layout: Layout) -> exp.Expr:
     if c.equals is not None:
         return exp.EQ(this=layout.scalar(path), expression=_lit(c.equals))
     if c.in_ is not None:
@@ -110,7 +110,7 @@ def _one(c: Condition, path: str, layout: Layout) -> exp.Expression:
                     exp.false())
 
 
-def condition(c: Condition, layout: Layout) -> exp.Expression:
+def condition(c: Condition, layout: Layout) -> exp.Expr:
     paths = c.field if isinstance(c.field, list) else [c.field]
     parts = [exp.paren(_one(c, p, layout)) for p in paths]
     return exp.paren(exp.or_(*parts)) if len(parts) > 1 else parts[0]
@@ -120,8 +120,8 @@ def event_name_pattern(names: list[str]) -> str:
     return "^(" + "|".join(re.escape(n) for n in names) + r")(\d{8}(v\d+)?)?$"
 
 
-def match_expression(m: Match, layout: Layout) -> exp.Expression:
-    parts: list[exp.Expression] = [exp.In(this=layout.column("eventSource"),
+def match_expression(m: Match, layout: Layout) -> exp.Expr:
+    parts: list[exp.Expr] = [exp.In(this=layout.column("eventSource"),
                                           expressions=[exp.Literal.string(s) for s in m.event_source])]
     if m.event_names:
         parts.append(exp.RegexpLike(this=layout.column("eventName"),
