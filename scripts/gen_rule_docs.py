@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from docs_folder import write_pages  # noqa: E402
+
 from lambdawatch.engine.loader import load_rules  # noqa: E402
 from lambdawatch.engine.model import Rule  # noqa: E402
 

@@ -9,7 +9,6 @@ with the state store -> commit -> the alerts new, changed or superseded by this 
 from __future__ import annotations
 
 import os
-
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -12,7 +12,6 @@ import pytest
 
 from lambdawatch import kinds
 from lambdawatch.analyze.declared import ANALYZER_KINDS, check_analyzer_kinds
-from lambdawatch.data import load
 from lambdawatch.engine.loader import RuleLoadError, load_rules
 from lambdawatch.errors import KindError, LambdawatchError
 

@@ -6,7 +6,7 @@ variable values are never logged by CloudTrail; should a record hold any, they a
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -49,4 +49,4 @@ class Rows:
 
 @lru_cache(maxsize=65536)
 def iso_seconds(ts: float) -> str:
-    return datetime.fromtimestamp(int(ts), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

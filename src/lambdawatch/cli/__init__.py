@@ -71,8 +71,8 @@ def _register() -> None:
     from lambdawatch.cli.explain import explain
     from lambdawatch.cli.hunt import hunt
     from lambdawatch.cli.logs import logs
-    from lambdawatch.cli.respond import respond
     from lambdawatch.cli.report import report
+    from lambdawatch.cli.respond import respond
     from lambdawatch.cli.rules import rules
     from lambdawatch.cli.scan import scan
     from lambdawatch.cli.watch import watch

@@ -23,10 +23,10 @@ from typing import Any
 import orjson
 
 from lambdawatch.errors import StateError
-from lambdawatch.sealed import seal_variables
-from lambdawatch.secrets import scan_variable
 from lambdawatch.ingest.decode import Matched
 from lambdawatch.ingest.normalize import Event, normalize
+from lambdawatch.sealed import seal_variables
+from lambdawatch.secrets import scan_variable
 
 Mark = tuple[float, str]
 SCHEMA_VERSION = "3"
