@@ -118,10 +118,11 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
 
     began = time.perf_counter()
     bspec = sc.broadcast(spec)
-    slices = max(1, min(len(items), sc.defaultParallelism * 4))
+    # small decode tasks (~64 inputs each, at least 4 per core): small results and cached blocks
+    slices = max(1, min(len(items), max(sc.defaultParallelism * 4, len(items) // 64)))
     decoded = sc.parallelize(items, slices).mapPartitions(
         lambda it: decode_partition(bspec.value, it))
-    decoded.persist(StorageLevel.MEMORY_AND_DISK)
+    decoded.persist(StorageLevel.DISK_ONLY)  # off the JVM heap (the driver's, in local mode)
     try:
         collected = decoded.map(_meta).collect()
         metas = {index: meta for index, meta, _, _ in collected}
@@ -133,7 +134,9 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
                                            for m in r.matched))
         ordered = keyed.repartitionAndSortWithinPartitions(
             n, partitionFunc=lambda k: k[0], keyfunc=lambda k: (k[1], k[2]))
-        results = ordered.mapPartitions(lambda it: detect_partition(bspec.value, it)).collect()
+        # one partition's result at a time through the JVM (a large account's alerts are big)
+        results = list(ordered.mapPartitions(lambda it: detect_partition(bspec.value, it))
+                       .toLocalIterator(prefetchPartitions=False))
     finally:
         decoded.unpersist()
     stats.jobs_s = time.perf_counter() - began

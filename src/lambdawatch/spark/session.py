@@ -49,6 +49,9 @@ def open_context(master: str | None, app_name: str = "lambdawatch-hunt") -> tupl
         conf.setMaster(master)
     elif not conf.contains("spark.master"):
         conf.setMaster("local[*]")
+    if str(conf.get("spark.master")).startswith("local") and not conf.contains(
+            "spark.driver.memory"):
+        conf.set("spark.driver.memory", "2g")  # local mode: the executors live in this JVM
     try:
         sc = SparkContext(conf=conf)
     except Exception as exc:  # noqa: BLE001 - py4j/JVM start-up errors: one line, exit 2
