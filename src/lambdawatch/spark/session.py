@@ -52,6 +52,9 @@ def open_context(master: str | None, app_name: str = "lambdawatch-hunt") -> tupl
     if str(conf.get("spark.master")).startswith("local") and not conf.contains(
             "spark.driver.memory"):
         conf.set("spark.driver.memory", "2g")  # local mode: the executors live in this JVM
+    if not conf.contains("spark.driver.extraJavaOptions"):
+        # a JVM out of memory exits (the run fails with a message) instead of hanging the job
+        conf.set("spark.driver.extraJavaOptions", "-XX:+ExitOnOutOfMemoryError")
     try:
         sc = SparkContext(conf=conf)
     except Exception as exc:  # noqa: BLE001 - py4j/JVM start-up errors: one line, exit 2
