@@ -265,3 +265,27 @@ def test_a_late_record_replays_the_last_hour_not_whole_runs(tmp_path: Path) -> N
     assert fed[0] == len(days[0])
     assert all(len(days[i]) <= fed[i] <= len(days[i]) + 2 for i in range(1, len(days))), fed
     assert _state_alerts(db) == _hunt(files, None).all_alerts
+
+
+def test_a_withdrawn_alert_is_not_finished_back_to_life_by_a_new_look_alike(
+        tmp_path: Path) -> None:
+    """One run brings both a late record that moves billing-sync's window and a look-alike
+    name that makes billing-sync's alerts be finished again: the withdrawn alert stays
+    withdrawn (found by bench_watch.py's comparison with hunt)."""
+    fn = f"arn:aws:lambda:us-east-1:{ACCT}:function:billing-sync"
+
+    def ev(n: int, time: str, base: str = "update-function-code", name: str = fn) -> dict:
+        return record(base, n, eventTime=time, recipientAccountId=ACCT, awsRegion="us-east-1",
+                      requestParameters__functionName=name)
+
+    other = f"arn:aws:lambda:us-east-1:{ACCT}:function:orders-api"
+    first = write(tmp_path / "a.json", delivery_bytes([  # checkpoints before 09:00 exist
+        ev(4, "2025-03-14T07:00:00Z", name=other), ev(5, "2025-03-14T08:00:00Z", name=other),
+        ev(1, "2025-03-14T09:30:00Z")]))
+    second = write(tmp_path / "b.json", delivery_bytes([
+        ev(2, "2025-03-14T09:00:00Z"),
+        ev(3, "2025-03-14T09:40:00Z", base="create-function", name="billing-synk")]))
+    db = tmp_path / "s.db"
+    _hunt([first], db)
+    _hunt([second], db)
+    assert _state_alerts(db) == _hunt([first, second], None).all_alerts

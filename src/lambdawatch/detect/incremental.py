@@ -10,10 +10,10 @@
    them: the alert keeps its id and is updated).
 3. Each assembled alert is finished (typosquats against every name the stream knows, score,
    tuning, playbook) and reconciled with the stored one: new, updated or the same.
-4. Names that appeared or changed in this run can make another function a look-alike, or stop
-   it being one: the live alerts of those functions are finished again.
-5. Alerts the replayed part of the stream used to produce and no longer does (a late record
+4. Alerts the replayed part of the stream used to produce and no longer does (a late record
    moved a window) are marked superseded, and reported once more as such.
+5. Names that appeared or changed in this run can make another function a look-alike, or stop
+   it being one: the live alerts of those functions are finished again.
 """
 
 from __future__ import annotations
@@ -133,11 +133,13 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
 
     for built in store.iter_pending():
         record(built)
+    # first withdraw what the replayed part no longer produces, then finish again the live
+    # alerts whose look-alikes changed (a withdrawn alert must not be finished back to life)
+    summary.alerts_superseded += store.supersede_in_scope(start, open_at_start)
     changed = _changed_names(names_before, state.name_marks())
     if changed and start is not None:
         for account, function in sorted(_affected(state, changed, detector.ctx.lambda_inventory)):
             for built in store.built_alerts_of(account, function):
                 if not store.produced(built["id"]):
                     record(built, again=True)
-    summary.alerts_superseded += store.supersede_in_scope(start, open_at_start)
     summary.analyzer_errors = list(detector.errors)
