@@ -73,6 +73,9 @@ class Detector:
     load_events: EventLoader | None = None  # rehydrates the open windows a saved state names
     ctx: HuntContext = field(init=False)
     open: dict[Key, Window] = field(init=False, default_factory=dict)
+    # keys of the windows this detector folded an event into (the others, reopened from a saved
+    # state and left alone, still give the alert stored for them)
+    touched: set[Key] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.ctx = HuntContext(self.rules, self.config, state=self.state)
@@ -100,6 +103,14 @@ class Detector:
     def open_ids(self) -> set[str]:
         """The alert ids of the windows open now."""
         return {self._id(w) for w in self.open.values()}
+
+    def changed(self, window: Window) -> bool:
+        """Whether this detector folded an event into ``window`` (else: as saved)."""
+        return window.key in self.touched
+
+    @staticmethod
+    def alert_id_of(window: Window) -> str:
+        return Detector._id(window)
 
     @staticmethod
     def _id(window: Window) -> str:
@@ -145,6 +156,7 @@ class Detector:
         if key is None:
             return None
         current = self.open.get(key)
+        self.touched.add(key)
         if current is not None and event.time < current.opened + self._span:
             current.add(event, findings)
             return None

@@ -108,10 +108,11 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
             _checkpoint(store, detector)  # a late record replays from here, not from the start
         for closed in detector.feed(event):
             store.add_pending(detector.build(closed))
-    for window in detector.close_expired():
-        store.add_pending(detector.build(window))
-    for window in detector.still_open():
-        store.add_pending(detector.build(window))
+    for window in [*detector.close_expired(), *detector.still_open()]:
+        if detector.changed(window):
+            store.add_pending(detector.build(window))
+        else:  # reopened from the saved state and left alone: its stored alert stands
+            store.keep_alert(detector.alert_id_of(window))
     detector.save()
     if store.persistent and state.watermark is not None:
         store.save_checkpoint(state.watermark, state.dumps(), detector.open_ids())

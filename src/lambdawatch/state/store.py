@@ -397,9 +397,13 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO run_alerts VALUES (?,?)", (body["id"], status))
         return status
 
+    def keep_alert(self, alert_id: str) -> None:
+        """Note an alert this run re-evaluated and left as it was (never withdrawn by it)."""
+        self.db.execute("INSERT OR IGNORE INTO run_alerts VALUES (?, 'kept')", (alert_id,))
+
     def produced(self, alert_id: str) -> bool:
-        """Whether this run has already recorded this alert."""
-        return self.db.execute("SELECT 1 FROM run_alerts WHERE id=?",
+        """Whether this run has already finished this alert (a kept one was not)."""
+        return self.db.execute("SELECT 1 FROM run_alerts WHERE id=? AND status != 'kept'",
                                (alert_id,)).fetchone() is not None
 
     def built_alerts_of(self, account: str, function: str) -> Iterator[dict[str, Any]]:
@@ -443,7 +447,7 @@ class Store:
         """This run's alerts (or only those new, changed or superseded), by first_seen then id;
         a superseded alert carries ``"superseded": true``."""
         sql = ("SELECT a.body, a.superseded FROM alerts a JOIN run_alerts r ON r.id = a.id"
-               + (" WHERE r.status != 'same'" if emitted_only else "")
+               + (" WHERE r.status NOT IN ('same', 'kept')" if emitted_only else "")
                + " ORDER BY a.first_seen, a.id")
         for body, superseded in self.db.execute(sql):
             yield self._body(body, superseded)
@@ -451,7 +455,8 @@ class Store:
     def run_changes(self) -> Iterator[tuple[str, int, dict[str, Any]]]:
         """(status, revision, alert) of this run's new, updated and superseded alerts."""
         sql = ("SELECT r.status, a.revision, a.body, a.superseded FROM alerts a JOIN run_alerts r "
-               "ON r.id = a.id WHERE r.status != 'same' ORDER BY a.first_seen, a.id")
+               "ON r.id = a.id WHERE r.status NOT IN ('same', 'kept') "
+               "ORDER BY a.first_seen, a.id")
         for status, revision, body, superseded in self.db.execute(sql).fetchall():
             yield str(status), int(revision), self._body(body, superseded)
 
