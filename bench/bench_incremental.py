@@ -39,16 +39,23 @@ def _run(args: list[str]) -> dict[str, float]:
     start = dt.datetime.now()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "lambdawatch", *args], env=env,
-                                stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lambdawatch", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
         _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = (dt.datetime.now() - start).total_seconds()
         if proc.returncode not in (0, 1):
             err.seek(0)
             raise SystemExit(f"hunt failed ({proc.returncode}): {err.read().decode()[-2000:]}")
-    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
 
 
 def _days(corpus: Path) -> list[list[str]]:
@@ -58,7 +65,7 @@ def _days(corpus: Path) -> list[list[str]]:
         if "CloudTrail-Digest" in parts:
             continue
         i = parts.index("CloudTrail")
-        day = "/".join(parts[i + 2:i + 5])
+        day = "/".join(parts[i + 2 : i + 5])
         by_day.setdefault(day, []).append(str(path))
     return [by_day[d] for d in sorted(by_day)]
 
@@ -85,8 +92,13 @@ def main() -> None:
         sys.path.insert(0, str(HERE))
         from gen_corpus import generate
 
-        generate(str(corpus), a.records_per_day * a.days, days=a.days,
-                 lambda_share=a.lambda_share, quiet=True)
+        generate(
+            str(corpus),
+            a.records_per_day * a.days,
+            days=a.days,
+            lambda_share=a.lambda_share,
+            quiet=True,
+        )
     days = _days(corpus)
     db = tmp / "daily.db"
     runs = []
@@ -95,23 +107,51 @@ def main() -> None:
         day_dir.mkdir()
         for j, f in enumerate(files):
             os.symlink(f, day_dir / f"{j:05d}.json.gz")
-        runs.append(_run(["hunt", str(day_dir), "--state", str(db), "--format", "jsonl",
-                          "--workers", str(a.workers), "-q"]))
+        runs.append(
+            _run(
+                [
+                    "hunt",
+                    str(day_dir),
+                    "--state",
+                    str(db),
+                    "--format",
+                    "jsonl",
+                    "--workers",
+                    str(a.workers),
+                    "-q",
+                ]
+            )
+        )
         runs[-1]["files"] = len(files)
         print(f"day {i + 1:2d}: {runs[-1]}", file=sys.stderr)
     one_db = tmp / "single.db"
-    single = _run(["hunt", str(corpus), "--state", str(one_db), "--format", "jsonl",
-                   "--workers", str(a.workers), "-q"])
+    single = _run(
+        [
+            "hunt",
+            str(corpus),
+            "--state",
+            str(one_db),
+            "--format",
+            "jsonl",
+            "--workers",
+            str(a.workers),
+            "-q",
+        ]
+    )
     first3 = statistics.mean(r["cpu_s"] for r in runs[:3])
     last3 = statistics.mean(r["cpu_s"] for r in runs[-3:])
     daily, one = _alerts(db), _alerts(one_db)
     result = {
-        "records_per_day": a.records_per_day, "days": len(days), "workers": a.workers,
-        "runs": runs, "single_run": single,
+        "records_per_day": a.records_per_day,
+        "days": len(days),
+        "workers": a.workers,
+        "runs": runs,
+        "single_run": single,
         "cpu_last3_over_first3": round(last3 / first3, 3),
         "tenth_run_peak_rss_mb": runs[-1]["peak_rss_mb"],
         "state_mb": round(db.stat().st_size / 1e6, 1),
-        "alerts": len(one), "daily_equals_single": daily == one,
+        "alerts": len(one),
+        "daily_equals_single": daily == one,
         "differing_alerts": len(set(daily.items()) ^ set(one.items())),
     }
     out = HERE / "out"

@@ -30,10 +30,28 @@ import time
 import zipfile
 from pathlib import Path
 
-PYPI = ["boto3", "botocore", "requests", "urllib3", "aws-lambda-powertools", "pandas", "numpy",
-        "pydantic", "cryptography", "PyJWT", "sqlalchemy"]
-NPM = ["@aws-sdk/client-s3", "axios", "lodash", "express", "moment", "uuid",
-       "@aws-lambda-powertools/logger"]
+PYPI = [
+    "boto3",
+    "botocore",
+    "requests",
+    "urllib3",
+    "aws-lambda-powertools",
+    "pandas",
+    "numpy",
+    "pydantic",
+    "cryptography",
+    "PyJWT",
+    "sqlalchemy",
+]
+NPM = [
+    "@aws-sdk/client-s3",
+    "axios",
+    "lodash",
+    "express",
+    "moment",
+    "uuid",
+    "@aws-lambda-powertools/logger",
+]
 SEVS = ["info", "low", "medium", "high", "critical"]
 CPU: list[float] = []
 
@@ -51,16 +69,45 @@ def build_layer(work: Path, name: str, eco: str) -> Path:
     shutil.rmtree(tree, ignore_errors=True)
     if eco == "pypi":
         site = tree / "python" / "lib" / "python3.11" / "site-packages"
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-compile",
-                        "--target", str(site), "--platform", "manylinux2014_x86_64",
-                        "--implementation", "cp", "--python-version", "3.11",
-                        "--only-binary=:all:", name], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-compile",
+                "--target",
+                str(site),
+                "--platform",
+                "manylinux2014_x86_64",
+                "--implementation",
+                "cp",
+                "--python-version",
+                "3.11",
+                "--only-binary=:all:",
+                name,
+            ],
+            check=True,
+        )
     else:
         prefix = tree / "nodejs"
         prefix.mkdir(parents=True)
         (prefix / "package.json").write_text('{"name": "layer", "version": "1.0.0"}\n')
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund",
-                        "--omit=dev", "--prefix", str(prefix), name], check=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--omit=dev",
+                "--prefix",
+                str(prefix),
+                name,
+            ],
+            check=True,
+        )
     tmp = zpath.with_suffix(".part")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for f in sorted(tree.rglob("*")):
@@ -99,8 +146,18 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
 
 
 def scan_cmd(zpath: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "lambdawatch", "scan", str(zpath), "--format", "json",
-            "--fail-on", "critical", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "lambdawatch",
+        "scan",
+        str(zpath),
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+        *extra,
+    ]
 
 
 def measure(zpath: Path, cache: Path) -> dict[str, object]:
@@ -124,17 +181,37 @@ def measure(zpath: Path, cache: Path) -> dict[str, object]:
     load = os.getloadavg()[0]
     doc = json.loads(out)
     worst = max((SEVS.index(f["severity"]) for f in doc["findings"]), default=-1)
-    above_low = sorted({f"{f['severity']} {f['code']} {f['file']}:{f['line']}"
-                        for f in doc["findings"] if SEVS.index(f["severity"]) > 1})
-    return {"layer": zpath.name, "files": files, "zip_mb": round(zpath.stat().st_size / 2**20, 1),
-            "mb": round(mb, 1), "unzip_t_s": round(base, 2), "cold_s": round(cold, 2),
-            "cold_mb_s": round(mb / cold, 1), "cold_peak_mb": round(cold_rss),
-            "cold_vs_unzip": round(cold / base, 1), "cold_cpu_s": round(cold_cpu, 2),
-            "serial_cpu_s": round(serial_cpu, 2), "load_1m": round(load, 1), "warm_s": round(warm, 2), "warm_cpu_s": round(warm_cpu, 2),
-            "warm_peak_mb": round(warm_rss), "serial_s": round(serial, 2),
-            "serial_peak_mb": round(serial_rss), "parallel_speedup": round(serial / cold, 2),
-            "findings": len(doc["findings"]), "errors": len(doc["errors"]),
-            "worst": SEVS[worst] if worst >= 0 else "none", "above_low": above_low}
+    above_low = sorted(
+        {
+            f"{f['severity']} {f['code']} {f['file']}:{f['line']}"
+            for f in doc["findings"]
+            if SEVS.index(f["severity"]) > 1
+        }
+    )
+    return {
+        "layer": zpath.name,
+        "files": files,
+        "zip_mb": round(zpath.stat().st_size / 2**20, 1),
+        "mb": round(mb, 1),
+        "unzip_t_s": round(base, 2),
+        "cold_s": round(cold, 2),
+        "cold_mb_s": round(mb / cold, 1),
+        "cold_peak_mb": round(cold_rss),
+        "cold_vs_unzip": round(cold / base, 1),
+        "cold_cpu_s": round(cold_cpu, 2),
+        "serial_cpu_s": round(serial_cpu, 2),
+        "load_1m": round(load, 1),
+        "warm_s": round(warm, 2),
+        "warm_cpu_s": round(warm_cpu, 2),
+        "warm_peak_mb": round(warm_rss),
+        "serial_s": round(serial, 2),
+        "serial_peak_mb": round(serial_rss),
+        "parallel_speedup": round(serial / cold, 2),
+        "findings": len(doc["findings"]),
+        "errors": len(doc["errors"]),
+        "worst": SEVS[worst] if worst >= 0 else "none",
+        "above_low": above_low,
+    }
 
 
 def main() -> None:
@@ -142,9 +219,12 @@ def main() -> None:
     ap.add_argument("--work", default=str(Path(__file__).parent / "layers"))
     ap.add_argument("--only", default="")
     ap.add_argument("--build-only", action="store_true")
-    ap.add_argument("--first-party", action="store_true",
-                    help="also scan each PyPI layer without its *.dist-info metadata, so that "
-                         "nothing is RECORD-verified and every source file is parsed")
+    ap.add_argument(
+        "--first-party",
+        action="store_true",
+        help="also scan each PyPI layer without its *.dist-info metadata, so that "
+        "nothing is RECORD-verified and every source file is parsed",
+    )
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -162,13 +242,18 @@ def main() -> None:
         row = measure(z, work / f"cache-{z.stem}.sqlite")
         rows.append(row)
         print(json.dumps(row), flush=True)
-    summary = {"machine": f"{platform.machine()} {os.cpu_count()} cpus, Python "
-                          f"{platform.python_version()}", "layers": rows}
+    summary = {
+        "machine": f"{platform.machine()} {os.cpu_count()} cpus, Python "
+        f"{platform.python_version()}",
+        "layers": rows,
+    }
     out = work / "results.json"
     out.write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"# {len(rows)} layers; worst severity overall: "
-          f"{max((r['worst'] for r in rows), key=lambda s: SEVS.index(str(s)) if s != 'none' else -1)}"
-          f"; results in {out}")
+    print(
+        f"# {len(rows)} layers; worst severity overall: "
+        f"{max((r['worst'] for r in rows), key=lambda s: SEVS.index(str(s)) if s != 'none' else -1)}"
+        f"; results in {out}"
+    )
 
 
 if __name__ == "__main__":

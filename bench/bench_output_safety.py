@@ -77,14 +77,35 @@ def _plain_table(alerts: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
     table = Table(title=f"lambdawatch: {len(alerts)} alert(s)")
-    for col in ("risk", "severity", "function", "account/region", "first seen", "events",
-                "who", "findings", "id"):
+    for col in (
+        "risk",
+        "severity",
+        "function",
+        "account/region",
+        "first seen",
+        "events",
+        "who",
+        "findings",
+        "id",
+    ):
         table.add_column(col, overflow="fold")
     for a in alerts:
-        table.add_row(*(Text(str(v)) for v in (
-            a["risk"], a["severity"], a["function"], f"{a['account']}/{a['region']}",
-            a["first_seen"], a["event_count"], "\n".join(a["principals"]),
-            ", ".join(f["kind"] for f in a["findings"]), a["id"])))
+        table.add_row(
+            *(
+                Text(str(v))
+                for v in (
+                    a["risk"],
+                    a["severity"],
+                    a["function"],
+                    f"{a['account']}/{a['region']}",
+                    a["first_seen"],
+                    a["event_count"],
+                    "\n".join(a["principals"]),
+                    ", ".join(f["kind"] for f in a["findings"]),
+                    a["id"],
+                )
+            )
+        )
     Console(file=io.StringIO(), width=200, markup=False).print(table)
 
 
@@ -92,8 +113,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--alerts", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--secret-every", type=int, default=10,
-                    help="every Nth alert carries a key and an escape (0: none)")
+    ap.add_argument(
+        "--secret-every",
+        type=int,
+        default=10,
+        help="every Nth alert carries a key and an escape (0: none)",
+    )
     args = ap.parse_args()
     alerts = corpus(args.alerts, args.secret_every)
     strings = [s for a in alerts for s in _strings(a, [])]
@@ -120,18 +145,22 @@ def main() -> None:
             fn()
             times[name].append(time.perf_counter() - t0)
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"{args.alerts} alerts (1 in {args.secret_every or 'none'} with a secret), "
-          f"{len(strings):,} strings; medians of {args.repeat}; "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.2f}")
+    print(
+        f"{args.alerts} alerts (1 in {args.secret_every or 'none'} with a secret), "
+        f"{len(strings):,} strings; medians of {args.repeat}; "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
     for name, t in med.items():
         print(f"  {name:<16} {t * 1000:9.1f} ms")
     print(f"jsonl masked / plain:    {med['jsonl masked'] / med['jsonl plain']:.2f}x")
     print(f"safe_text / str:         {med['text safe_text'] / med['text plain']:.2f}x")
     print(f"safe_line / str:         {med['text safe_line'] / med['text plain']:.2f}x")
     print(f"table safe / plain:      {med['table (2,000)'] / med['table plain']:.2f}x")
-    print(f"per alert: masking {1e6 * (med['jsonl masked'] - med['jsonl plain']) / len(alerts):.1f}"
-          f" us, table {1e6 * med['table (2,000)'] / len(few):.1f} us")
+    print(
+        f"per alert: masking {1e6 * (med['jsonl masked'] - med['jsonl plain']) / len(alerts):.1f}"
+        f" us, table {1e6 * med['table (2,000)'] / len(few):.1f} us"
+    )
 
 
 if __name__ == "__main__":

@@ -56,12 +56,16 @@ def delay_proxy(target: str, latency: float) -> str:
             time.sleep(latency)
             n = int(self.headers.get("Content-Length") or 0)
             data = self.rfile.read(n) if n else None
-            headers = {k: v for k, v in self.headers.items()
-                       if k.lower() not in ("host", "content-length", "expect")}
+            headers = {
+                k: v
+                for k, v in self.headers.items()
+                if k.lower() not in ("host", "content-length", "expect")
+            }
             if data is not None and "content-type" not in {k.lower() for k in headers}:
                 headers["Content-Type"] = "binary/octet-stream"
-            req = urllib.request.Request(target + self.path, data=data, headers=headers,
-                                         method=self.command)
+            req = urllib.request.Request(
+                target + self.path, data=data, headers=headers, method=self.command
+            )
             try:
                 with urllib.request.urlopen(req, timeout=60) as resp:
                     status, hdrs, body = resp.status, resp.headers.items(), resp.read()
@@ -69,8 +73,13 @@ def delay_proxy(target: str, latency: float) -> str:
                 status, hdrs, body = err.code, err.headers.items(), err.read()
             self.send_response(status)
             for k, v in hdrs:
-                if k.lower() not in ("content-length", "transfer-encoding", "connection",
-                                     "server", "date"):
+                if k.lower() not in (
+                    "content-length",
+                    "transfer-encoding",
+                    "connection",
+                    "server",
+                    "date",
+                ):
                     self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -91,11 +100,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=8)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                      AWS_DEFAULT_REGION="us-east-1")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER.format(
-        root=str(ROOT), src=str(ROOT / "src"))], stdout=subprocess.PIPE, text=True,
-        stderr=subprocess.DEVNULL)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER.format(root=str(ROOT), src=str(ROOT / "src"))],
+        stdout=subprocess.PIPE,
+        text=True,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert proc.stdout is not None
         moto = "http://" + proc.stdout.readline().strip()
@@ -129,8 +142,9 @@ def run(moto: str, args: argparse.Namespace) -> None:
     scenario.build(setup.client, files)
     lam = setup.client("lambda")
     for i in range(args.versions):
-        lam.update_function_code(FunctionName=scenario.NAME,
-                                 ZipFile=scenario.make_zip("app.py", f"V = {i}\n"))
+        lam.update_function_code(
+            FunctionName=scenario.NAME, ZipFile=scenario.make_zip("app.py", f"V = {i}\n")
+        )
         v = lam.publish_version(FunctionName=scenario.NAME)["Version"]
         loc = lam.get_function(FunctionName=scenario.NAME, Qualifier=v)["Code"]["Location"]
         files["/" + loc.split("/", 3)[3]] = scenario.make_zip("app.py", f"V = {i}\n")
@@ -146,20 +160,27 @@ def run(moto: str, args: argparse.Namespace) -> None:
             factory = ClientFactory(region="us-east-1", endpoint_url=endpoint, recorder=rec)
             with tempfile.TemporaryDirectory() as tmp:
                 start = time.perf_counter()
-                out = respond(factory, parse_function(scenario.NAME, None),
-                              Options(str(Path(tmp) / "case"), workers=workers),
-                              fetcher=fetcher)
+                out = respond(
+                    factory,
+                    parse_function(scenario.NAME, None),
+                    Options(str(Path(tmp) / "case"), workers=workers),
+                    fetcher=fetcher,
+                )
                 runs.append(time.perf_counter() - start)
             assert out.verification.ok, out.verification.problems[:3]
             stats[workers] = (len(rec.calls), len(out.manifest["artifacts"]))
     base = statistics.median(times[1])
     fast = statistics.median(times[args.workers])
-    print(f"function with {args.versions + 2} published versions, latency "
-          f"{args.latency_ms:g} ms per AWS call and per download, {os.cpu_count()} CPUs")
+    print(
+        f"function with {args.versions + 2} published versions, latency "
+        f"{args.latency_ms:g} ms per AWS call and per download, {os.cpu_count()} CPUs"
+    )
     for workers, ts in times.items():
         calls, arts = stats[workers]
-        print(f"  workers={workers:<3} median {statistics.median(ts):.2f} s "
-              f"(runs {', '.join(f'{t:.2f}' for t in ts)}), {calls} API calls, {arts} artifacts")
+        print(
+            f"  workers={workers:<3} median {statistics.median(ts):.2f} s "
+            f"(runs {', '.join(f'{t:.2f}' for t in ts)}), {calls} API calls, {arts} artifacts"
+        )
     print(f"  ratio baseline/parallel: {base / fast:.2f}x")
 
 

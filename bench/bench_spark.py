@@ -21,6 +21,7 @@ serialization, worker start-up and imports are the rest).
 The per-core throughput (records per CPU second of task work) gives the paper estimate for 10
 billion records printed at the end. Results go to stdout and bench/out/spark-<timestamp>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,10 @@ ROOT = os.path.dirname(HERE)
 def ensure_corpus(path: str | None, records: int) -> str:
     path = path or os.path.join(HERE, f"corpus-{records}")
     if not os.path.exists(os.path.join(path, "MANIFEST.json")):
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), path,
-                        "--records", str(records)], check=True)
+        subprocess.run(
+            [sys.executable, os.path.join(HERE, "gen_corpus.py"), path, "--records", str(records)],
+            check=True,
+        )
     return path
 
 
@@ -99,20 +102,25 @@ def run_measured(argv: list[str]) -> dict[str, Any]:
     if child.returncode not in (0, 1):
         raise SystemExit(f"{argv} failed ({child.returncode}):\n{err[-3000:]}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    result.update(wall_s=round(wall, 2), cpu_s=round(sum(cpu.values()), 2),
-                  peak_rss_mb={k: round(v / 2**20) for k, v in peak.items()})
+    result.update(
+        wall_s=round(wall, 2),
+        cpu_s=round(sum(cpu.values()), 2),
+        peak_rss_mb={k: round(v / 2**20) for k, v in peak.items()},
+    )
     return result
 
 
-def child(engine: str, corpus: str, out_path: str, master: str, workers: int,
-          partitions: int | None) -> None:
+def child(
+    engine: str, corpus: str, out_path: str, master: str, workers: int, partitions: int | None
+) -> None:
     sys.path.insert(0, os.path.join(ROOT, "src"))
     from lambdawatch.alerting import sinks
     from lambdawatch.hunt import HuntOptions, run_hunt
 
     with open(out_path, "w", encoding="utf-8") as fh:
-        opts = HuntOptions([corpus], workers=workers,
-                           sink=lambda alerts: sinks.ALERT_WRITERS["jsonl"](alerts, fh))
+        opts = HuntOptions(
+            [corpus], workers=workers, sink=lambda alerts: sinks.ALERT_WRITERS["jsonl"](alerts, fh)
+        )
         stats: dict[str, Any] = {}
         if engine == "local":
             result = run_hunt(opts)
@@ -124,8 +132,17 @@ def child(engine: str, corpus: str, out_path: str, master: str, workers: int,
             result = run_spark_hunt(opts, SparkOptions(master, partitions, stats=spark_stats))
             stats = spark_stats.to_dict()
     s = result.summary
-    print(json.dumps({"records": s.records_read, "matched": s.records_matched,
-                      "alerts": s.alerts, "files": s.files_read, "spark": stats}))
+    print(
+        json.dumps(
+            {
+                "records": s.records_read,
+                "matched": s.records_matched,
+                "alerts": s.alerts,
+                "files": s.files_read,
+                "spark": stats,
+            }
+        )
+    )
 
 
 def _sha(path: str) -> str:
@@ -133,21 +150,28 @@ def _sha(path: str) -> str:
         return hashlib.sha256(fh.read()).hexdigest()
 
 
-def estimate(records_per_core_s: float, detect_per_s: float, matched_share: float,
-             biggest_account: float) -> list[str]:
+def estimate(
+    records_per_core_s: float, detect_per_s: float, matched_share: float, biggest_account: float
+) -> list[str]:
     """Paper estimate for 10 billion records (see bench/README.md, "Spark")."""
     total = 10_000_000_000
     core_h = total / records_per_core_s / 3600
-    lines = [(f"10e9 records: {core_h:,.0f} core-hours of task work "
-              f"({records_per_core_s:,.0f} records/core-s)")]
+    lines = [
+        (
+            f"10e9 records: {core_h:,.0f} core-hours of task work "
+            f"({records_per_core_s:,.0f} records/core-s)"
+        )
+    ]
     for cores in (64, 256, 1024):
         hours = core_h / cores / 0.7  # 70% efficiency: scheduling, S3 reads, skew
         lines.append(f"  {cores:5d} cores: ~{hours:,.2f} h ingest (at 70% efficiency)")
     for share in (matched_share, 0.002):
         biggest = total * share * biggest_account
-        lines.append(f"  detection, largest account ({biggest_account:.0%} of records, "
-                     f"matched share {share:.1%}): {biggest:,.0f} records in one task, "
-                     f"~{biggest / detect_per_s / 3600:,.1f} h")
+        lines.append(
+            f"  detection, largest account ({biggest_account:.0%} of records, "
+            f"matched share {share:.1%}): {biggest:,.0f} records in one task, "
+            f"~{biggest / detect_per_s / 3600:,.1f} h"
+        )
     return lines
 
 
@@ -169,8 +193,19 @@ def main() -> None:
     runs: dict[str, Any] = {}
     for engine in ("local", "spark"):
         out = os.path.join(HERE, "out", f"spark-{engine}-{stamp}.jsonl")
-        argv = [sys.executable, os.path.abspath(__file__), "--corpus", corpus, "--master",
-                args.master, "--workers", str(args.workers), "--child", engine, out]
+        argv = [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--corpus",
+            corpus,
+            "--master",
+            args.master,
+            "--workers",
+            str(args.workers),
+            "--child",
+            engine,
+            out,
+        ]
         if args.partitions:
             argv[-3:-3] = ["--partitions", str(args.partitions)]
         runs[engine] = run_measured(argv)
@@ -178,8 +213,11 @@ def main() -> None:
         print(engine, json.dumps(runs[engine]), flush=True)
     local, spark = runs["local"], runs["spark"]
     st = spark["spark"]
-    cores = int(args.master[6:-1]) if args.master.startswith("local[") and \
-        args.master[6:-1].isdigit() else os.cpu_count() or 1
+    cores = (
+        int(args.master[6:-1])
+        if args.master.startswith("local[") and args.master[6:-1].isdigit()
+        else os.cpu_count() or 1
+    )
     task_s = st["decode_task_s"] + st["detect_task_s"]
     task_cpu = st["decode_cpu_s"] + st["detect_cpu_s"]
     overhead = 1 - (task_s / cores) / spark["wall_s"]
@@ -187,11 +225,17 @@ def main() -> None:
     with open(os.path.join(corpus, "MANIFEST.json"), encoding="utf-8") as fh:
         manifest = json.load(fh)
     report = {
-        "corpus": corpus, "records": spark["records"], "master": args.master,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_avg_at_end": os.getloadavg()},
+        "corpus": corpus,
+        "records": spark["records"],
+        "master": args.master,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_avg_at_end": os.getloadavg(),
+        },
         "identical_output": local["sha256"] == spark["sha256"],
-        "local": local, "spark": spark,
+        "local": local,
+        "spark": spark,
         "spark_over_local_wall": round(spark["wall_s"] / local["wall_s"], 2),
         "spark_overhead_share_wall": round(overhead, 3),
         "spark_overhead_share_cpu": round(1 - task_cpu / spark["cpu_s"], 3),
@@ -202,8 +246,9 @@ def main() -> None:
         "detect_records_per_cpu_s": round(spark["matched"] / max(st["detect_cpu_s"], 1e-9)),
         "manifest_params": manifest.get("params"),
     }
-    report["estimate_10e9"] = estimate(per_core, report["detect_records_per_cpu_s"],
-                                       spark["matched"] / spark["records"], 0.45)
+    report["estimate_10e9"] = estimate(
+        per_core, report["detect_records_per_cpu_s"], spark["matched"] / spark["records"], 0.45
+    )
     path = os.path.join(HERE, "out", f"spark-{stamp}.json")
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(report, fh, indent=2)

@@ -62,8 +62,9 @@ def main() -> None:
     ap.add_argument("--records-per-object", type=int, default=200)
     ap.add_argument("--chunk", type=int, default=500)
     a = ap.parse_args()
-    os.environ.update({"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x",
-                       "AWS_DEFAULT_REGION": "us-east-1"})
+    os.environ.update(
+        {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    )
     from moto.server import ThreadedMotoServer
 
     port = _port()
@@ -89,26 +90,54 @@ def main() -> None:
     in_files = 0
     pos = 0
     for i in range(a.objects):
-        for r in timeline[pos:pos + per_gap]:
+        for r in timeline[pos : pos + per_gap]:
             inline.append(r)
-            ordered.append(json.dumps({"version": "0", "detail-type": "AWS API Call via CloudTrail",
-                                       "source": "aws.lambda", "detail": r}))
+            ordered.append(
+                json.dumps(
+                    {
+                        "version": "0",
+                        "detail-type": "AWS API Call via CloudTrail",
+                        "source": "aws.lambda",
+                        "detail": r,
+                    }
+                )
+            )
         pos += per_gap
-        recs = timeline[pos:pos + a.records_per_object]
+        recs = timeline[pos : pos + a.records_per_object]
         pos += a.records_per_object
         in_files += len(recs)
         key = f"AWSLogs/1/CloudTrail/us-east-1/2024/11/01/1_CloudTrail_us-east-1_{i:05d}.json.gz"
         body = gzip.compress(json.dumps({"Records": recs}).encode())
         s3.put_object(Bucket="trail", Key=key, Body=body)
         (tmp / f"{i:05d}.json.gz").write_bytes(body)
-        ordered.append(json.dumps({"Records": [{"eventSource": "aws:s3",
-                                                "eventName": "ObjectCreated:Put",
-                                                "s3": {"bucket": {"name": "trail"},
-                                                       "object": {"key": key, "eTag": str(i)}}}]}))
+        ordered.append(
+            json.dumps(
+                {
+                    "Records": [
+                        {
+                            "eventSource": "aws:s3",
+                            "eventName": "ObjectCreated:Put",
+                            "s3": {
+                                "bucket": {"name": "trail"},
+                                "object": {"key": key, "eTag": str(i)},
+                            },
+                        }
+                    ]
+                }
+            )
+        )
     for r in timeline[pos:]:
         inline.append(r)
-        ordered.append(json.dumps({"version": "0", "detail-type": "AWS API Call via CloudTrail",
-                                   "source": "aws.lambda", "detail": r}))
+        ordered.append(
+            json.dumps(
+                {
+                    "version": "0",
+                    "detail-type": "AWS API Call via CloudTrail",
+                    "source": "aws.lambda",
+                    "detail": r,
+                }
+            )
+        )
     (tmp / "inline.json").write_text(json.dumps({"Records": inline}))
     import random
 
@@ -116,21 +145,31 @@ def main() -> None:
     rng = random.Random(2)
     messages = []
     for k in range(0, len(ordered), 50):
-        part = ordered[k:k + 50]
+        part = ordered[k : k + 50]
         rng.shuffle(part)
         messages.extend(part)
     db = tmp / "watch.db"
     clients = ClientFactory()
     lags, busy = [], 0.0
     for start in range(0, len(messages), a.chunk):
-        chunk = messages[start:start + a.chunk]
+        chunk = messages[start : start + a.chunk]
         t0 = time.perf_counter()
         for j in range(0, len(chunk), 10):
-            sqs.send_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(k), "MessageBody": m} for k, m in enumerate(chunk[j:j + 10])])
+            sqs.send_message_batch(
+                QueueUrl=url,
+                Entries=[{"Id": str(k), "MessageBody": m} for k, m in enumerate(chunk[j : j + 10])],
+            )
         t1 = time.perf_counter()
-        watch(WatchOptions(queue_url=url, state_path=str(db), once=True, wait_seconds=1,
-                           status=lambda _line: None), clients)
+        watch(
+            WatchOptions(
+                queue_url=url,
+                state_path=str(db),
+                once=True,
+                wait_seconds=1,
+                status=lambda _line: None,
+            ),
+            clients,
+        )
         t2 = time.perf_counter()
         busy += t2 - t1
         lags.append(t2 - t0)
@@ -144,14 +183,20 @@ def main() -> None:
         con = sqlite3.connect(p)
         return dict(con.execute("SELECT id, digest FROM alerts WHERE superseded=0"))
 
-    result = {"messages": len(messages), "records": total, "chunk": a.chunk,
-              "watch_seconds_incl_receives": round(busy, 2),
-              "watch_records_per_s": round(total / busy),
-              "hunt_seconds": round(hunt_s, 2), "hunt_records_per_s": round(total / hunt_s),
-              "watch_over_hunt": round((total / busy) / (total / hunt_s), 3),
-              "lag_median_s": round(statistics.median(lags), 2), "lag_max_s": round(max(lags), 2),
-              "same_alerts": alerts(db) == alerts(tmp / "hunt.db"),
-              "alerts": len(alerts(db))}
+    result = {
+        "messages": len(messages),
+        "records": total,
+        "chunk": a.chunk,
+        "watch_seconds_incl_receives": round(busy, 2),
+        "watch_records_per_s": round(total / busy),
+        "hunt_seconds": round(hunt_s, 2),
+        "hunt_records_per_s": round(total / hunt_s),
+        "watch_over_hunt": round((total / busy) / (total / hunt_s), 3),
+        "lag_median_s": round(statistics.median(lags), 2),
+        "lag_max_s": round(max(lags), 2),
+        "same_alerts": alerts(db) == alerts(tmp / "hunt.db"),
+        "alerts": len(alerts(db)),
+    }
     print(json.dumps(result, indent=2))
     server.stop()
 

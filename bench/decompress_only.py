@@ -15,6 +15,7 @@ fused prefilter scan (Hyperscan) over every inflated buffer: inflate + scan is t
 hunt fast path.  ``1 vs 2 threads vs 2 processes`` with ``--scan`` is how the executor was picked
 (bench/README.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,13 +107,25 @@ def main(argv=None):
                 gz += g
                 raw += r
     else:
-        with get_context("fork").Pool(a.workers, initializer=_init,
-                                      initargs=(a.decompressor, a.scan)) as pool:
+        with get_context("fork").Pool(
+            a.workers, initializer=_init, initargs=(a.decompressor, a.scan)
+        ) as pool:
             for g, r in pool.imap_unordered(_one, files, chunksize=4):
                 gz += g
                 raw += r
-    print(json.dumps({"files": len(files), "bytes_gz": gz, "bytes_raw": raw, "decompressor": name,
-                      "workers": a.workers, "threads": a.threads, "scan": a.scan}))
+    print(
+        json.dumps(
+            {
+                "files": len(files),
+                "bytes_gz": gz,
+                "bytes_raw": raw,
+                "decompressor": name,
+                "workers": a.workers,
+                "threads": a.threads,
+                "scan": a.scan,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

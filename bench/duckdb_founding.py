@@ -11,6 +11,7 @@ surprisingly it runs about 3-4x slower (kept for comparison).
 DuckDB uses its default thread count unless --threads is given.  Prints one JSON line with the
 matched count.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,13 @@ import json
 import os
 import sys
 
-FOUNDING = ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration",
-            "AddPermission", "CreateEventSourceMapping")
+FOUNDING = (
+    "CreateFunction",
+    "UpdateFunctionCode",
+    "UpdateFunctionConfiguration",
+    "AddPermission",
+    "CreateEventSourceMapping",
+)
 
 
 def build_sql(root: str, variant: str) -> str:
@@ -28,8 +34,10 @@ def build_sql(root: str, variant: str) -> str:
     glob = glob.replace("'", "''")
     opts = "format='auto', compression='gzip', maximum_object_size=268435456"
     if variant == "projected":
-        opts += (", columns={'Records': "
-                 "'STRUCT(eventSource VARCHAR, eventName VARCHAR, errorCode VARCHAR)[]'}")
+        opts += (
+            ", columns={'Records': "
+            "'STRUCT(eventSource VARCHAR, eventName VARCHAR, errorCode VARCHAR)[]'}"
+        )
     names = ", ".join(f"'{n}'" for n in FOUNDING)
     return f"""WITH recs AS (
   SELECT unnest(Records) AS r
@@ -60,8 +68,16 @@ def main(argv=None):
         con.execute(f"SET threads = {int(a.threads)}")
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     matched = con.execute(sql).fetchone()[0]
-    print(json.dumps({"matched": matched, "variant": a.variant, "threads": threads,
-                      "duckdb": duckdb.__version__}))
+    print(
+        json.dumps(
+            {
+                "matched": matched,
+                "variant": a.variant,
+                "threads": threads,
+                "duckdb": duckdb.__version__,
+            }
+        )
+    )
     return 0
 
 

@@ -29,6 +29,7 @@ whatever the number of worker processes.  OUTDIR/MANIFEST.json records the expec
 the founding filter (eventSource lambda.amazonaws.com, base eventName in the five founding
 names after stripping a trailing ``\\d{8}(v\\d+)?``, errorCode absent/null/empty).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,15 +49,24 @@ from multiprocessing import get_context
 import orjson
 
 FOUNDING = frozenset(
-    {"CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration", "AddPermission",
-     "CreateEventSourceMapping"}
+    {
+        "CreateFunction",
+        "UpdateFunctionCode",
+        "UpdateFunctionConfiguration",
+        "AddPermission",
+        "CreateEventSourceMapping",
+    }
 )
 VERSION_SUFFIX = re.compile(r"\d{8}(v\d+)?$")
 
 ACCOUNTS = ["111122223333", "444455556666", "777788889999", "123456789012"]
 ACCOUNT_WEIGHTS = [0.45, 0.30, 0.15, 0.10]
-ENV = {"111122223333": "prod", "444455556666": "staging", "777788889999": "dev",
-       "123456789012": "sandbox"}
+ENV = {
+    "111122223333": "prod",
+    "444455556666": "staging",
+    "777788889999": "dev",
+    "123456789012": "sandbox",
+}
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"]
 REGION_WEIGHTS = [0.55, 0.20, 0.13, 0.08, 0.04]
 TRAIL = "org-trail"
@@ -84,15 +94,60 @@ UA_CONSOLE = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36
 UA_CFN = "cloudformation.amazonaws.com"
 UA_SAM = "aws-sam-cli/1.120.0 Boto3/1.34.144 md/Botocore#1.34.144 ua/2.0 os/macos#23.6.0 md/arch#arm64 lang/python#3.12.4 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.144"
 
-RUNTIMES = ["python3.12", "python3.11", "python3.9", "nodejs20.x", "nodejs18.x", "java21",
-            "provided.al2023", "go1.x", "python3.7", "nodejs14.x", "ruby3.3", "dotnet8"]
+RUNTIMES = [
+    "python3.12",
+    "python3.11",
+    "python3.9",
+    "nodejs20.x",
+    "nodejs18.x",
+    "java21",
+    "provided.al2023",
+    "go1.x",
+    "python3.7",
+    "nodejs14.x",
+    "ruby3.3",
+    "dotnet8",
+]
 RUNTIME_W = [0.25, 0.15, 0.08, 0.2, 0.1, 0.05, 0.05, 0.03, 0.03, 0.02, 0.02, 0.02]
-FN_WORDS = ["orders", "payments", "billing", "auth", "etl", "ingest", "thumbnail", "report",
-            "notify", "sync", "export", "audit", "webhook", "resize", "scheduler", "cleanup",
-            "enrich", "router", "metrics", "backup", "invoice", "search", "users", "events"]
+FN_WORDS = [
+    "orders",
+    "payments",
+    "billing",
+    "auth",
+    "etl",
+    "ingest",
+    "thumbnail",
+    "report",
+    "notify",
+    "sync",
+    "export",
+    "audit",
+    "webhook",
+    "resize",
+    "scheduler",
+    "cleanup",
+    "enrich",
+    "router",
+    "metrics",
+    "backup",
+    "invoice",
+    "search",
+    "users",
+    "events",
+]
 FN_SUFFIX = ["handler", "worker", "processor", "api", "consumer", "cron", "trigger", "fn"]
-BUCKET_WORDS = ["data-lake", "assets", "uploads", "artifacts", "logs-archive", "exports",
-                "static-site", "ml-models", "backups", "reports"]
+BUCKET_WORDS = [
+    "data-lake",
+    "assets",
+    "uploads",
+    "artifacts",
+    "logs-archive",
+    "exports",
+    "static-site",
+    "ml-models",
+    "backups",
+    "reports",
+]
 ACTIONS_AP = ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]
 
 
@@ -152,19 +207,25 @@ class World:
                     continue
                 names.add(n)
                 rt = rng.choices(RUNTIMES, RUNTIME_W)[0]
-                fns.append({
-                    "name": n,
-                    "runtime": rt,
-                    "role": f"arn:aws:iam::{a}:role/{n}-role",
-                    "handler": ("index.handler" if rt.startswith("node") else
-                                "bootstrap" if rt.startswith("provided") or rt == "go1.x" else
-                                "lambda_function.lambda_handler"),
-                    "mem": rng.choice([128, 256, 512, 1024, 2048]),
-                    "timeout": rng.choice([3, 10, 30, 60, 300, 900]),
-                    "code_sha": _b64(rng, 32),
-                    "code_size": rng.randrange(400, 40_000_000),
-                    "role_pid": _id(rng, "AROA", 17),
-                })
+                fns.append(
+                    {
+                        "name": n,
+                        "runtime": rt,
+                        "role": f"arn:aws:iam::{a}:role/{n}-role",
+                        "handler": (
+                            "index.handler"
+                            if rt.startswith("node")
+                            else "bootstrap"
+                            if rt.startswith("provided") or rt == "go1.x"
+                            else "lambda_function.lambda_handler"
+                        ),
+                        "mem": rng.choice([128, 256, 512, 1024, 2048]),
+                        "timeout": rng.choice([3, 10, 30, 60, 300, 900]),
+                        "code_sha": _b64(rng, 32),
+                        "code_size": rng.randrange(400, 40_000_000),
+                        "role_pid": _id(rng, "AROA", 17),
+                    }
+                )
             roles = [
                 ("github-actions-deploy", UA_TERRAFORM),
                 ("ci-deploy-sam", UA_SAM),
@@ -177,18 +238,39 @@ class World:
             ]
             role_objs = []
             for rn, ua in roles:
-                role_objs.append({"name": rn, "arn": f"arn:aws:iam::{a}:role/{rn}",
-                                  "pid": _id(rng, "AROA", 17), "ua": ua})
+                role_objs.append(
+                    {
+                        "name": rn,
+                        "arn": f"arn:aws:iam::{a}:role/{rn}",
+                        "pid": _id(rng, "AROA", 17),
+                        "ua": ua,
+                    }
+                )
             users = []
             for un in ["alice", "bob", "svc-reporting", "carol.ops", "legacy-ci"]:
-                users.append({"name": un, "arn": f"arn:aws:iam::{a}:user/{un}",
-                              "pid": _id(rng, "AIDA", 17), "akid": _id(rng, "AKIA", 16)})
+                users.append(
+                    {
+                        "name": un,
+                        "arn": f"arn:aws:iam::{a}:user/{un}",
+                        "pid": _id(rng, "AIDA", 17),
+                        "akid": _id(rng, "AKIA", 16),
+                    }
+                )
             buckets = [f"{a[-4:]}-{env}-{w}-{_hex(rng, 6)}" for w in BUCKET_WORDS]
             keys = [_uuid(rng) for _ in range(6)]
-            layers = [f"arn:aws:lambda:{{region}}:{a}:layer:{w}:{rng.randrange(1, 40)}"
-                      for w in ["common-utils", "otel-collector", "pandas-numpy", "auth-sdk"]]
-            self.acct[a] = {"fns": fns, "roles": role_objs, "users": users, "buckets": buckets,
-                            "keys": keys, "layers": layers, "env": env}
+            layers = [
+                f"arn:aws:lambda:{{region}}:{a}:layer:{w}:{rng.randrange(1, 40)}"
+                for w in ["common-utils", "otel-collector", "pandas-numpy", "auth-sdk"]
+            ]
+            self.acct[a] = {
+                "fns": fns,
+                "roles": role_objs,
+                "users": users,
+                "buckets": buckets,
+                "keys": keys,
+                "layers": layers,
+                "env": env,
+            }
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,24 +284,40 @@ def _assumed(rng, acct, role, session, t, *, console=False, invoked_by=None):
         "accountId": acct,
         "accessKeyId": _id(rng, "ASIA", 16),
         "sessionContext": {
-            "sessionIssuer": {"type": "Role", "principalId": role["pid"], "arn": role["arn"],
-                              "accountId": acct, "userName": role["name"]},
-            "attributes": {"creationDate": _fmt_time(t - rng.randrange(60, 3600)),
-                           "mfaAuthenticated": "false"},
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": role["pid"],
+                "arn": role["arn"],
+                "accountId": acct,
+                "userName": role["name"],
+            },
+            "attributes": {
+                "creationDate": _fmt_time(t - rng.randrange(60, 3600)),
+                "mfaAuthenticated": "false",
+            },
         },
     }
     if rng.random() < 0.4:  # newer SDK sessions log an empty webIdFederationData
         sc = ui["sessionContext"]
-        ui["sessionContext"] = {"sessionIssuer": sc["sessionIssuer"], "webIdFederationData": {},
-                                "attributes": sc["attributes"]}
+        ui["sessionContext"] = {
+            "sessionIssuer": sc["sessionIssuer"],
+            "webIdFederationData": {},
+            "attributes": sc["attributes"],
+        }
     if invoked_by:
         ui["invokedBy"] = invoked_by
     return ui
 
 
 def _user(rng, acct, u):
-    return {"type": "IAMUser", "principalId": u["pid"], "arn": u["arn"], "accountId": acct,
-            "accessKeyId": u["akid"], "userName": u["name"]}
+    return {
+        "type": "IAMUser",
+        "principalId": u["pid"],
+        "arn": u["arn"],
+        "accountId": acct,
+        "accessKeyId": u["akid"],
+        "userName": u["name"],
+    }
 
 
 def _pick_identity(rng, W, acct, t):
@@ -230,15 +328,22 @@ def _pick_identity(rng, W, acct, t):
         if role["ua"] == UA_CONSOLE:
             sess = rng.choice(["alice@example.com", "bob@example.com", "carol@example.com"])
             return _assumed(rng, acct, role, sess, t), UA_CONSOLE, _ip(rng), True
-        sess = ("i-" + _hex(rng, 17)) if "eks" in role["name"] else (
-            "botocore-session-" + str(rng.randrange(1_600_000_000, 1_730_000_000)))
+        sess = (
+            ("i-" + _hex(rng, 17))
+            if "eks" in role["name"]
+            else ("botocore-session-" + str(rng.randrange(1_600_000_000, 1_730_000_000)))
+        )
         ua = role["ua"] or rng.choice(USER_AGENTS_SDK)
         return _assumed(rng, acct, role, sess, t), ua, _ip(rng), False
     if r < 0.43:
         fn = rng.choice(W["fns"])
         role = {"name": fn["role"].rsplit("/", 1)[1], "arn": fn["role"], "pid": fn["role_pid"]}
-        return (_assumed(rng, acct, role, fn["name"], t),
-                rng.choice(USER_AGENTS_SDK), _ip(rng), False)
+        return (
+            _assumed(rng, acct, role, fn["name"], t),
+            rng.choice(USER_AGENTS_SDK),
+            _ip(rng),
+            False,
+        )
     u = rng.choice(W["users"])
     return _user(rng, acct, u), rng.choice(USER_AGENTS_SDK), _ip(rng), False
 
@@ -247,24 +352,49 @@ def _ua(ua, svc, cmd="s3api.get-object"):
     return ua.replace("{svc}", svc).replace("{cmd}", cmd)
 
 
-def _envelope(rng, t, source, name, region, ui, ip, ua, rp, re_, *, acct, read_only,
-              mgmt=True, extra_after_resp=None, resources=None, category=None, tls_host=None,
-              error=None, shared=False, console=False, api_version=None):
-    rec = {"eventVersion": "1.08" if rng.random() < 0.8 else "1.09",
-           "userIdentity": ui,
-           "eventTime": _fmt_time(t),
-           "eventSource": source,
-           "eventName": name,
-           "awsRegion": region,
-           "sourceIPAddress": ip,
-           "userAgent": ua}
+def _envelope(
+    rng,
+    t,
+    source,
+    name,
+    region,
+    ui,
+    ip,
+    ua,
+    rp,
+    re_,
+    *,
+    acct,
+    read_only,
+    mgmt=True,
+    extra_after_resp=None,
+    resources=None,
+    category=None,
+    tls_host=None,
+    error=None,
+    shared=False,
+    console=False,
+    api_version=None,
+):
+    rec = {
+        "eventVersion": "1.08" if rng.random() < 0.8 else "1.09",
+        "userIdentity": ui,
+        "eventTime": _fmt_time(t),
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": region,
+        "sourceIPAddress": ip,
+        "userAgent": ua,
+    }
     if error:
         rec["errorCode"], rec["errorMessage"] = error
     rec["requestParameters"] = rp
     rec["responseElements"] = re_
     if extra_after_resp:
         rec["additionalEventData"] = extra_after_resp
-    rec["requestID"] = _uuid(rng) if source != "s3.amazonaws.com" else "".join(rng.choices(UPPER_DIGITS, k=16))
+    rec["requestID"] = (
+        _uuid(rng) if source != "s3.amazonaws.com" else "".join(rng.choices(UPPER_DIGITS, k=16))
+    )
     rec["eventID"] = _uuid(rng)
     rec["readOnly"] = read_only
     if resources:
@@ -292,44 +422,106 @@ def _envelope(rng, t, source, name, region, ui, ip, ua, rp, re_, *, acct, read_o
 def ev_s3_get(rng, W, acct, region, t):
     b = rng.choice(W["buckets"])
     if rng.random() < 0.25:  # AWS services reading/writing on the account's behalf
-        svc = rng.choice(["athena.amazonaws.com", "glue.amazonaws.com", "cloudtrail.amazonaws.com",
-                          "config.amazonaws.com", "lambda.amazonaws.com"])
+        svc = rng.choice(
+            [
+                "athena.amazonaws.com",
+                "glue.amazonaws.com",
+                "cloudtrail.amazonaws.com",
+                "config.amazonaws.com",
+                "lambda.amazonaws.com",
+            ]
+        )
         ui = {"type": "AWSService", "invokedBy": svc}
         name = "GetObject" if svc != "config.amazonaws.com" else "GetBucketAcl"
         key = f"{rng.choice(['raw', 'curated', 'results'])}/{_hex(rng, 12)}.csv"
         rp = {"bucketName": b, "Host": f"{b}.s3.{region}.amazonaws.com", "key": key}
-        aed = {"SignatureVersion": "SigV4", "CipherSuite": "TLS_AES_128_GCM_SHA256",
-               "bytesTransferredIn": 0, "AuthenticationMethod": "AuthHeader",
-               "x-amz-id-2": _b64(rng, 56), "bytesTransferredOut": rng.randrange(0, 5_000_000)}
-        res = [{"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{b}/{key}"},
-               {"accountId": acct, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{b}"}]
-        return _envelope(rng, t, "s3.amazonaws.com", name, region, ui, svc, svc, rp, None, acct=acct,
-                         read_only=True, mgmt=False, extra_after_resp=aed, resources=res,
-                         shared=True)
+        aed = {
+            "SignatureVersion": "SigV4",
+            "CipherSuite": "TLS_AES_128_GCM_SHA256",
+            "bytesTransferredIn": 0,
+            "AuthenticationMethod": "AuthHeader",
+            "x-amz-id-2": _b64(rng, 56),
+            "bytesTransferredOut": rng.randrange(0, 5_000_000),
+        }
+        res = [
+            {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{b}/{key}"},
+            {"accountId": acct, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{b}"},
+        ]
+        return _envelope(
+            rng,
+            t,
+            "s3.amazonaws.com",
+            name,
+            region,
+            ui,
+            svc,
+            svc,
+            rp,
+            None,
+            acct=acct,
+            read_only=True,
+            mgmt=False,
+            extra_after_resp=aed,
+            resources=res,
+            shared=True,
+        )
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
     ua = _ua(ua, "s3", "s3api.get-object")
-    key = "/".join([rng.choice(["raw", "curated", "tmp", "users", "img"]),
-                    _hex(rng, 10) + rng.choice([".parquet", ".json", ".jpg", ".csv", ".pdf"])])
-    name = rng.choices(["GetObject", "PutObject", "HeadObject", "ListObjects"], [0.6, 0.2, 0.15, 0.05])[0]
+    key = "/".join(
+        [
+            rng.choice(["raw", "curated", "tmp", "users", "img"]),
+            _hex(rng, 10) + rng.choice([".parquet", ".json", ".jpg", ".csv", ".pdf"]),
+        ]
+    )
+    name = rng.choices(
+        ["GetObject", "PutObject", "HeadObject", "ListObjects"], [0.6, 0.2, 0.15, 0.05]
+    )[0]
     rp = {"bucketName": b, "Host": f"{b}.s3.{region}.amazonaws.com", "key": key}
     if name == "ListObjects":
-        rp = {"list-type": "2", "bucketName": b, "encoding-type": "url", "prefix": key.rsplit("/", 1)[0] + "/",
-              "Host": f"{b}.s3.{region}.amazonaws.com"}
-    aed = {"SignatureVersion": "SigV4", "CipherSuite": "TLS_AES_128_GCM_SHA256",
-           "bytesTransferredIn": 0 if name != "PutObject" else rng.randrange(100, 10_000_000),
-           "AuthenticationMethod": "AuthHeader",
-           "x-amz-id-2": _b64(rng, 56),
-           "bytesTransferredOut": rng.randrange(0, 5_000_000) if name == "GetObject" else 0}
-    res = [{"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{b}/{key}"},
-           {"accountId": acct, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{b}"}]
+        rp = {
+            "list-type": "2",
+            "bucketName": b,
+            "encoding-type": "url",
+            "prefix": key.rsplit("/", 1)[0] + "/",
+            "Host": f"{b}.s3.{region}.amazonaws.com",
+        }
+    aed = {
+        "SignatureVersion": "SigV4",
+        "CipherSuite": "TLS_AES_128_GCM_SHA256",
+        "bytesTransferredIn": 0 if name != "PutObject" else rng.randrange(100, 10_000_000),
+        "AuthenticationMethod": "AuthHeader",
+        "x-amz-id-2": _b64(rng, 56),
+        "bytesTransferredOut": rng.randrange(0, 5_000_000) if name == "GetObject" else 0,
+    }
+    res = [
+        {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{b}/{key}"},
+        {"accountId": acct, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{b}"},
+    ]
     re_ = None
     if name == "PutObject" and rng.random() < 0.4:
-        re_ = {"x-amz-server-side-encryption": "aws:kms",
-               "x-amz-server-side-encryption-aws-kms-key-id": f"arn:aws:kms:{region}:{acct}:key/{rng.choice(W['keys'])}",
-               "x-amz-server-side-encryption-bucket-key-enabled": "true"}
-    return _envelope(rng, t, "s3.amazonaws.com", name, region, ui, ip, ua, rp, re_, acct=acct,
-                     read_only=name != "PutObject", mgmt=False, extra_after_resp=aed,
-                     resources=res, tls_host=f"{b}.s3.{region}.amazonaws.com")
+        re_ = {
+            "x-amz-server-side-encryption": "aws:kms",
+            "x-amz-server-side-encryption-aws-kms-key-id": f"arn:aws:kms:{region}:{acct}:key/{rng.choice(W['keys'])}",
+            "x-amz-server-side-encryption-bucket-key-enabled": "true",
+        }
+    return _envelope(
+        rng,
+        t,
+        "s3.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        ua,
+        rp,
+        re_,
+        acct=acct,
+        read_only=name != "PutObject",
+        mgmt=False,
+        extra_after_resp=aed,
+        resources=res,
+        tls_host=f"{b}.s3.{region}.amazonaws.com",
+    )
 
 
 def ev_sts_assume_by_lambda(rng, W, acct, region, t):
@@ -339,15 +531,34 @@ def ev_sts_assume_by_lambda(rng, W, acct, region, t):
     rn = role_arn.rsplit("/", 1)[1]
     ui = {"type": "AWSService", "invokedBy": "lambda.amazonaws.com"}
     rp = {"roleArn": role_arn, "roleSessionName": fn["name"]}
-    re_ = {"credentials": {"accessKeyId": _id(rng, "ASIA", 16),
-                           "sessionToken": _b64(rng, rng.randrange(120, 200)),
-                           "expiration": _fmt_legacy(t + 43200)},
-           "assumedRoleUser": {"assumedRoleId": f"{fn['role_pid']}:{fn['name']}",
-                               "arn": f"arn:aws:sts::{acct}:assumed-role/{rn}/{fn['name']}"}}
+    re_ = {
+        "credentials": {
+            "accessKeyId": _id(rng, "ASIA", 16),
+            "sessionToken": _b64(rng, rng.randrange(120, 200)),
+            "expiration": _fmt_legacy(t + 43200),
+        },
+        "assumedRoleUser": {
+            "assumedRoleId": f"{fn['role_pid']}:{fn['name']}",
+            "arn": f"arn:aws:sts::{acct}:assumed-role/{rn}/{fn['name']}",
+        },
+    }
     res = [{"accountId": acct, "type": "AWS::IAM::Role", "ARN": role_arn}]
-    return _envelope(rng, t, "sts.amazonaws.com", "AssumeRole", region, ui, "lambda.amazonaws.com",
-                     "lambda.amazonaws.com", rp, re_, acct=acct, read_only=True, resources=res,
-                     shared=True)
+    return _envelope(
+        rng,
+        t,
+        "sts.amazonaws.com",
+        "AssumeRole",
+        region,
+        ui,
+        "lambda.amazonaws.com",
+        "lambda.amazonaws.com",
+        rp,
+        re_,
+        acct=acct,
+        read_only=True,
+        resources=res,
+        shared=True,
+    )
 
 
 def ev_sts_assume(rng, W, acct, region, t):
@@ -355,18 +566,38 @@ def ev_sts_assume(rng, W, acct, region, t):
     role = rng.choice(W["roles"])
     sess = "botocore-session-" + str(rng.randrange(1_600_000_000, 1_730_000_000))
     rp = {"roleArn": role["arn"], "roleSessionName": sess, "durationSeconds": 3600}
-    re_ = {"credentials": {"accessKeyId": _id(rng, "ASIA", 16),
-                           "sessionToken": _b64(rng, rng.randrange(120, 200)),
-                           "expiration": _fmt_legacy(t + 3600)},
-           "assumedRoleUser": {"assumedRoleId": f"{role['pid']}:{sess}",
-                               "arn": f"arn:aws:sts::{acct}:assumed-role/{role['name']}/{sess}"}}
+    re_ = {
+        "credentials": {
+            "accessKeyId": _id(rng, "ASIA", 16),
+            "sessionToken": _b64(rng, rng.randrange(120, 200)),
+            "expiration": _fmt_legacy(t + 3600),
+        },
+        "assumedRoleUser": {
+            "assumedRoleId": f"{role['pid']}:{sess}",
+            "arn": f"arn:aws:sts::{acct}:assumed-role/{role['name']}/{sess}",
+        },
+    }
     name = "AssumeRole" if rng.random() < 0.8 else "GetCallerIdentity"
     if name == "GetCallerIdentity":
         rp, re_ = None, None
-    return _envelope(rng, t, "sts.amazonaws.com", name, region, ui, ip, _ua(ua, "sts", "sts.assume-role"),
-                     rp, re_, acct=acct, read_only=True,
-                     resources=[{"accountId": acct, "type": "AWS::IAM::Role", "ARN": role["arn"]}] if rp else None,
-                     tls_host=f"sts.{region}.amazonaws.com")
+    return _envelope(
+        rng,
+        t,
+        "sts.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        _ua(ua, "sts", "sts.assume-role"),
+        rp,
+        re_,
+        acct=acct,
+        read_only=True,
+        resources=[{"accountId": acct, "type": "AWS::IAM::Role", "ARN": role["arn"]}]
+        if rp
+        else None,
+        tls_host=f"sts.{region}.amazonaws.com",
+    )
 
 
 def ev_kms_lambda(rng, W, acct, region, t):
@@ -376,86 +607,224 @@ def ev_kms_lambda(rng, W, acct, region, t):
     role = {"name": rn, "arn": fn["role"], "pid": fn["role_pid"]}
     ui = _assumed(rng, acct, role, fn["name"], t, invoked_by="lambda.amazonaws.com")
     fa = f"arn:aws:lambda:{region}:{acct}:function:{fn['name']}"
-    rp = {"encryptionContext": {"aws:lambda:FunctionArn": fa}, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+    rp = {
+        "encryptionContext": {"aws:lambda:FunctionArn": fa},
+        "encryptionAlgorithm": "SYMMETRIC_DEFAULT",
+    }
     key = rng.choice(W["keys"])
-    res = [{"accountId": acct, "type": "AWS::KMS::Key", "ARN": f"arn:aws:kms:{region}:{acct}:key/{key}"}]
-    return _envelope(rng, t, "kms.amazonaws.com", "Decrypt", region, ui, "lambda.amazonaws.com",
-                     "lambda.amazonaws.com", rp, None, acct=acct, read_only=True, resources=res)
+    res = [
+        {
+            "accountId": acct,
+            "type": "AWS::KMS::Key",
+            "ARN": f"arn:aws:kms:{region}:{acct}:key/{key}",
+        }
+    ]
+    return _envelope(
+        rng,
+        t,
+        "kms.amazonaws.com",
+        "Decrypt",
+        region,
+        ui,
+        "lambda.amazonaws.com",
+        "lambda.amazonaws.com",
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        resources=res,
+    )
 
 
 def ev_kms(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
     key = rng.choice(W["keys"])
-    name = rng.choices(["Decrypt", "GenerateDataKey", "Encrypt", "DescribeKey"], [0.5, 0.3, 0.1, 0.1])[0]
+    name = rng.choices(
+        ["Decrypt", "GenerateDataKey", "Encrypt", "DescribeKey"], [0.5, 0.3, 0.1, 0.1]
+    )[0]
     b = rng.choice(W["buckets"])
-    rp = {"encryptionContext": {"aws:s3:arn": f"arn:aws:s3:::{b}"},
-          "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+    rp = {
+        "encryptionContext": {"aws:s3:arn": f"arn:aws:s3:::{b}"},
+        "encryptionAlgorithm": "SYMMETRIC_DEFAULT",
+    }
     if name == "GenerateDataKey":
-        rp = {"keyId": f"arn:aws:kms:{region}:{acct}:key/{key}", "encryptionContext": {"aws:s3:arn": f"arn:aws:s3:::{b}"}, "keySpec": "AES_256"}
+        rp = {
+            "keyId": f"arn:aws:kms:{region}:{acct}:key/{key}",
+            "encryptionContext": {"aws:s3:arn": f"arn:aws:s3:::{b}"},
+            "keySpec": "AES_256",
+        }
     elif name == "DescribeKey":
         rp = {"keyId": f"alias/{W['env']}-data"}
-    res = [{"accountId": acct, "type": "AWS::KMS::Key", "ARN": f"arn:aws:kms:{region}:{acct}:key/{key}"}]
+    res = [
+        {
+            "accountId": acct,
+            "type": "AWS::KMS::Key",
+            "ARN": f"arn:aws:kms:{region}:{acct}:key/{key}",
+        }
+    ]
     inv = rng.random() < 0.5
     if inv:  # SSE-KMS on behalf of the caller
         ui["invokedBy"] = "s3.amazonaws.com"
         ip = ua = "s3.amazonaws.com"
-    return _envelope(rng, t, "kms.amazonaws.com", name, region, ui, ip, ua if inv else _ua(ua, "kms"), rp, None,
-                     acct=acct, read_only=name != "Encrypt", resources=res)
+    return _envelope(
+        rng,
+        t,
+        "kms.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        ua if inv else _ua(ua, "kms"),
+        rp,
+        None,
+        acct=acct,
+        read_only=name != "Encrypt",
+        resources=res,
+    )
 
 
-EC2_DESCRIBE = ["DescribeInstances", "DescribeSecurityGroups", "DescribeVolumes", "DescribeSubnets",
-                "DescribeNetworkInterfaces", "DescribeImages", "DescribeInstanceStatus",
-                "DescribeVpcs", "DescribeTags", "DescribeAddresses"]
+EC2_DESCRIBE = [
+    "DescribeInstances",
+    "DescribeSecurityGroups",
+    "DescribeVolumes",
+    "DescribeSubnets",
+    "DescribeNetworkInterfaces",
+    "DescribeImages",
+    "DescribeInstanceStatus",
+    "DescribeVpcs",
+    "DescribeTags",
+    "DescribeAddresses",
+]
 
 
 def ev_ec2(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
     name = rng.choice(EC2_DESCRIBE)
-    items = [{"name": rng.choice(["instance-state-name", "vpc-id", "tag:Environment", "subnet-id"]),
-              "valueSet": {"items": [{"value": rng.choice(["running", "vpc-" + _hex(rng, 17), W["env"]])}]}}
-             for _ in range(rng.randrange(1, 3))]
+    items = [
+        {
+            "name": rng.choice(["instance-state-name", "vpc-id", "tag:Environment", "subnet-id"]),
+            "valueSet": {
+                "items": [{"value": rng.choice(["running", "vpc-" + _hex(rng, 17), W["env"]])}]
+            },
+        }
+        for _ in range(rng.randrange(1, 3))
+    ]
     rp = {"filterSet": {"items": items}}
     if name == "DescribeInstances":
-        rp = {"instancesSet": {"items": [{"instanceId": "i-" + _hex(rng, 17)} for _ in range(rng.randrange(1, 4))]},
-              "filterSet": {}}
-    return _envelope(rng, t, "ec2.amazonaws.com", name, region, ui, ip, _ua(ua, "ec2"), rp, None,
-                     acct=acct, read_only=True, tls_host=f"ec2.{region}.amazonaws.com",
-                     error=("Client.UnauthorizedOperation", "You are not authorized to perform this operation. User: " + ui["arn"] + " is not authorized to perform: ec2:" + name + " because no identity-based policy allows the ec2:" + name + " action") if rng.random() < 0.02 else None,
-                     console=console)
+        rp = {
+            "instancesSet": {
+                "items": [{"instanceId": "i-" + _hex(rng, 17)} for _ in range(rng.randrange(1, 4))]
+            },
+            "filterSet": {},
+        }
+    return _envelope(
+        rng,
+        t,
+        "ec2.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        _ua(ua, "ec2"),
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        tls_host=f"ec2.{region}.amazonaws.com",
+        error=(
+            "Client.UnauthorizedOperation",
+            "You are not authorized to perform this operation. User: "
+            + ui["arn"]
+            + " is not authorized to perform: ec2:"
+            + name
+            + " because no identity-based policy allows the ec2:"
+            + name
+            + " action",
+        )
+        if rng.random() < 0.02
+        else None,
+        console=console,
+    )
 
 
 def ev_iam(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
     role = rng.choice(W["roles"])
-    name = rng.choices(["GetRole", "ListAttachedRolePolicies", "GetPolicyVersion", "ListRoles",
-                        "CreateRole", "AttachRolePolicy", "PutRolePolicy", "TagRole"],
-                       [0.3, 0.2, 0.15, 0.1, 0.05, 0.06, 0.05, 0.09])[0]
+    name = rng.choices(
+        [
+            "GetRole",
+            "ListAttachedRolePolicies",
+            "GetPolicyVersion",
+            "ListRoles",
+            "CreateRole",
+            "AttachRolePolicy",
+            "PutRolePolicy",
+            "TagRole",
+        ],
+        [0.3, 0.2, 0.15, 0.1, 0.05, 0.06, 0.05, 0.09],
+    )[0]
     ro = name.startswith(("Get", "List"))
     rp = {"roleName": role["name"]}
     re_ = None
     if name == "GetPolicyVersion":
-        rp = {"policyArn": f"arn:aws:iam::{acct}:policy/{W['env']}-app-access", "versionId": f"v{rng.randrange(1, 9)}"}
+        rp = {
+            "policyArn": f"arn:aws:iam::{acct}:policy/{W['env']}-app-access",
+            "versionId": f"v{rng.randrange(1, 9)}",
+        }
     elif name == "ListRoles":
         rp = {"maxItems": 100}
     elif name == "CreateRole":
         nm = f"{W['env']}-{rng.choice(FN_WORDS)}-role-{_hex(rng, 8)}"
         doc = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
         rp = {"roleName": nm, "assumeRolePolicyDocument": doc, "description": "Execution role"}
-        re_ = {"role": {"path": "/", "roleName": nm, "roleId": _id(rng, "AROA", 17),
-                        "arn": f"arn:aws:iam::{acct}:role/{nm}", "createDate": _fmt_legacy(t),
-                        "assumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22lambda.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"}}
+        re_ = {
+            "role": {
+                "path": "/",
+                "roleName": nm,
+                "roleId": _id(rng, "AROA", 17),
+                "arn": f"arn:aws:iam::{acct}:role/{nm}",
+                "createDate": _fmt_legacy(t),
+                "assumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22lambda.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D",
+            }
+        }
     elif name == "AttachRolePolicy":
-        rp = {"roleName": role["name"], "policyArn": rng.choice([
-            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-            "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-            "arn:aws:iam::aws:policy/AdministratorAccess"])}
+        rp = {
+            "roleName": role["name"],
+            "policyArn": rng.choice(
+                [
+                    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                    "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                    "arn:aws:iam::aws:policy/AdministratorAccess",
+                ]
+            ),
+        }
     elif name == "PutRolePolicy":
-        rp = {"roleName": role["name"], "policyName": "inline-access",
-              "policyDocument": '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],\n      "Resource": "*"\n    }\n  ]\n}'}
+        rp = {
+            "roleName": role["name"],
+            "policyName": "inline-access",
+            "policyDocument": '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],\n      "Resource": "*"\n    }\n  ]\n}',
+        }
     elif name == "TagRole":
-        rp = {"roleName": role["name"], "tags": [{"key": "owner", "value": "platform"}, {"key": "env", "value": W["env"]}]}
-    return _envelope(rng, t, "iam.amazonaws.com", name, "us-east-1", ui, ip, _ua(ua, "iam"), rp, re_,
-                     acct=acct, read_only=ro, tls_host="iam.amazonaws.com", console=console)
+        rp = {
+            "roleName": role["name"],
+            "tags": [{"key": "owner", "value": "platform"}, {"key": "env", "value": W["env"]}],
+        }
+    return _envelope(
+        rng,
+        t,
+        "iam.amazonaws.com",
+        name,
+        "us-east-1",
+        ui,
+        ip,
+        _ua(ua, "iam"),
+        rp,
+        re_,
+        acct=acct,
+        read_only=ro,
+        tls_host="iam.amazonaws.com",
+        console=console,
+    )
 
 
 def ev_logs(rng, W, acct, region, t):
@@ -464,56 +833,169 @@ def ev_logs(rng, W, acct, region, t):
     if r < 0.6:
         # the function's own role creating its log stream (Lambda runtime)
         rn = fn["role"].rsplit("/", 1)[1]
-        ui = _assumed(rng, acct, {"name": rn, "arn": fn["role"], "pid": fn["role_pid"]}, fn["name"], t)
+        ui = _assumed(
+            rng, acct, {"name": rn, "arn": fn["role"], "pid": fn["role_pid"]}, fn["name"], t
+        )
         d = dt.datetime.fromtimestamp(int(t), dt.UTC)
-        rp = {"logGroupName": f"/aws/lambda/{fn['name']}",
-              "logStreamName": f"{d:%Y/%m/%d}/[$LATEST]{_hex(rng, 32)}"}
-        return _envelope(rng, t, "logs.amazonaws.com", "CreateLogStream", region, ui,
-                         _ip(rng), "aws-lambda-go/1.0 (lambda.amazonaws.com)" if fn["runtime"] == "go1.x" else "awslambda-worker/1.0 rv:" + str(rng.randrange(10, 99)),
-                         rp, None, acct=acct, read_only=False)
+        rp = {
+            "logGroupName": f"/aws/lambda/{fn['name']}",
+            "logStreamName": f"{d:%Y/%m/%d}/[$LATEST]{_hex(rng, 32)}",
+        }
+        return _envelope(
+            rng,
+            t,
+            "logs.amazonaws.com",
+            "CreateLogStream",
+            region,
+            ui,
+            _ip(rng),
+            "aws-lambda-go/1.0 (lambda.amazonaws.com)"
+            if fn["runtime"] == "go1.x"
+            else "awslambda-worker/1.0 rv:" + str(rng.randrange(10, 99)),
+            rp,
+            None,
+            acct=acct,
+            read_only=False,
+        )
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
-    name = rng.choice(["DescribeLogGroups", "FilterLogEvents", "DescribeLogStreams", "GetLogEvents"])
+    name = rng.choice(
+        ["DescribeLogGroups", "FilterLogEvents", "DescribeLogStreams", "GetLogEvents"]
+    )
     rp = {"logGroupName": f"/aws/lambda/{fn['name']}", "limit": 50}
     if name == "DescribeLogGroups":
         rp = {"logGroupNamePrefix": "/aws/lambda/", "limit": 50}
     elif name == "FilterLogEvents":
-        rp = {"logGroupName": f"/aws/lambda/{fn['name']}", "startTime": int(t - 3600) * 1000,
-              "endTime": int(t) * 1000, "filterPattern": "ERROR", "interleaved": True}
-    return _envelope(rng, t, "logs.amazonaws.com", name, region, ui, ip, _ua(ua, "logs"), rp, None,
-                     acct=acct, read_only=True, tls_host=f"logs.{region}.amazonaws.com", console=console)
+        rp = {
+            "logGroupName": f"/aws/lambda/{fn['name']}",
+            "startTime": int(t - 3600) * 1000,
+            "endTime": int(t) * 1000,
+            "filterPattern": "ERROR",
+            "interleaved": True,
+        }
+    return _envelope(
+        rng,
+        t,
+        "logs.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        _ua(ua, "logs"),
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        tls_host=f"logs.{region}.amazonaws.com",
+        console=console,
+    )
 
 
 def ev_ssm(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
-    name = rng.choice(["GetParameter", "GetParameters", "DescribeInstanceInformation", "GetParametersByPath"])
+    name = rng.choice(
+        ["GetParameter", "GetParameters", "DescribeInstanceInformation", "GetParametersByPath"]
+    )
     if name == "DescribeInstanceInformation":
-        rp = {"filters": [{"key": "InstanceIds", "values": ["i-" + _hex(rng, 17) for _ in range(rng.randrange(1, 4))]}]}
+        rp = {
+            "filters": [
+                {
+                    "key": "InstanceIds",
+                    "values": ["i-" + _hex(rng, 17) for _ in range(rng.randrange(1, 4))],
+                }
+            ]
+        }
     elif name == "GetParameters":
-        rp = {"names": [f"/{W['env']}/{rng.choice(FN_WORDS)}/{rng.choice(['db_url', 'api_key', 'feature_flags'])}" for _ in range(rng.randrange(1, 4))], "withDecryption": True}
+        rp = {
+            "names": [
+                f"/{W['env']}/{rng.choice(FN_WORDS)}/{rng.choice(['db_url', 'api_key', 'feature_flags'])}"
+                for _ in range(rng.randrange(1, 4))
+            ],
+            "withDecryption": True,
+        }
     elif name == "GetParametersByPath":
-        rp = {"path": f"/{W['env']}/{rng.choice(FN_WORDS)}/", "recursive": True, "withDecryption": True}
+        rp = {
+            "path": f"/{W['env']}/{rng.choice(FN_WORDS)}/",
+            "recursive": True,
+            "withDecryption": True,
+        }
     else:
-        rp = {"name": f"/{W['env']}/{rng.choice(FN_WORDS)}/{rng.choice(['db_url', 'api_key', 'feature_flags'])}", "withDecryption": True}
-    return _envelope(rng, t, "ssm.amazonaws.com", name, region, ui, ip, _ua(ua, "ssm"), rp, None,
-                     acct=acct, read_only=True, tls_host=f"ssm.{region}.amazonaws.com", console=console)
+        rp = {
+            "name": f"/{W['env']}/{rng.choice(FN_WORDS)}/{rng.choice(['db_url', 'api_key', 'feature_flags'])}",
+            "withDecryption": True,
+        }
+    return _envelope(
+        rng,
+        t,
+        "ssm.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        _ua(ua, "ssm"),
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        tls_host=f"ssm.{region}.amazonaws.com",
+        console=console,
+    )
 
 
 def ev_secrets(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
     sid = f"arn:aws:secretsmanager:{region}:{acct}:secret:{W['env']}/{rng.choice(FN_WORDS)}/db-{''.join(rng.choices(ALNUM, k=6))}"
-    return _envelope(rng, t, "secretsmanager.amazonaws.com", "GetSecretValue", region, ui, ip,
-                     _ua(ua, "secretsmanager"), {"secretId": sid}, None, acct=acct, read_only=True,
-                     tls_host=f"secretsmanager.{region}.amazonaws.com", console=console)
+    return _envelope(
+        rng,
+        t,
+        "secretsmanager.amazonaws.com",
+        "GetSecretValue",
+        region,
+        ui,
+        ip,
+        _ua(ua, "secretsmanager"),
+        {"secretId": sid},
+        None,
+        acct=acct,
+        read_only=True,
+        tls_host=f"secretsmanager.{region}.amazonaws.com",
+        console=console,
+    )
 
 
 def ev_dynamodb(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
     table = f"{W['env']}-{rng.choice(FN_WORDS)}"
-    name = rng.choice(["DescribeTable", "ListTables", "DescribeContinuousBackups", "DescribeTimeToLive"])
+    name = rng.choice(
+        ["DescribeTable", "ListTables", "DescribeContinuousBackups", "DescribeTimeToLive"]
+    )
     rp = {"tableName": table} if name != "ListTables" else {"limit": 100}
-    res = [{"accountId": acct, "type": "AWS::DynamoDB::Table", "ARN": f"arn:aws:dynamodb:{region}:{acct}:table/{table}"}] if name != "ListTables" else None
-    return _envelope(rng, t, "dynamodb.amazonaws.com", name, region, ui, ip, _ua(ua, "dynamodb"), rp, None,
-                     acct=acct, read_only=True, resources=res, tls_host=f"dynamodb.{region}.amazonaws.com")
+    res = (
+        [
+            {
+                "accountId": acct,
+                "type": "AWS::DynamoDB::Table",
+                "ARN": f"arn:aws:dynamodb:{region}:{acct}:table/{table}",
+            }
+        ]
+        if name != "ListTables"
+        else None
+    )
+    return _envelope(
+        rng,
+        t,
+        "dynamodb.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        _ua(ua, "dynamodb"),
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        resources=res,
+        tls_host=f"dynamodb.{region}.amazonaws.com",
+    )
 
 
 def ev_events_rule(rng, W, acct, region, t):
@@ -523,16 +1005,47 @@ def ev_events_rule(rng, W, acct, region, t):
     pattern = '{"source":["aws.lambda"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["lambda.amazonaws.com"],"eventName":["CreateFunction20150331","UpdateFunctionCode20150331v2"]}}'
     rp = {"name": nm, "eventPattern": pattern, "state": "ENABLED", "eventBusName": "default"}
     re_ = {"ruleArn": f"arn:aws:events:{region}:{acct}:rule/{nm}"}
-    return _envelope(rng, t, "events.amazonaws.com", "PutRule", region, ui, ip, _ua(ua, "eventbridge"), rp, re_,
-                     acct=acct, read_only=False, tls_host=f"events.{region}.amazonaws.com")
+    return _envelope(
+        rng,
+        t,
+        "events.amazonaws.com",
+        "PutRule",
+        region,
+        ui,
+        ip,
+        _ua(ua, "eventbridge"),
+        rp,
+        re_,
+        acct=acct,
+        read_only=False,
+        tls_host=f"events.{region}.amazonaws.com",
+    )
 
 
 def ev_cloudtrail_lookup(rng, W, acct, region, t):
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
-    rp = {"lookupAttributes": [{"attributeKey": "EventSource", "attributeValue": "lambda.amazonaws.com"}],
-          "maxResults": 50}
-    return _envelope(rng, t, "cloudtrail.amazonaws.com", "LookupEvents", region, ui, ip, _ua(ua, "cloudtrail"), rp, None,
-                     acct=acct, read_only=True, tls_host=f"cloudtrail.{region}.amazonaws.com", console=console)
+    rp = {
+        "lookupAttributes": [
+            {"attributeKey": "EventSource", "attributeValue": "lambda.amazonaws.com"}
+        ],
+        "maxResults": 50,
+    }
+    return _envelope(
+        rng,
+        t,
+        "cloudtrail.amazonaws.com",
+        "LookupEvents",
+        region,
+        ui,
+        ip,
+        _ua(ua, "cloudtrail"),
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        tls_host=f"cloudtrail.{region}.amazonaws.com",
+        console=console,
+    )
 
 
 def ev_lambda_read(rng, W, acct, region, t):
@@ -541,16 +1054,43 @@ def ev_lambda_read(rng, W, acct, region, t):
     r = rng.random()
     if r < 0.55:
         ui, ua, ip, console = _pick_identity(rng, W, acct, t)
-        rp = {"functionName": fa if rng.random() < 0.5 else fn["name"], "invocationType": rng.choice(["RequestResponse", "Event"])}
+        rp = {
+            "functionName": fa if rng.random() < 0.5 else fn["name"],
+            "invocationType": rng.choice(["RequestResponse", "Event"]),
+        }
         aed = {"functionVersion": fa + ":$LATEST"}
         res = [{"accountId": acct, "type": "AWS::Lambda::Function", "ARN": fa}]
-        return _envelope(rng, t, "lambda.amazonaws.com", "Invoke", region, ui, ip, _ua(ua, "lambda"), rp, None,
-                         acct=acct, read_only=False, mgmt=False, extra_after_resp=aed, resources=res,
-                         tls_host=f"lambda.{region}.amazonaws.com")
+        return _envelope(
+            rng,
+            t,
+            "lambda.amazonaws.com",
+            "Invoke",
+            region,
+            ui,
+            ip,
+            _ua(ua, "lambda"),
+            rp,
+            None,
+            acct=acct,
+            read_only=False,
+            mgmt=False,
+            extra_after_resp=aed,
+            resources=res,
+            tls_host=f"lambda.{region}.amazonaws.com",
+        )
     ui, ua, ip, console = _pick_identity(rng, W, acct, t)
-    name = rng.choice(["GetFunction20150331v2", "GetFunctionConfiguration20150331v2", "ListFunctions20150331",
-                       "GetPolicy20150331v2", "ListEventSourceMappings20150331", "ListTags20170331",
-                       "GetFunctionUrlConfig", "ListVersionsByFunction20150331"])
+    name = rng.choice(
+        [
+            "GetFunction20150331v2",
+            "GetFunctionConfiguration20150331v2",
+            "ListFunctions20150331",
+            "GetPolicy20150331v2",
+            "ListEventSourceMappings20150331",
+            "ListTags20170331",
+            "GetFunctionUrlConfig",
+            "ListVersionsByFunction20150331",
+        ]
+    )
     rp = {"functionName": fn["name"]}
     if name == "ListFunctions20150331":
         rp = None
@@ -558,16 +1098,34 @@ def ev_lambda_read(rng, W, acct, region, t):
         rp = {"functionName": fa}
     elif name == "ListTags20170331":
         rp = {"resource": fa}
-    return _envelope(rng, t, "lambda.amazonaws.com", name, region, ui, ip, _ua(ua, "lambda", "lambda.get-function"), rp, None,
-                     acct=acct, read_only=True, tls_host=f"lambda.{region}.amazonaws.com", console=console)
+    return _envelope(
+        rng,
+        t,
+        "lambda.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        _ua(ua, "lambda", "lambda.get-function"),
+        rp,
+        None,
+        acct=acct,
+        read_only=True,
+        tls_host=f"lambda.{region}.amazonaws.com",
+        console=console,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Lambda management writes
 # --------------------------------------------------------------------------------------------
-ERRORS = [("AccessDenied", 0.55), ("ResourceConflictException", 0.15),
-          ("InvalidParameterValueException", 0.12), ("ResourceNotFoundException", 0.10),
-          ("TooManyRequestsException", 0.08)]
+ERRORS = [
+    ("AccessDenied", 0.55),
+    ("ResourceConflictException", 0.15),
+    ("InvalidParameterValueException", 0.12),
+    ("ResourceNotFoundException", 0.10),
+    ("TooManyRequestsException", 0.08),
+]
 LAMBDA_WRITES = [  # (eventName as logged, weight)
     ("CreateFunction20150331", 0.12),
     ("UpdateFunctionCode20150331v2", 0.26),
@@ -599,16 +1157,39 @@ def _deployer(rng, W, acct, t):
         return _assumed(rng, acct, role, "GitHubActions", t), UA_TERRAFORM, _ip(rng), False
     if r < 0.60:
         role = roles[1]
-        return _assumed(rng, acct, role, "botocore-session-" + str(rng.randrange(1_600_000_000, 1_730_000_000)), t), UA_SAM, _ip(rng), False
+        return (
+            _assumed(
+                rng,
+                acct,
+                role,
+                "botocore-session-" + str(rng.randrange(1_600_000_000, 1_730_000_000)),
+                t,
+            ),
+            UA_SAM,
+            _ip(rng),
+            False,
+        )
     if r < 0.75:
         role = roles[7]
-        return _assumed(rng, acct, role, "AWSCloudFormation", t, invoked_by="cloudformation.amazonaws.com"), UA_CFN, UA_CFN, False
+        return (
+            _assumed(
+                rng, acct, role, "AWSCloudFormation", t, invoked_by="cloudformation.amazonaws.com"
+            ),
+            UA_CFN,
+            UA_CFN,
+            False,
+        )
     if r < 0.90:
         role = roles[2] if rng.random() < 0.6 else roles[3]
         sess = rng.choice(["alice@example.com", "bob@example.com", "carol@example.com"])
         return _assumed(rng, acct, role, sess, t), UA_CONSOLE, _ip(rng), True
     u = rng.choice(W["users"])
-    return _user(rng, acct, u), _ua(USER_AGENTS_SDK[0], "lambda", "lambda.update-function-code"), _ip(rng), False
+    return (
+        _user(rng, acct, u),
+        _ua(USER_AGENTS_SDK[0], "lambda", "lambda.update-function-code"),
+        _ip(rng),
+        False,
+    )
 
 
 def _fn_config(rng, fn, region, acct, t, *, layers=None, version="$LATEST", env_keys=None):
@@ -623,7 +1204,9 @@ def _fn_config(rng, fn, region, acct, t, *, layers=None, version="$LATEST", env_
         "description": "",
         "timeout": fn["timeout"],
         "memorySize": fn["mem"],
-        "lastModified": dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+        "lastModified": dt.datetime.fromtimestamp(int(t), dt.UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S.000+0000"
+        ),
         "codeSha256": _b64(rng, 32),
         "version": version,
         "environment": {},  # CloudTrail never logs variable values (nor, in responses, keys)
@@ -636,19 +1219,29 @@ def _fn_config(rng, fn, region, acct, t, *, layers=None, version="$LATEST", env_
         "architectures": [rng.choice(["x86_64", "arm64"])],
         "ephemeralStorage": {"size": 512},
         "snapStart": {"applyOn": "None", "optimizationStatus": "Off"},
-        "runtimeVersionConfig": {"runtimeVersionArn": f"arn:aws:lambda:{region}::runtime:{_hex(rng, 64)}"},
+        "runtimeVersionConfig": {
+            "runtimeVersionArn": f"arn:aws:lambda:{region}::runtime:{_hex(rng, 64)}"
+        },
         "loggingConfig": {"logFormat": "Text", "logGroup": f"/aws/lambda/{fn['name']}"},
     }
     if layers:
-        cfg["layers"] = [{"arn": x, "codeSize": rng.randrange(1000, 50_000_000),
-                          "uncompressedCodeSize": rng.randrange(1000, 200_000_000)} for x in layers]
+        cfg["layers"] = [
+            {
+                "arn": x,
+                "codeSize": rng.randrange(1000, 50_000_000),
+                "uncompressedCodeSize": rng.randrange(1000, 200_000_000),
+            }
+            for x in layers
+        ]
     return cfg
 
 
 def _fqa(acct, region, name, qualifier=None):
-    return {"arnPrefix": {"partition": "aws", "region": region, "account": acct},
-            "relativeId": {"functionName": name},
-            "functionQualifier": {} if qualifier is None else {"versionQualifier": qualifier}}
+    return {
+        "arnPrefix": {"partition": "aws", "region": region, "account": acct},
+        "relativeId": {"functionName": name},
+        "functionQualifier": {} if qualifier is None else {"versionQualifier": qualifier},
+    }
 
 
 def ev_lambda_write(rng, W, acct, region, t):
@@ -661,32 +1254,64 @@ def ev_lambda_write(rng, W, acct, region, t):
     err = None
     if rng.random() < 0.12:
         code = rng.choices([e for e, _ in ERRORS], [w for _, w in ERRORS])[0]
-        msg = {"AccessDenied": f"User: {ui['arn']} is not authorized to perform: lambda:{base} on resource: {fa} because no identity-based policy allows the lambda:{base} action",
-               "ResourceConflictException": f"The operation cannot be performed at this time. An update is in progress for resource: {fa}",
-               "InvalidParameterValueException": "The role defined for the function cannot be assumed by Lambda.",
-               "ResourceNotFoundException": f"Function not found: {fa}",
-               "TooManyRequestsException": "Rate exceeded"}[code]
+        msg = {
+            "AccessDenied": f"User: {ui['arn']} is not authorized to perform: lambda:{base} on resource: {fa} because no identity-based policy allows the lambda:{base} action",
+            "ResourceConflictException": f"The operation cannot be performed at this time. An update is in progress for resource: {fa}",
+            "InvalidParameterValueException": "The role defined for the function cannot be assumed by Lambda.",
+            "ResourceNotFoundException": f"Function not found: {fa}",
+            "TooManyRequestsException": "Rate exceeded",
+        }[code]
         err = (code, msg)
     layers = None
     if base == "CreateFunction":
         use_s3 = rng.random() < 0.6
-        env_keys = rng.sample(["DB_HOST", "API_URL", "LOG_LEVEL", "TABLE_NAME", "QUEUE_URL"], rng.randrange(0, 4))
-        rp = {"functionName": fn["name"], "runtime": fn["runtime"], "role": fn["role"],
-              "handler": fn["handler"],
-              "code": ({"s3Bucket": rng.choice(W["buckets"]), "s3Key": f"lambda/{fn['name']}/{_hex(rng, 32)}.zip"} if use_s3 else {}),
-              "description": "", "timeout": fn["timeout"], "memorySize": fn["mem"], "publish": rng.random() < 0.3,
-              "environment": {}, "tags": {"env": W["env"], "owner": "platform"}}
+        env_keys = rng.sample(
+            ["DB_HOST", "API_URL", "LOG_LEVEL", "TABLE_NAME", "QUEUE_URL"], rng.randrange(0, 4)
+        )
+        rp = {
+            "functionName": fn["name"],
+            "runtime": fn["runtime"],
+            "role": fn["role"],
+            "handler": fn["handler"],
+            "code": (
+                {
+                    "s3Bucket": rng.choice(W["buckets"]),
+                    "s3Key": f"lambda/{fn['name']}/{_hex(rng, 32)}.zip",
+                }
+                if use_s3
+                else {}
+            ),
+            "description": "",
+            "timeout": fn["timeout"],
+            "memorySize": fn["mem"],
+            "publish": rng.random() < 0.3,
+            "environment": {},
+            "tags": {"env": W["env"], "owner": "platform"},
+        }
         if rng.random() < 0.3:
-            layers = [x.replace("{region}", region) for x in rng.sample(W["layers"], rng.randrange(1, 3))]
+            layers = [
+                x.replace("{region}", region) for x in rng.sample(W["layers"], rng.randrange(1, 3))
+            ]
             rp["layers"] = layers
         re_ = _fn_config(rng, fn, region, acct, t, layers=layers, env_keys=env_keys)
     elif base == "UpdateFunctionCode":
-        rp = {"fullyQualifiedArn": _fqa(acct, region, fn["name"]),
-              "functionName": fa if as_arn else fn["name"], "publish": rng.random() < 0.5, "dryRun": False}
+        rp = {
+            "fullyQualifiedArn": _fqa(acct, region, fn["name"]),
+            "functionName": fa if as_arn else fn["name"],
+            "publish": rng.random() < 0.5,
+            "dryRun": False,
+        }
         if rng.random() < 0.55:
             rp["s3Bucket"] = rng.choice(W["buckets"])
             rp["s3Key"] = f"lambda/{fn['name']}/{_hex(rng, 32)}.zip"
-        re_ = _fn_config(rng, fn, region, acct, t, version=str(rng.randrange(1, 200)) if rp["publish"] else "$LATEST")
+        re_ = _fn_config(
+            rng,
+            fn,
+            region,
+            acct,
+            t,
+            version=str(rng.randrange(1, 200)) if rp["publish"] else "$LATEST",
+        )
         re_["lastUpdateStatus"] = "InProgress"
         re_["lastUpdateStatusReason"] = "The function is being created."
         re_["lastUpdateStatusReasonCode"] = "Creating"
@@ -694,9 +1319,13 @@ def ev_lambda_write(rng, W, acct, region, t):
         rp = {"functionName": fa if as_arn else fn["name"]}
         r = rng.random()
         if r < 0.35:
-            layers = [x.replace("{region}", region) for x in rng.sample(W["layers"], rng.randrange(1, 3))]
+            layers = [
+                x.replace("{region}", region) for x in rng.sample(W["layers"], rng.randrange(1, 3))
+            ]
             if rng.random() < 0.05:
-                layers.append(f"arn:aws:lambda:{region}:{rng.choice(['464622532012', '901920570463', '580247275435'])}:layer:{rng.choice(['Datadog-Extension', 'AWS-Parameters-and-Secrets-Lambda-Extension', 'LambdaInsightsExtension'])}:{rng.randrange(1, 60)}")
+                layers.append(
+                    f"arn:aws:lambda:{region}:{rng.choice(['464622532012', '901920570463', '580247275435'])}:layer:{rng.choice(['Datadog-Extension', 'AWS-Parameters-and-Secrets-Lambda-Extension', 'LambdaInsightsExtension'])}:{rng.randrange(1, 60)}"
+                )
             rp["layers"] = layers
         elif r < 0.6:
             rp["environment"] = {}
@@ -711,43 +1340,107 @@ def ev_lambda_write(rng, W, acct, region, t):
         for k in ("stateReason", "stateReasonCode"):
             re_.pop(k, None)
     elif base == "AddPermission":
-        principal = rng.choices(["s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com",
-                                 "apigateway.amazonaws.com", "*", "999988887777"],
-                                [0.3, 0.15, 0.25, 0.2, 0.03, 0.07])[0]
-        sid = rng.choice(["s3invoke", "sns", "AllowExecutionFromCloudWatch", "apigw-" + _hex(rng, 8), "backdoor"])
-        rp = {"functionName": fn["name"], "statementId": sid, "action": "lambda:InvokeFunction", "principal": principal}
+        principal = rng.choices(
+            [
+                "s3.amazonaws.com",
+                "sns.amazonaws.com",
+                "events.amazonaws.com",
+                "apigateway.amazonaws.com",
+                "*",
+                "999988887777",
+            ],
+            [0.3, 0.15, 0.25, 0.2, 0.03, 0.07],
+        )[0]
+        sid = rng.choice(
+            ["s3invoke", "sns", "AllowExecutionFromCloudWatch", "apigw-" + _hex(rng, 8), "backdoor"]
+        )
+        rp = {
+            "functionName": fn["name"],
+            "statementId": sid,
+            "action": "lambda:InvokeFunction",
+            "principal": principal,
+        }
         if principal.endswith("amazonaws.com") and rng.random() < 0.6:
-            rp["sourceArn"] = (f"arn:aws:s3:::{rng.choice(W['buckets'])}" if principal.startswith("s3") else
-                               f"arn:aws:events:{region}:{acct}:rule/{fn['name']}-schedule")
-        pr = '"*"' if principal == "*" else ('{"AWS":"arn:aws:iam::%s:root"}' % principal if principal.isdigit() else '{"Service":"%s"}' % principal)
-        stmt = '{"Sid":"%s","Effect":"Allow","Principal":%s,"Action":"lambda:InvokeFunction","Resource":"%s"' % (sid, pr, fa)
+            rp["sourceArn"] = (
+                f"arn:aws:s3:::{rng.choice(W['buckets'])}"
+                if principal.startswith("s3")
+                else f"arn:aws:events:{region}:{acct}:rule/{fn['name']}-schedule"
+            )
+        pr = (
+            '"*"'
+            if principal == "*"
+            else (
+                '{"AWS":"arn:aws:iam::%s:root"}' % principal
+                if principal.isdigit()
+                else '{"Service":"%s"}' % principal
+            )
+        )
+        stmt = (
+            '{"Sid":"%s","Effect":"Allow","Principal":%s,"Action":"lambda:InvokeFunction","Resource":"%s"'
+            % (sid, pr, fa)
+        )
         if "sourceArn" in rp:
             stmt += ',"Condition":{"ArnLike":{"AWS:SourceArn":"%s"}}' % rp["sourceArn"]
         re_ = {"statement": stmt + "}"}
     elif base == "CreateEventSourceMapping":
         q = f"arn:aws:sqs:{region}:{acct}:{W['env']}-{rng.choice(FN_WORDS)}-queue"
-        rp = {"eventSourceArn": q, "functionName": fn["name"], "enabled": True, "batchSize": 10,
-              "filterCriteria": {}, "scalingConfig": {}, "maximumBatchingWindowInSeconds": 0,
-              "sourceAccessConfigurations": []}
+        rp = {
+            "eventSourceArn": q,
+            "functionName": fn["name"],
+            "enabled": True,
+            "batchSize": 10,
+            "filterCriteria": {},
+            "scalingConfig": {},
+            "maximumBatchingWindowInSeconds": 0,
+            "sourceAccessConfigurations": [],
+        }
         u = _uuid(rng)
-        re_ = {"uUID": u, "batchSize": 10, "maximumBatchingWindowInSeconds": 0, "eventSourceArn": q,
-               "filterCriteria": {}, "functionArn": fa, "lastModified": _fmt_legacy(t),
-               "state": "Creating", "stateTransitionReason": "USER_INITIATED", "functionResponseTypes": [],
-               "eventSourceMappingArn": f"arn:aws:lambda:{region}:{acct}:event-source-mapping:{u}"}
+        re_ = {
+            "uUID": u,
+            "batchSize": 10,
+            "maximumBatchingWindowInSeconds": 0,
+            "eventSourceArn": q,
+            "filterCriteria": {},
+            "functionArn": fa,
+            "lastModified": _fmt_legacy(t),
+            "state": "Creating",
+            "stateTransitionReason": "USER_INITIATED",
+            "functionResponseTypes": [],
+            "eventSourceMappingArn": f"arn:aws:lambda:{region}:{acct}:event-source-mapping:{u}",
+        }
     elif base in ("CreateFunctionUrlConfig", "UpdateFunctionUrlConfig"):
         auth = rng.choice(["NONE", "AWS_IAM"])
         rp = {"authType": auth, "cors": {}, "functionName": fn["name"], "invokeMode": "BUFFERED"}
-        re_ = {"authType": auth, "creationTime": _fmt_time(t).replace("Z", ".556353Z"), "functionArn": fa,
-               "functionUrl": f"https://{_hex(rng, 32)}.lambda-url.{region}.on.aws/", "invokeMode": "BUFFERED"}
+        re_ = {
+            "authType": auth,
+            "creationTime": _fmt_time(t).replace("Z", ".556353Z"),
+            "functionArn": fa,
+            "functionUrl": f"https://{_hex(rng, 32)}.lambda-url.{region}.on.aws/",
+            "invokeMode": "BUFFERED",
+        }
     elif base == "PublishLayerVersion":
         ln = rng.choice(["common-utils", "otel-collector", "pandas-numpy", "auth-sdk"])
-        rp = {"layerName": ln, "description": "", "content": {"s3Bucket": rng.choice(W["buckets"]), "s3Key": f"layers/{ln}.zip"},
-              "compatibleRuntimes": [fn["runtime"]], "licenseInfo": ""}
-        re_ = {"content": {"codeSha256": _b64(rng, 32), "codeSize": rng.randrange(1000, 50_000_000), "uncompressedCodeSize": 0},
-               "layerArn": f"arn:aws:lambda:{region}:{acct}:layer:{ln}",
-               "layerVersionArn": f"arn:aws:lambda:{region}:{acct}:layer:{ln}:{rng.randrange(1, 40)}",
-               "description": "", "createdDate": _fmt_time(t).replace("Z", ".000+0000"), "version": rng.randrange(1, 40),
-               "compatibleRuntimes": [fn["runtime"]], "licenseInfo": ""}
+        rp = {
+            "layerName": ln,
+            "description": "",
+            "content": {"s3Bucket": rng.choice(W["buckets"]), "s3Key": f"layers/{ln}.zip"},
+            "compatibleRuntimes": [fn["runtime"]],
+            "licenseInfo": "",
+        }
+        re_ = {
+            "content": {
+                "codeSha256": _b64(rng, 32),
+                "codeSize": rng.randrange(1000, 50_000_000),
+                "uncompressedCodeSize": 0,
+            },
+            "layerArn": f"arn:aws:lambda:{region}:{acct}:layer:{ln}",
+            "layerVersionArn": f"arn:aws:lambda:{region}:{acct}:layer:{ln}:{rng.randrange(1, 40)}",
+            "description": "",
+            "createdDate": _fmt_time(t).replace("Z", ".000+0000"),
+            "version": rng.randrange(1, 40),
+            "compatibleRuntimes": [fn["runtime"]],
+            "licenseInfo": "",
+        }
     elif base == "PublishVersion":
         rp = {"functionName": fn["name"], "description": ""}
         re_ = _fn_config(rng, fn, region, acct, t, version=str(rng.randrange(1, 200)))
@@ -764,9 +1457,23 @@ def ev_lambda_write(rng, W, acct, region, t):
         re_ = None
     if err:
         re_ = None
-    return _envelope(rng, t, "lambda.amazonaws.com", name, region, ui, ip, ua, rp, re_, acct=acct,
-                     read_only=False, tls_host=f"lambda.{region}.amazonaws.com" if ip != UA_CFN else None,
-                     error=err, console=console)
+    return _envelope(
+        rng,
+        t,
+        "lambda.amazonaws.com",
+        name,
+        region,
+        ui,
+        ip,
+        ua,
+        rp,
+        re_,
+        acct=acct,
+        read_only=False,
+        tls_host=f"lambda.{region}.amazonaws.com" if ip != UA_CFN else None,
+        error=err,
+        console=console,
+    )
 
 
 BACKGROUND = [
@@ -830,7 +1537,9 @@ def plan_files(n_records: int, seed: int, days: int, start: dt.datetime):
 
 def _path_for(out: str, acct: str, region: str, deliver: float, rand16: str) -> str:
     d = dt.datetime.fromtimestamp(deliver, dt.UTC)
-    folder = os.path.join(out, "AWSLogs", acct, "CloudTrail", region, f"{d:%Y}", f"{d:%m}", f"{d:%d}")
+    folder = os.path.join(
+        out, "AWSLogs", acct, "CloudTrail", region, f"{d:%Y}", f"{d:%m}", f"{d:%d}"
+    )
     return os.path.join(folder, f"{acct}_CloudTrail_{region}_{d:%Y%m%dT%H%MZ}_{rand16}.json.gz")
 
 
@@ -865,7 +1574,11 @@ def _write_file(item):
                 j += 1
             rec = BG_FUNCS[j](rng, W, acct, region, t)
         src = rec["eventSource"]
-        key = rec["eventName"] if src == "lambda.amazonaws.com" else f"{src.split('.')[0]}:{rec['eventName']}"
+        key = (
+            rec["eventName"]
+            if src == "lambda.amazonaws.com"
+            else f"{src.split('.')[0]}:{rec['eventName']}"
+        )
         names[key] += 1
         if is_founding(rec):
             founding[rec["eventName"]] += 1
@@ -877,10 +1590,20 @@ def _write_file(item):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
         f.write(gz)
-    return {"path": path, "records": n, "raw": len(raw), "gz": len(gz), "names": names,
-            "founding": founding, "acct": acct, "region": region, "deliver": deliver,
-            "sha256": hashlib.sha256(gz).hexdigest(), "oldest": min(r["eventTime"] for r in recs),
-            "newest": max(r["eventTime"] for r in recs)}
+    return {
+        "path": path,
+        "records": n,
+        "raw": len(raw),
+        "gz": len(gz),
+        "names": names,
+        "founding": founding,
+        "acct": acct,
+        "region": region,
+        "deliver": deliver,
+        "sha256": hashlib.sha256(gz).hexdigest(),
+        "oldest": min(r["eventTime"] for r in recs),
+        "newest": max(r["eventTime"] for r in recs),
+    }
 
 
 def _write_digests(out: str, results: list[dict], seed: int) -> list[str]:
@@ -893,14 +1616,16 @@ def _write_digests(out: str, results: list[dict], seed: int) -> list[str]:
     for acct in sorted(by_acct):
         rs = sorted(by_acct[acct], key=lambda r: (r["deliver"], r["path"]))
         region = rs[0]["region"]
-        chunks = [rs[: len(rs) // 2], rs[len(rs) // 2:]]
+        chunks = [rs[: len(rs) // 2], rs[len(rs) // 2 :]]
         prev_sig = None
         for chunk in chunks:
             if not chunk:
                 continue
             end = chunk[-1]["deliver"] + 3600
             d = dt.datetime.fromtimestamp(end, dt.UTC)
-            folder = os.path.join(out, "AWSLogs", acct, "CloudTrail-Digest", region, f"{d:%Y}", f"{d:%m}", f"{d:%d}")
+            folder = os.path.join(
+                out, "AWSLogs", acct, "CloudTrail-Digest", region, f"{d:%Y}", f"{d:%m}", f"{d:%d}"
+            )
             name = f"{acct}_CloudTrail-Digest_{region}_{TRAIL}_{region}_{d:%Y%m%dT%H%M%SZ}.json.gz"
             key = f"AWSLogs/{acct}/CloudTrail-Digest/{region}/{d:%Y/%m/%d}/{name}"
             doc = {
@@ -918,11 +1643,18 @@ def _write_digests(out: str, results: list[dict], seed: int) -> list[str]:
                 "previousDigestHashValue": _hex(rng, 64) if prev_sig else None,
                 "previousDigestHashAlgorithm": "SHA-256" if prev_sig else None,
                 "previousDigestSignature": prev_sig,
-                "logFiles": [{"s3Bucket": ORG_BUCKET,
-                              "s3Object": os.path.relpath(r["path"], out),
-                              "hashValue": r["sha256"], "hashAlgorithm": "SHA-256",
-                              "newestEventTime": r["newest"], "oldestEventTime": r["oldest"]}
-                             for r in chunk if r["region"] == region],
+                "logFiles": [
+                    {
+                        "s3Bucket": ORG_BUCKET,
+                        "s3Object": os.path.relpath(r["path"], out),
+                        "hashValue": r["sha256"],
+                        "hashAlgorithm": "SHA-256",
+                        "newestEventTime": r["newest"],
+                        "oldestEventTime": r["oldest"],
+                    }
+                    for r in chunk
+                    if r["region"] == region
+                ],
             }
             prev_sig = _hex(rng, 512)
             os.makedirs(folder, exist_ok=True)
@@ -934,9 +1666,17 @@ def _write_digests(out: str, results: list[dict], seed: int) -> list[str]:
     return paths
 
 
-def generate(out: str, records: int, seed: int = 1, lambda_share: float = 0.02, days: int = 7,
-             start: str = "2024-11-01", workers: int | None = None, level: int = 6,
-             quiet: bool = False) -> dict:
+def generate(
+    out: str,
+    records: int,
+    seed: int = 1,
+    lambda_share: float = 0.02,
+    days: int = 7,
+    start: str = "2024-11-01",
+    workers: int | None = None,
+    level: int = 6,
+    quiet: bool = False,
+) -> dict:
     t_start = time.perf_counter()
     out = os.path.abspath(out)
     if os.path.exists(os.path.join(out, "AWSLogs")):
@@ -947,7 +1687,9 @@ def generate(out: str, records: int, seed: int = 1, lambda_share: float = 0.02, 
     workers = workers or os.cpu_count() or 1
     results = []
     ctx = get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(seed, lambda_share, out, level)) as pool:
+    with ctx.Pool(
+        workers, initializer=_init_worker, initargs=(seed, lambda_share, out, level)
+    ) as pool:
         done = 0
         for r in pool.imap(_write_file, plan, chunksize=4):
             results.append(r)
@@ -964,8 +1706,14 @@ def generate(out: str, records: int, seed: int = 1, lambda_share: float = 0.02, 
         founding.update(r["founding"])
     manifest = {
         "generator": "bench/gen_corpus.py",
-        "params": {"records": records, "seed": seed, "lambda_share": lambda_share, "days": days,
-                   "start": start, "gzip_level": level},
+        "params": {
+            "records": records,
+            "seed": seed,
+            "lambda_share": lambda_share,
+            "days": days,
+            "start": start,
+            "gzip_level": level,
+        },
         "records": sum(r["records"] for r in results),
         "files": len(results),
         "digest_files": len(digests),
@@ -976,9 +1724,11 @@ def generate(out: str, records: int, seed: int = 1, lambda_share: float = 0.02, 
         "founding_by_event_name": dict(sorted(founding.items())),
         "lambda_records": sum(v for k, v in names.items() if ":" not in k),
         "event_names": dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "founding_filter": ("eventSource == 'lambda.amazonaws.com' AND re.sub(r'\\d{8}(v\\d+)?$', '', eventName) IN "
-                            "(CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, AddPermission, "
-                            "CreateEventSourceMapping) AND errorCode absent/null/empty"),
+        "founding_filter": (
+            "eventSource == 'lambda.amazonaws.com' AND re.sub(r'\\d{8}(v\\d+)?$', '', eventName) IN "
+            "(CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, AddPermission, "
+            "CreateEventSourceMapping) AND errorCode absent/null/empty"
+        ),
         "event_names_note": "Lambda events keyed by eventName as logged; others as '<service>:<eventName>'",
         "generate_seconds": round(time.perf_counter() - t_start, 2),
     }
@@ -992,18 +1742,28 @@ def main(argv=None):
     ap.add_argument("outdir")
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--lambda-share", type=float, default=0.02,
-                    help="share of records that are Lambda management write events (default 0.02)")
+    ap.add_argument(
+        "--lambda-share",
+        type=float,
+        default=0.02,
+        help="share of records that are Lambda management write events (default 0.02)",
+    )
     ap.add_argument("--days", type=int, default=7, help="time span of the corpus (default 7)")
-    ap.add_argument("--start", default="2024-11-01", help="first day, ISO date (default 2024-11-01)")
+    ap.add_argument(
+        "--start", default="2024-11-01", help="first day, ISO date (default 2024-11-01)"
+    )
     ap.add_argument("--workers", type=int, default=None, help="processes (default: CPU count)")
     ap.add_argument("--gzip-level", type=int, default=6)
     a = ap.parse_args(argv)
-    m = generate(a.outdir, a.records, a.seed, a.lambda_share, a.days, a.start, a.workers, a.gzip_level)
-    print(f"{m['records']:,} records in {m['files']:,} files (+{m['digest_files']} digest files), "
-          f"{m['bytes_gz'] / 1e6:.1f} MB gz / {m['bytes_raw'] / 1e6:.1f} MB raw "
-          f"({m['avg_record_bytes']:.0f} B/record), founding_matches={m['founding_matches']:,}, "
-          f"{m['generate_seconds']} s -> {os.path.join(os.path.abspath(a.outdir), 'MANIFEST.json')}")
+    m = generate(
+        a.outdir, a.records, a.seed, a.lambda_share, a.days, a.start, a.workers, a.gzip_level
+    )
+    print(
+        f"{m['records']:,} records in {m['files']:,} files (+{m['digest_files']} digest files), "
+        f"{m['bytes_gz'] / 1e6:.1f} MB gz / {m['bytes_raw'] / 1e6:.1f} MB raw "
+        f"({m['avg_record_bytes']:.0f} B/record), founding_matches={m['founding_matches']:,}, "
+        f"{m['generate_seconds']} s -> {os.path.join(os.path.abspath(a.outdir), 'MANIFEST.json')}"
+    )
 
 
 if __name__ == "__main__":

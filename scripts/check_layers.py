@@ -20,10 +20,23 @@ ROOT = Path(__file__).resolve().parents[1] / "src"
 
 # bottom first; a layer may import its own and every earlier one
 LAYERS: list[tuple[str, list[str]]] = [
-    ("values", ["lambdawatch.severity", "lambdawatch.values", "lambdawatch.errors",
-                "lambdawatch.textsafe", "lambdawatch.yamlio", "lambdawatch.data",
-                "lambdawatch.kinds", "lambdawatch.layer_publishers", "lambdawatch.secrets",
-                "lambdawatch.findings", "lambdawatch.sealed", "lambdawatch"]),
+    (
+        "values",
+        [
+            "lambdawatch.severity",
+            "lambdawatch.values",
+            "lambdawatch.errors",
+            "lambdawatch.textsafe",
+            "lambdawatch.yamlio",
+            "lambdawatch.data",
+            "lambdawatch.kinds",
+            "lambdawatch.layer_publishers",
+            "lambdawatch.secrets",
+            "lambdawatch.findings",
+            "lambdawatch.sealed",
+            "lambdawatch",
+        ],
+    ),
     ("config", ["lambdawatch.config"]),
     # the record accessors and the normalized Event: what rules match on
     ("records", ["lambdawatch.ingest.normalize"]),
@@ -31,33 +44,63 @@ LAYERS: list[tuple[str, list[str]]] = [
     # sources, decode and the byte prefilter derived from the rules
     ("ingest", ["lambdawatch.ingest"]),
     # evaluation in event-time order over the normalized stream
-    ("evaluate", ["lambdawatch.engine.context", "lambdawatch.engine.evaluate",
-                  "lambdawatch.engine.ruletest"]),
+    (
+        "evaluate",
+        [
+            "lambdawatch.engine.context",
+            "lambdawatch.engine.evaluate",
+            "lambdawatch.engine.ruletest",
+        ],
+    ),
     # record parsers the stream state keeps (HTTP API routes, S3 notification entries)
-    ("state", ["lambdawatch.state", "lambdawatch.inventory", "lambdawatch.analyze.http_apis",
-               "lambdawatch.analyze.triggers"]),
+    (
+        "state",
+        [
+            "lambdawatch.state",
+            "lambdawatch.inventory",
+            "lambdawatch.analyze.http_apis",
+            "lambdawatch.analyze.triggers",
+        ],
+    ),
     # rules' context predicates read the stream state and the analyzers' record parsers
     ("analyze", ["lambdawatch.analyze", "lambdawatch.engine.predicate_library"]),
     ("alerting", ["lambdawatch.alerting"]),
     ("detect", ["lambdawatch.detect", "lambdawatch.summary"]),
     ("pipeline", ["lambdawatch.hunt", "lambdawatch.codescan"]),
     ("aws", ["lambdawatch.aws"]),
-    ("live", ["lambdawatch.watch", "lambdawatch.notify", "lambdawatch.audit",
-              "lambdawatch.respond", "lambdawatch.logs", "lambdawatch.report",
-              "lambdawatch.spark"]),
+    (
+        "live",
+        [
+            "lambdawatch.watch",
+            "lambdawatch.notify",
+            "lambdawatch.audit",
+            "lambdawatch.respond",
+            "lambdawatch.logs",
+            "lambdawatch.report",
+            "lambdawatch.spark",
+        ],
+    ),
     ("cli", ["lambdawatch.cli", "lambdawatch.__main__"]),
 ]
 
 # (importer prefix, imported prefix): why it is allowed
 ALLOWED: dict[tuple[str, str], str] = {
-    ("lambdawatch.engine.ruletest", "lambdawatch.detect"):
-        "rule self-tests evaluate a case as a hunt would: with a fresh stream state",
-    ("lambdawatch.engine.ruletest", "lambdawatch.state"):
-        "rule self-tests observe their 'before' events with the stream observers",
-    ("lambdawatch.engine.loader", "lambdawatch.engine.predicate_library"):
-        "the loader registers the predicate library so rule files can name its predicates",
-    ("lambdawatch.engine.ruleset", "lambdawatch.engine.predicate_library"):
-        "the rule set registers the predicate library so rule files can name its predicates",
+    (
+        "lambdawatch.engine.ruletest",
+        "lambdawatch.detect",
+    ): "rule self-tests evaluate a case as a hunt would: with a fresh stream state",
+    (
+        "lambdawatch.engine.ruletest",
+        "lambdawatch.state",
+    ): "rule self-tests observe their 'before' events with the stream observers",
+    (
+        "lambdawatch.engine.loader",
+        "lambdawatch.engine.predicate_library",
+    ): "the loader registers the predicate library so rule files can name its predicates",
+    (
+        "lambdawatch.engine.ruleset",
+        "lambdawatch.engine.predicate_library",
+    ): "the rule set registers the predicate library so rule files can name its predicates",
 }
 
 
@@ -73,7 +116,8 @@ def layer_of(module: str) -> int:
 def _type_checking(node: ast.If) -> bool:
     t = node.test
     return (isinstance(t, ast.Name) and t.id == "TYPE_CHECKING") or (
-        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING")
+        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING"
+    )
 
 
 def imports(tree: ast.AST, module: str, is_pkg: bool) -> list[tuple[int, str]]:
@@ -86,8 +130,9 @@ def imports(tree: ast.AST, module: str, is_pkg: bool) -> list[tuple[int, str]]:
                     visit(sub)
                 continue
             if isinstance(child, ast.Import):
-                out.extend((child.lineno, a.name) for a in child.names
-                           if a.name.startswith("lambdawatch"))
+                out.extend(
+                    (child.lineno, a.name) for a in child.names if a.name.startswith("lambdawatch")
+                )
             elif isinstance(child, ast.ImportFrom):
                 if child.level:
                     base = module.split(".")
@@ -98,11 +143,19 @@ def imports(tree: ast.AST, module: str, is_pkg: bool) -> list[tuple[int, str]]:
                 if name.startswith("lambdawatch"):
                     for a in child.names:  # "from pkg import module" imports the module
                         full = f"{name}.{a.name}"
-                        out.append((child.lineno, full if layer_of(full) != layer_of(name)
-                                    or full.count(".") == name.count(".") + 1 and (
-                                        (ROOT / (full.replace(".", "/") + ".py")).exists()
-                                        or (ROOT / full.replace(".", "/")).is_dir())
-                                    else name))
+                        out.append(
+                            (
+                                child.lineno,
+                                full
+                                if layer_of(full) != layer_of(name)
+                                or full.count(".") == name.count(".") + 1
+                                and (
+                                    (ROOT / (full.replace(".", "/") + ".py")).exists()
+                                    or (ROOT / full.replace(".", "/")).is_dir()
+                                )
+                                else name,
+                            )
+                        )
             visit(child)
 
     visit(tree)
@@ -110,8 +163,10 @@ def imports(tree: ast.AST, module: str, is_pkg: bool) -> list[tuple[int, str]]:
 
 
 def _allowed(src: str, dst: str) -> bool:
-    return any((src == a or src.startswith(a + ".")) and (dst == b or dst.startswith(b + "."))
-               for a, b in ALLOWED)
+    return any(
+        (src == a or src.startswith(a + ".")) and (dst == b or dst.startswith(b + "."))
+        for a, b in ALLOWED
+    )
 
 
 def check(root: Path = ROOT) -> list[str]:
@@ -125,9 +180,11 @@ def check(root: Path = ROOT) -> list[str]:
         for line, target in imports(tree, module, is_pkg):
             theirs = layer_of(target)
             if theirs > mine and not _allowed(module, target):
-                problems.append(f"{path.relative_to(root.parent)}:{line}: {module} "
-                                f"({LAYERS[mine][0]}) imports {target} ({LAYERS[theirs][0]}), "
-                                "against the data flow")
+                problems.append(
+                    f"{path.relative_to(root.parent)}:{line}: {module} "
+                    f"({LAYERS[mine][0]}) imports {target} ({LAYERS[theirs][0]}), "
+                    "against the data flow"
+                )
     return problems
 
 

@@ -24,8 +24,9 @@ CASES = {
 
 
 def render(args: list[str]) -> str:
-    result = CliRunner().invoke(main, ["hunt", str(EXAMPLES), "--workers", "1", "-q", *args],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["hunt", str(EXAMPLES), "--workers", "1", "-q", *args], catch_exceptions=False
+    )
     if result.exit_code not in (0, 1):
         raise SystemExit(f"hunt failed ({result.exit_code}): {result.stderr}")
     return result.stdout

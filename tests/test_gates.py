@@ -25,8 +25,12 @@ def test_the_tests_import_the_working_tree() -> None:
 
 
 def test_no_import_against_the_data_flow() -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/check_layers.py")],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/check_layers.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout
 
 
@@ -41,7 +45,8 @@ def test_the_layering_check_catches_an_upward_import(tmp_path: Path) -> None:
     (pkg / "ingest" / "decode.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
         "    from lambdawatch.alerting.sinks import X\n"
-        "def f():\n    from lambdawatch.alerting import sinks\n    return sinks\n")
+        "def f():\n    from lambdawatch.alerting import sinks\n    return sinks\n"
+    )
     problems = _layers_module().check(tmp_path / "src")
     assert len(problems) == 1 and "ingest/decode.py:5" in problems[0]
     assert "lambdawatch.alerting.sinks (alerting)" in problems[0]

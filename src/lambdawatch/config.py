@@ -27,7 +27,51 @@ class Accounts(_Strict):
 
 
 # The finding kinds of DESIGN.md: ``keep_if`` and ``accept`` must name one of them (or a glob).
-FINDING_KINDS = frozenset(["admin-role", "privileged-role", "public-function-url", "permissive-cors", "public-invoke-permission", "cross-account-invoke-permission", "foreign-layer", "public-layer", "env-secret", "deprecated-runtime", "custom-runtime", "container-image", "high-resources", "vpc-egress-unrestricted", "suspicious-name", "typosquat-name", "random-name", "hidden-characters", "high-frequency-schedule", "wildcard-s3-trigger", "public-api-trigger", "unusual-principal", "human-identity", "privesc-chain", "lambda-role-iam-activity", "code-signing-disabled", "reverse-shell", "outbound-connection", "env-credential-harvest", "imds-access", "secrets-manager-access", "ssm-parameter-access", "base64-decode", "dynamic-exec", "process-exec", "obfuscation", "iam-manipulation", "runtime-api-hijack", "credential-exfiltration", "cryptominer", "hardcoded-secret"])
+FINDING_KINDS = frozenset(
+    [
+        "admin-role",
+        "privileged-role",
+        "public-function-url",
+        "permissive-cors",
+        "public-invoke-permission",
+        "cross-account-invoke-permission",
+        "foreign-layer",
+        "public-layer",
+        "env-secret",
+        "deprecated-runtime",
+        "custom-runtime",
+        "container-image",
+        "high-resources",
+        "vpc-egress-unrestricted",
+        "suspicious-name",
+        "typosquat-name",
+        "random-name",
+        "hidden-characters",
+        "high-frequency-schedule",
+        "wildcard-s3-trigger",
+        "public-api-trigger",
+        "unusual-principal",
+        "human-identity",
+        "privesc-chain",
+        "lambda-role-iam-activity",
+        "code-signing-disabled",
+        "reverse-shell",
+        "outbound-connection",
+        "env-credential-harvest",
+        "imds-access",
+        "secrets-manager-access",
+        "ssm-parameter-access",
+        "base64-decode",
+        "dynamic-exec",
+        "process-exec",
+        "obfuscation",
+        "iam-manipulation",
+        "runtime-api-hijack",
+        "credential-exfiltration",
+        "cryptominer",
+        "hardcoded-secret",
+    ]
+)
 
 
 def _check_kinds(values: list[str]) -> list[str]:
@@ -64,8 +108,9 @@ class Allow(_Tuning):
     @model_validator(mode="after")
     def _some_match(self) -> Allow:
         if not any((self.principal, self.user_agent, self.function, self.account)):
-            raise ValueError("an allowlist entry needs at least one of principal, user_agent, "
-                             "function, account")
+            raise ValueError(
+                "an allowlist entry needs at least one of principal, user_agent, function, account"
+            )
         return self
 
 

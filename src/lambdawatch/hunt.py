@@ -83,15 +83,21 @@ class PathSource:
 
     def read(self, rules: RuleSet) -> Iterator[Outcome | Skipped]:
         inputs = expand(self.paths, self.s3_client_factory)
-        yield from collect(inputs, rules, workers=self.workers,
-                           s3_client_factory=self.s3_client_factory)
+        yield from collect(
+            inputs, rules, workers=self.workers, s3_client_factory=self.s3_client_factory
+        )
 
     def acknowledge(self) -> None:
         """Files stay where they are: nothing to acknowledge."""
 
 
-def _ingest(opts: HuntOptions, source: RecordSource, rules: RuleSet, summary: Summary,
-            accept: Callable[[list[Matched]], int]) -> None:
+def _ingest(
+    opts: HuntOptions,
+    source: RecordSource,
+    rules: RuleSet,
+    summary: Summary,
+    accept: Callable[[list[Matched]], int],
+) -> None:
     """Read every input; ``accept`` keeps a batch of matched records, returning how many were
     new (the rest: the same eventID delivered again)."""
     for item in source.read(rules):
@@ -103,7 +109,9 @@ def _ingest(opts: HuntOptions, source: RecordSource, rules: RuleSet, summary: Su
                 hi = opts.until.timestamp() if opts.until else float("inf")
                 kept = [m for m in batch if lo <= m.ts < hi]
                 if len(kept) != len(batch):
-                    summary.skip_record(item.name, "outside --since/--until", len(batch) - len(kept))
+                    summary.skip_record(
+                        item.name, "outside --since/--until", len(batch) - len(kept)
+                    )
                 batch = kept
             summary.records_matched += len(batch)
             summary.duplicates += len(batch) - accept(batch)
@@ -141,8 +149,9 @@ def _stamp(path: str | None) -> float:
 _LOADED: dict[tuple[Any, ...], tuple[Config, RuleSet]] = {}
 
 
-def _rules_and_config(config_path: str | None, rule_dirs: tuple[str, ...]
-                      ) -> tuple[Config, RuleSet]:
+def _rules_and_config(
+    config_path: str | None, rule_dirs: tuple[str, ...]
+) -> tuple[Config, RuleSet]:
     """The configuration and rules, loaded once per process while their files are unchanged
     (a watcher runs one batch after another: loading and compiling them is not per batch)."""
     key = (config_path, _stamp(config_path), rule_dirs, tuple(_stamp(d) for d in rule_dirs))
@@ -154,8 +163,9 @@ def _rules_and_config(config_path: str | None, rule_dirs: tuple[str, ...]
     return found
 
 
-def run_hunt(opts: HuntOptions, *, source: RecordSource | None = None,
-             store: Store | None = None) -> HuntResult:
+def run_hunt(
+    opts: HuntOptions, *, source: RecordSource | None = None, store: Store | None = None
+) -> HuntResult:
     """Run the pipeline. With ``opts.sink`` the run's new, changed or superseded alerts are
     streamed to it (in first_seen, id order) and not kept; without, they are returned in the
     result. ``source`` defaults to ``opts.paths``; a ``store`` passed in stays open (a watcher

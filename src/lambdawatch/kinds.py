@@ -40,8 +40,12 @@ def _parse(slug: Any, entry: Any, families: dict[str, str]) -> Kind:
     if set(entry) != _FIELDS:
         missing, extra = sorted(_FIELDS - set(entry)), sorted(set(entry) - _FIELDS)
         raise KindError(f"fields missing {missing}, unknown {extra}", where=where)
-    family, desc, weight, steps = (entry["family"], entry["description"], entry["weight"],
-                                   entry["steps"])
+    family, desc, weight, steps = (
+        entry["family"],
+        entry["description"],
+        entry["weight"],
+        entry["steps"],
+    )
     if family not in families:
         raise KindError(f"family {family!r} is not one of {sorted(families)}", where=where)
     if not isinstance(desc, str) or not desc.strip():
@@ -59,7 +63,8 @@ def parse_registry(data: Any) -> tuple[dict[str, str], dict[str, Kind]]:
         raise KindError("must be a mapping with exactly 'families' and 'kinds'", where=REGISTRY)
     families, kinds = data["families"], data["kinds"]
     if not isinstance(families, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in families.items()):
+        isinstance(k, str) and isinstance(v, str) for k, v in families.items()
+    ):
         raise KindError("'families' must map a family name to its description", where=REGISTRY)
     if not isinstance(kinds, dict) or not kinds:
         raise KindError("'kinds' must be a non-empty mapping", where=REGISTRY)

@@ -48,13 +48,16 @@ def aws_publishers() -> dict[str, Publisher]:
         by_account: dict[str, list[str]] = {}
         for region, account in entry["accounts"].items():
             if not isinstance(account, str) or not _ACCOUNT.match(account):
-                raise LambdawatchError(f"account {account!r} of {product} is not 12 digits",
-                                       where="lambdawatch/data/layers.yml")
+                raise LambdawatchError(
+                    f"account {account!r} of {product} is not 12 digits",
+                    where="lambdawatch/data/layers.yml",
+                )
             by_account.setdefault(account, []).append(str(region))
         for account, regions in by_account.items():
             if account in out:
-                raise LambdawatchError(f"account {account} listed twice",
-                                       where="lambdawatch/data/layers.yml")
+                raise LambdawatchError(
+                    f"account {account} listed twice", where="lambdawatch/data/layers.yml"
+                )
             out[account] = Publisher(account, product, tuple(regions))
     return out
 
@@ -65,8 +68,9 @@ def aws_publisher(account: str) -> str | None:
     return found.product if found else None
 
 
-def foreign_layer(arn: object, own_accounts: Iterable[str],
-                  trusted_accounts: Iterable[str] = ()) -> LayerRef | None:
+def foreign_layer(
+    arn: object, own_accounts: Iterable[str], trusted_accounts: Iterable[str] = ()
+) -> LayerRef | None:
     """The parsed layer when its publisher is foreign, else None (AWS's, yours, trusted, or
     not a layer ARN at all)."""
     ref = parse_layer_arn(arn)

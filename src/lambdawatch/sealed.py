@@ -17,7 +17,7 @@ def unseal(value: Any) -> tuple[str, str, str] | None:
     """(detector, severity, masked form) of a sealed value, else None."""
     if not isinstance(value, str) or not value.startswith(PREFIX):
         return None
-    parts = value[len(PREFIX):].split(":", 2)
+    parts = value[len(PREFIX) :].split(":", 2)
     if len(parts) != 3 or parts[1] not in ("critical", "high", "medium", "low", "info"):
         return None
     return parts[0], parts[1], parts[2]

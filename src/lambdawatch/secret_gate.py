@@ -28,14 +28,21 @@ class Gate:
             import hyperscan
 
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            flags = [hyperscan.HS_FLAG_SINGLEMATCH
-                     | (hyperscan.HS_FLAG_CASELESS if caseless else 0)
-                     for _, caseless, _, _ in expressions]
-            db.compile(expressions=[e for e, _, _, _ in expressions],
-                       ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+            flags = [
+                hyperscan.HS_FLAG_SINGLEMATCH | (hyperscan.HS_FLAG_CASELESS if caseless else 0)
+                for _, caseless, _, _ in expressions
+            ]
+            db.compile(
+                expressions=[e for e, _, _, _ in expressions],
+                ids=list(range(len(expressions))),
+                elements=len(expressions),
+                flags=flags,
+            )
             self._db = db
-        self._fallback = [(re.compile(e, re.IGNORECASE if caseless else 0), caseless, lits, reach)
-                          for e, caseless, lits, reach in expressions]
+        self._fallback = [
+            (re.compile(e, re.IGNORECASE if caseless else 0), caseless, lits, reach)
+            for e, caseless, lits, reach in expressions
+        ]
 
     @property
     def backend(self) -> str:

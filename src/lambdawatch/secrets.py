@@ -43,11 +43,16 @@ class SecretPattern:
     group: int = 0
 
 
-AWS_ACCESS_KEY_ID = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+AWS_ACCESS_KEY_ID = re.compile(
+    r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])"
+)
 AWS_SECRET_ASSIGNMENT = re.compile(
-    r"(?i)(?:aws)?_?secret(?:_access)?_?key['\"]?\s*[:=]\s*['\"]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")
-PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----(?!\*{4})"
-                         r"(?:[\s\S]{0,8000}?-----END[^-]*-----)?")
+    r"(?i)(?:aws)?_?secret(?:_access)?_?key['\"]?\s*[:=]\s*['\"]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
+)
+PRIVATE_KEY = re.compile(
+    r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----(?!\*{4})"
+    r"(?:[\s\S]{0,8000}?-----END[^-]*-----)?"
+)
 TOKENS: dict[str, re.Pattern[str]] = {
     "github-token": re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})"),
     "slack-token": re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
@@ -66,10 +71,13 @@ SECRET_ASSIGNMENT = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|token|api[_-]?key|"
     r"access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|signature|credentials?)"
     r"(?:['\"]?\s*=\s*['\"]?|['\"]\s*:\s*['\"]?|:\s+['\"]?|:['\"])"
-    r"(?!\*{4})(?!\$\{)(?!\{\{)([^\s\"'&;,<>()\[\]{}]{4,})(?![\w(\[])")
+    r"(?!\*{4})(?!\$\{)(?!\{\{)([^\s\"'&;,<>()\[\]{}]{4,})(?![\w(\[])"
+)
 BEARER = re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")
-_PLACEHOLDER = re.compile(r"(?i)^(\*+|x+|changeme|none|null|nil|true|false|example|placeholder|"
-                          r"redacted|undefined|<[^>]*>)$")
+_PLACEHOLDER = re.compile(
+    r"(?i)^(\*+|x+|changeme|none|null|nil|true|false|example|placeholder|"
+    r"redacted|undefined|<[^>]*>)$"
+)
 
 PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("private-key", PRIVATE_KEY),
@@ -83,17 +91,48 @@ PATTERNS: tuple[SecretPattern, ...] = (
 # The gate: every secret any pattern (or a secret-named key in JSON text) can match is found by
 # one of these expressions; most strings and most serialized alerts match none. Each carries the
 # literals the fallback looks for (lower-cased when caseless) and its longest match.
-_KEYWORDS = (b"password", b"passwd", b"pwd", b"secret", b"token", b"_key", b"-key", b"apikey",
-             b"accesskey", b"privatekey", b"authkey", b"signature", b"credential")
-_ASSIGNMENT_GATE = (rb"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|"
-                    rb"secret[_-]?key|private[_-]?key|auth[_-]?key|signature|credentials?)"
-                    rb"s?['\"]?\s*[:=]")
+_KEYWORDS = (
+    b"password",
+    b"passwd",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"_key",
+    b"-key",
+    b"apikey",
+    b"accesskey",
+    b"privatekey",
+    b"authkey",
+    b"signature",
+    b"credential",
+)
+_ASSIGNMENT_GATE = (
+    rb"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|"
+    rb"secret[_-]?key|private[_-]?key|auth[_-]?key|signature|credentials?)"
+    rb"s?['\"]?\s*[:=]"
+)
 GATE_EXPRESSIONS: tuple[tuple[bytes, bool, tuple[bytes, ...], int], ...] = (
     (rb"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", False, (b"AKIA", b"ASIA", b"ABIA", b"ACCA"), 20),
     (rb"PRIVATE KEY", False, (b"PRIVATE KEY",), 11),
-    (rb"gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_live_|glpat-|AIza|SG\.|eyJ", False,
-     (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox", b"_live_", b"glpat-",
-      b"AIza", b"SG.", b"eyJ"), 12),
+    (
+        rb"gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_live_|glpat-|AIza|SG\.|eyJ",
+        False,
+        (
+            b"ghp_",
+            b"gho_",
+            b"ghu_",
+            b"ghs_",
+            b"ghr_",
+            b"github_pat_",
+            b"xox",
+            b"_live_",
+            b"glpat-",
+            b"AIza",
+            b"SG.",
+            b"eyJ",
+        ),
+        12,
+    ),
     (rb"://[^\s/@\"':]{1,256}:[^\s@\"'/]{0,256}@", False, (b"://",), 520),
     (_ASSIGNMENT_GATE, True, _KEYWORDS, 80),
     (rb"bearer\s", True, (b"bearer",), 7),
@@ -108,8 +147,10 @@ def _gate_of() -> Callable[[bytes], bool]:
 
 
 _REFERENCE = re.compile(r"(?i)^(arn:|\$\{|\{\{resolve:|ssm:|secretsmanager:)")
-SECRET_NAME = re.compile(r"(?i)(password|passwd|pwd|secret|token|api_?key|private_?key|"
-                         r"credentials?|auth_?key|access_?key|signature)s?$")
+SECRET_NAME = re.compile(
+    r"(?i)(password|passwd|pwd|secret|token|api_?key|private_?key|"
+    r"credentials?|auth_?key|access_?key|signature)s?$"
+)
 
 
 @dataclass(frozen=True)
@@ -159,10 +200,13 @@ def redact(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in matches:
-        secret = text[m.start:m.end]
-        out.append(text[pos:m.start])
-        out.append("-----BEGIN PRIVATE KEY-----" + mask(secret) if m.name == "private-key"
-                   else mask(secret))
+        secret = text[m.start : m.end]
+        out.append(text[pos : m.start])
+        out.append(
+            "-----BEGIN PRIVATE KEY-----" + mask(secret)
+            if m.name == "private-key"
+            else mask(secret)
+        )
         pos = m.end
     out.append(text[pos:])
     return "".join(out)
@@ -180,8 +224,14 @@ def redact_value(value: Any) -> Any:
         out: dict[Any, Any] = {}
         for key, item in value.items():
             new_key = redact_value(key) if isinstance(key, str) else key
-            if (isinstance(key, str) and isinstance(item, str) and SECRET_NAME.search(key)
-                    and item and not is_masked(item) and not _REFERENCE.match(item)):
+            if (
+                isinstance(key, str)
+                and isinstance(item, str)
+                and SECRET_NAME.search(key)
+                and item
+                and not is_masked(item)
+                and not _REFERENCE.match(item)
+            ):
                 new_item: Any = mask(item)
             else:
                 new_item = redact_value(item)
@@ -204,15 +254,25 @@ def has_secret(text: str) -> bool:
 
 _SECRET_KEY = re.compile(r"^[A-Za-z0-9/+=]{40}$")
 _CONN_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]+:(?P<pw>[^@\s]+)@[^\s]+", re.IGNORECASE)
-_SECRETISH_NAME = re.compile(r"(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|"
-                             r"AUTH_?KEY|ACCESS_?KEY)", re.IGNORECASE)
-_ENV_REFERENCE = re.compile(r"^(arn:aws[\w-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\$\{|"
-                            r"/[\w/.-]+$|ssm:|secretsmanager:)", re.IGNORECASE)
-_ENV_PLACEHOLDER = re.compile(r"^(\*+|x+|changeme|none|null|true|false|test|example|placeholder|"
-                              r"redacted|<[^>]*>|\$\{[^}]*\})$", re.IGNORECASE)
+_SECRETISH_NAME = re.compile(
+    r"(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|"
+    r"AUTH_?KEY|ACCESS_?KEY)",
+    re.IGNORECASE,
+)
+_ENV_REFERENCE = re.compile(
+    r"^(arn:aws[\w-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\$\{|"
+    r"/[\w/.-]+$|ssm:|secretsmanager:)",
+    re.IGNORECASE,
+)
+_ENV_PLACEHOLDER = re.compile(
+    r"^(\*+|x+|changeme|none|null|true|false|test|example|placeholder|"
+    r"redacted|<[^>]*>|\$\{[^}]*\})$",
+    re.IGNORECASE,
+)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
-_NOT_SECRETS = re.compile(r"^(arn:|[a-z][a-z0-9+.-]*://|[\w.-]+\.(com|net|org|io|aws|internal)$)",
-                          re.IGNORECASE)
+_NOT_SECRETS = re.compile(
+    r"^(arn:|[a-z][a-z0-9+.-]*://|[\w.-]+\.(com|net|org|io|aws|internal)$)", re.IGNORECASE
+)
 
 
 def entropy(value: str) -> float:
@@ -236,7 +296,11 @@ def _key_id(name: str, value: str) -> Hit | None:
 
 
 def _secret_key(name: str, value: str) -> Hit | None:
-    if _SECRET_KEY.match(value) and re.search(r"SECRET|AWS", name, re.IGNORECASE) and entropy(value) > 4.0:
+    if (
+        _SECRET_KEY.match(value)
+        and re.search(r"SECRET|AWS", name, re.IGNORECASE)
+        and entropy(value) > 4.0
+    ):
         return Hit("aws-secret-access-key", "critical", mask(value))
     return None
 
@@ -260,17 +324,27 @@ def _token(name: str, value: str) -> Hit | None:
 
 
 def _named(name: str, value: str) -> Hit | None:
-    if (_SECRETISH_NAME.search(name) and len(value) >= 8 and not _ENV_REFERENCE.match(value)
-            and not _ENV_PLACEHOLDER.match(value)):
+    if (
+        _SECRETISH_NAME.search(name)
+        and len(value) >= 8
+        and not _ENV_REFERENCE.match(value)
+        and not _ENV_PLACEHOLDER.match(value)
+    ):
         return Hit("secret-named-variable", "medium", mask(value))
     return None
 
 
 def _entropy(name: str, value: str) -> Hit | None:
-    if (len(value) >= 20 and " " not in value and not _UUID.match(value)
-            and re.search(r"\d", value) and re.search(r"[A-Za-z]", value)
-            and not _NOT_SECRETS.match(value) and not _ENV_REFERENCE.match(value)
-            and entropy(value) >= 4.2):
+    if (
+        len(value) >= 20
+        and " " not in value
+        and not _UUID.match(value)
+        and re.search(r"\d", value)
+        and re.search(r"[A-Za-z]", value)
+        and not _NOT_SECRETS.match(value)
+        and not _ENV_REFERENCE.match(value)
+        and entropy(value) >= 4.2
+    ):
         return Hit("high-entropy-value", "medium", mask(value))
     return None
 
@@ -293,7 +367,15 @@ def _stored(name: str, value: str) -> Hit | None:
 
 
 DETECTORS: list[Callable[[str, str], Hit | None]] = [
-    _stored, _private_key, _secret_key, _key_id, _conn, _token, _named, _entropy]
+    _stored,
+    _private_key,
+    _secret_key,
+    _key_id,
+    _conn,
+    _token,
+    _named,
+    _entropy,
+]
 
 
 def scan_variable(name: str, value: object) -> Hit | None:

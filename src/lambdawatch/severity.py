@@ -39,21 +39,46 @@ SEVERITIES: list[str] = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, r
 
 PRIORITY_ORDER: dict[str, int] = {"P1": 0, "P2": 1, "P3": 2, "P4": 3}
 # The priority a severity gives when a rule does not set its own.
-DEFAULT_PRIORITY: dict[str, str] = {"critical": "P1", "high": "P2", "medium": "P3", "low": "P4",
-                                    "info": "P4"}
+DEFAULT_PRIORITY: dict[str, str] = {
+    "critical": "P1",
+    "high": "P2",
+    "medium": "P3",
+    "low": "P4",
+    "info": "P4",
+}
 
 # OCSF 1.5.0 severity_id / severity (1 Informational .. 5 Critical).
 OCSF_SEVERITY_ID: dict[str, int] = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
-OCSF_SEVERITY_NAME: dict[str, str] = {"info": "Informational", "low": "Low", "medium": "Medium",
-                                      "high": "High", "critical": "Critical"}
+OCSF_SEVERITY_NAME: dict[str, str] = {
+    "info": "Informational",
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+    "critical": "Critical",
+}
 # SARIF 2.1.0 result level, and GitHub code scanning's security-severity score.
-SARIF_LEVEL: dict[str, str] = {"critical": "error", "high": "error", "medium": "warning",
-                               "low": "note", "info": "note"}
-SARIF_SCORE: dict[str, str] = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0",
-                               "info": "0.0"}
+SARIF_LEVEL: dict[str, str] = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "note",
+    "info": "note",
+}
+SARIF_SCORE: dict[str, str] = {
+    "critical": "9.5",
+    "high": "8.0",
+    "medium": "5.5",
+    "low": "3.0",
+    "info": "0.0",
+}
 # Sigma rule level.
-SIGMA_LEVEL: dict[str, str] = {"critical": "critical", "high": "high", "medium": "medium",
-                               "low": "low", "info": "informational"}
+SIGMA_LEVEL: dict[str, str] = {
+    "critical": "critical",
+    "high": "high",
+    "medium": "medium",
+    "low": "low",
+    "info": "informational",
+}
 
 
 def rank(name: str) -> int:

@@ -74,25 +74,33 @@ class Summary:
             "alerts_updated": self.alerts_updated,
             "alerts_superseded": self.alerts_superseded,
             "alerts_suppressed": self.alerts_suppressed,
-            "files_skipped": [{"file": redact(f), "reason": redact(r)}
-                              for f, r in self.files_skipped],
-            "files_partial": [{"file": redact(f), "reason": redact(r)}
-                              for f, r in self.files_partial],
+            "files_skipped": [
+                {"file": redact(f), "reason": redact(r)} for f, r in self.files_skipped
+            ],
+            "files_partial": [
+                {"file": redact(f), "reason": redact(r)} for f, r in self.files_partial
+            ],
             "analyzer_errors": redact_value(self.analyzer_errors),
             "records_skipped": [
-                {"reason": redact(r), "count": n,
-                 "files": [redact(f) for f in self.records_skipped_where.get(r, [])]}
+                {
+                    "reason": redact(r),
+                    "count": n,
+                    "files": [redact(f) for f in self.records_skipped_where.get(r, [])],
+                }
                 for r, n in sorted(self.records_skipped.items())
             ],
         }
 
     def lines(self) -> list[str]:
         out = [
-            (f"files read: {self.files_read}  records read: {self.records_read}  "
-             f"matched: {self.records_matched}  duplicates ignored: {self.duplicates}"),
+            (
+                f"files read: {self.files_read}  records read: {self.records_read}  "
+                f"matched: {self.records_matched}  duplicates ignored: {self.duplicates}"
+            ),
             f"alerts: {self.alerts} (new {self.alerts_new}, updated {self.alerts_updated}, "
             f"suppressed {self.alerts_suppressed}, superseded {self.alerts_superseded})"
-            if self.alerts_computed else "alerts: not computed (--format rows without --state)",
+            if self.alerts_computed
+            else "alerts: not computed (--format rows without --state)",
         ]
         by_reason: dict[str, list[str]] = {}
         for name, reason in self.files_skipped:
@@ -108,8 +116,10 @@ class Summary:
             where = ", ".join(safe_line(w) for w in self.records_skipped_where.get(reason, []))
             out.append(f"skipped records: {n} {safe_line(reason)} (in {where})")
         for err in self.analyzer_errors[:5]:
-            out.append(f"analyzer error: {safe_line(err.get('analyzer'))} on event "
-                       f"{safe_line(err.get('event_id'))}: {safe_line(err.get('error'))}")
+            out.append(
+                f"analyzer error: {safe_line(err.get('analyzer'))} on event "
+                f"{safe_line(err.get('event_id'))}: {safe_line(err.get('error'))}"
+            )
         if len(self.analyzer_errors) > 5:
             out.append(f"analyzer errors: {len(self.analyzer_errors)} in all (see --summary-json)")
         return out

@@ -65,8 +65,9 @@ def safe_line(value: Any, *, ascii_only: bool = False) -> str:
     return safe_text(redact(text), ascii_only=ascii_only)
 
 
-def safe_cell(value: Any, *, style: str = "", keep_newlines: bool = True,
-              ascii_only: bool = False) -> Text:
+def safe_cell(
+    value: Any, *, style: str = "", keep_newlines: bool = True, ascii_only: bool = False
+) -> Text:
     """A rich ``Text`` of ``value`` (secrets masked, escapes shown): never parsed as markup,
     never turned into a link or an emoji. Newlines stay (a cell may hold several lines)."""
     from rich.text import Text
@@ -74,8 +75,9 @@ def safe_cell(value: Any, *, style: str = "", keep_newlines: bool = True,
     from lambdawatch.secrets import redact
 
     text = "-" if value is None else value if isinstance(value, str) else str(value)
-    return Text(safe_text(redact(text), keep_newlines=keep_newlines, ascii_only=ascii_only),
-                style=style)
+    return Text(
+        safe_text(redact(text), keep_newlines=keep_newlines, ascii_only=ascii_only), style=style
+    )
 
 
 def safe_markup(value: Any, *, keep_newlines: bool = False) -> str:

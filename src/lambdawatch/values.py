@@ -25,8 +25,13 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "code": self.code, "severity": self.severity,
-                "title": self.title, "evidence": dict(self.evidence)}
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "severity": self.severity,
+            "title": self.title,
+            "evidence": dict(self.evidence),
+        }
 
     @property
     def rank(self) -> int:

@@ -15,8 +15,10 @@ from tests.conftest import delivery_bytes, jsonl, record, run_cli, write
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
-TF_UA = ("APN/1.0 HashiCorp/1.0 Terraform/1.7.4 (+https://www.terraform.io) "
-         "terraform-provider-aws/5.40.0 aws-sdk-go-v2/1.25.2 os/linux lang/go#1.21.8")
+TF_UA = (
+    "APN/1.0 HashiCorp/1.0 Terraform/1.7.4 (+https://www.terraform.io) "
+    "terraform-provider-aws/5.40.0 aws-sdk-go-v2/1.25.2 os/linux lang/go#1.21.8"
+)
 BOTO_UA = "Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.5.0 lang/python#3.11.6"
 
 
@@ -36,54 +38,121 @@ def fn_arn(name: str, account: str = ACCOUNT, region: str = REGION) -> str:
     return f"arn:aws:lambda:{region}:{account}:function:{name}"
 
 
-def _common(r: dict[str, Any], time: str, who: dict[str, Any], ip: str, ua: str,
-            account: str) -> dict[str, Any]:
-    r.update({"eventTime": time, "userIdentity": who, "sourceIPAddress": ip, "userAgent": ua,
-              "awsRegion": REGION, "recipientAccountId": account})
+def _common(
+    r: dict[str, Any], time: str, who: dict[str, Any], ip: str, ua: str, account: str
+) -> dict[str, Any]:
+    r.update(
+        {
+            "eventTime": time,
+            "userIdentity": who,
+            "sourceIPAddress": ip,
+            "userAgent": ua,
+            "awsRegion": REGION,
+            "recipientAccountId": account,
+        }
+    )
     r.pop("sessionCredentialFromConsole", None)
     return r
 
 
-def create_fn(n: int, name: str, time: str = "2025-03-14T09:00:00Z", *, who: dict[str, Any] = ATTACKER,
-              ip: str = "203.0.113.66", ua: str = BOTO_UA, account: str = ACCOUNT,
-              **req: Any) -> dict[str, Any]:
+def create_fn(
+    n: int,
+    name: str,
+    time: str = "2025-03-14T09:00:00Z",
+    *,
+    who: dict[str, Any] = ATTACKER,
+    ip: str = "203.0.113.66",
+    ua: str = BOTO_UA,
+    account: str = ACCOUNT,
+    **req: Any,
+) -> dict[str, Any]:
     """CreateFunction20150331 as logged; ``req`` patches requestParameters (and the response)."""
     r = _common(record("create-function", n), time, who, ip, ua, account)
     role = req.pop("role", f"arn:aws:iam::{account}:role/{name}-role")
-    request = {"functionName": name, "runtime": "python3.12", "role": role,
-               "handler": "app.handler", "code": {}, "environment": {}, "publish": False, **req}
+    request = {
+        "functionName": name,
+        "runtime": "python3.12",
+        "role": role,
+        "handler": "app.handler",
+        "code": {},
+        "environment": {},
+        "publish": False,
+        **req,
+    }
     r["requestParameters"] = request
     resp = r["responseElements"]
-    resp.update({"functionName": name, "functionArn": fn_arn(name, account), "role": role,
-                 "runtime": request["runtime"],
-                 "loggingConfig": {"logFormat": "Text",
-                                                     "logGroup": f"/aws/lambda/{name}"}})
+    resp.update(
+        {
+            "functionName": name,
+            "functionArn": fn_arn(name, account),
+            "role": role,
+            "runtime": request["runtime"],
+            "loggingConfig": {"logFormat": "Text", "logGroup": f"/aws/lambda/{name}"},
+        }
+    )
     for key in ("memorySize", "timeout", "packageType", "description"):
         if key in req:
             resp[key] = req[key]
     return r
 
 
-def update_code(n: int, name: str, time: str, *, who: dict[str, Any] = CI, ip: str = "192.0.2.10",
-                ua: str = TF_UA, account: str = ACCOUNT, **req: Any) -> dict[str, Any]:
+def update_code(
+    n: int,
+    name: str,
+    time: str,
+    *,
+    who: dict[str, Any] = CI,
+    ip: str = "192.0.2.10",
+    ua: str = TF_UA,
+    account: str = ACCOUNT,
+    **req: Any,
+) -> dict[str, Any]:
     r = _common(record("update-function-code", n), time, who, ip, ua, account)
-    r["requestParameters"] = {"functionName": fn_arn(name, account), "s3Bucket": "prod-artifacts",
-                              "s3Key": f"{name}/build.zip", "publish": True, **req}
+    r["requestParameters"] = {
+        "functionName": fn_arn(name, account),
+        "s3Bucket": "prod-artifacts",
+        "s3Key": f"{name}/build.zip",
+        "publish": True,
+        **req,
+    }
     resp = r.get("responseElements") or {}
-    resp.update({"functionName": name, "functionArn": fn_arn(name, account) + ":7",
-                 "role": f"arn:aws:iam::{account}:role/{name}-role", "runtime": "python3.12"})
+    resp.update(
+        {
+            "functionName": name,
+            "functionArn": fn_arn(name, account) + ":7",
+            "role": f"arn:aws:iam::{account}:role/{name}-role",
+            "runtime": "python3.12",
+        }
+    )
     r["responseElements"] = resp
     return r
 
 
-def update_config(n: int, name: str, time: str, *, who: dict[str, Any] = CI, ip: str = "192.0.2.10",
-                  ua: str = TF_UA, account: str = ACCOUNT, **req: Any) -> dict[str, Any]:
+def update_config(
+    n: int,
+    name: str,
+    time: str,
+    *,
+    who: dict[str, Any] = CI,
+    ip: str = "192.0.2.10",
+    ua: str = TF_UA,
+    account: str = ACCOUNT,
+    **req: Any,
+) -> dict[str, Any]:
     r = _common(record("update-function-configuration", n), time, who, ip, ua, account)
     r["requestParameters"] = {"functionName": name, **req}
     resp = r["responseElements"]
-    resp.update({"functionName": name, "functionArn": fn_arn(name, account),
-                 "role": f"arn:aws:iam::{account}:role/{name}-role", "runtime": "python3.12",
-                 "layers": None, "memorySize": 128, "timeout": 30})
+    resp.update(
+        {
+            "functionName": name,
+            "functionArn": fn_arn(name, account),
+            "role": f"arn:aws:iam::{account}:role/{name}-role",
+            "runtime": "python3.12",
+            "layers": None,
+            "memorySize": 128,
+            "timeout": 30,
+        }
+    )
     return r
 
 
@@ -93,8 +162,13 @@ def event(r: dict[str, Any]) -> Event:
     return e
 
 
-def hunt(tmp_path: Path, records: list[dict[str, Any]], *args: str, fmt: str = "jsonl",
-         name: str = "trail.json") -> Result:
+def hunt(
+    tmp_path: Path,
+    records: list[dict[str, Any]],
+    *args: str,
+    fmt: str = "jsonl",
+    name: str = "trail.json",
+) -> Result:
     path = write(tmp_path / "logs" / name, delivery_bytes(records))
     return run_cli("hunt", str(path.parent), "--workers", "1", "--format", fmt, *args)
 

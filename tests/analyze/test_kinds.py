@@ -19,7 +19,63 @@ ROOT = Path(__file__).resolve().parents[2]
 DESIGN = Path("/work/shared/DESIGN.md")
 
 # DESIGN.md's "Finding kinds" section, as of this registry (bundled: /work/shared is optional).
-DESIGN_KINDS = ["admin-role", "privileged-role", "public-function-url", "permissive-cors", "public-invoke-permission", "cross-account-invoke-permission", "foreign-layer", "public-layer", "env-secret", "deprecated-runtime", "custom-runtime", "container-image", "high-resources", "vpc-egress-unrestricted", "suspicious-name", "typosquat-name", "random-name", "hidden-characters", "high-frequency-schedule", "wildcard-s3-trigger", "public-api-trigger", "unusual-principal", "human-identity", "privesc-chain", "lambda-role-iam-activity", "code-signing-disabled", "reverse-shell", "outbound-connection", "env-credential-harvest", "imds-access", "secrets-manager-access", "ssm-parameter-access", "base64-decode", "dynamic-exec", "process-exec", "obfuscation", "iam-manipulation", "runtime-api-hijack", "credential-exfiltration", "cryptominer", "hardcoded-secret", "beaconing", "invocation-spike", "duration-anomaly", "long-hot-run", "cost-over-budget", "log-outbound-connection", "log-credential-leak", "log-gap", "unknown-extension", "errors-after-change", "weighted-alias-to-hidden-version", "async-destination-foreign", "scheduler-target", "unreadable-layer"]
+DESIGN_KINDS = [
+    "admin-role",
+    "privileged-role",
+    "public-function-url",
+    "permissive-cors",
+    "public-invoke-permission",
+    "cross-account-invoke-permission",
+    "foreign-layer",
+    "public-layer",
+    "env-secret",
+    "deprecated-runtime",
+    "custom-runtime",
+    "container-image",
+    "high-resources",
+    "vpc-egress-unrestricted",
+    "suspicious-name",
+    "typosquat-name",
+    "random-name",
+    "hidden-characters",
+    "high-frequency-schedule",
+    "wildcard-s3-trigger",
+    "public-api-trigger",
+    "unusual-principal",
+    "human-identity",
+    "privesc-chain",
+    "lambda-role-iam-activity",
+    "code-signing-disabled",
+    "reverse-shell",
+    "outbound-connection",
+    "env-credential-harvest",
+    "imds-access",
+    "secrets-manager-access",
+    "ssm-parameter-access",
+    "base64-decode",
+    "dynamic-exec",
+    "process-exec",
+    "obfuscation",
+    "iam-manipulation",
+    "runtime-api-hijack",
+    "credential-exfiltration",
+    "cryptominer",
+    "hardcoded-secret",
+    "beaconing",
+    "invocation-spike",
+    "duration-anomaly",
+    "long-hot-run",
+    "cost-over-budget",
+    "log-outbound-connection",
+    "log-credential-leak",
+    "log-gap",
+    "unknown-extension",
+    "errors-after-change",
+    "weighted-alias-to-hidden-version",
+    "async-destination-foreign",
+    "scheduler-target",
+    "unreadable-layer",
+]
 
 GOOD_RULE = """id: LW901
 slug: my-rule
@@ -65,8 +121,9 @@ def test_kind_fields() -> None:
 def test_unknown_kind_is_an_error_naming_the_user() -> None:
     with pytest.raises(KindError) as exc:
         kinds.require("admin-rol", where="rules/LW999-x.yml")
-    assert str(exc.value) == ("rules/LW999-x.yml: unknown finding kind 'admin-rol' "
-                              "(add it to lambdawatch/data/kinds.yml)")
+    assert str(exc.value) == (
+        "rules/LW999-x.yml: unknown finding kind 'admin-rol' (add it to lambdawatch/data/kinds.yml)"
+    )
     assert isinstance(exc.value, LambdawatchError)
     with pytest.raises(KindError, match="unknown finding kind 'nope'"):
         kinds.kind("nope")
@@ -77,17 +134,32 @@ def _registry(**entry: Any) -> dict[str, Any]:
     return {"families": {"function": "f"}, "kinds": {"my-kind": {**base, **entry}}}
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ({"family": "nowhere"}, ("lambdawatch/data/kinds.yml: my-kind: family 'nowhere' is not one of "
-                            "['function']")),
-    ({"weight": 101}, "lambdawatch/data/kinds.yml: my-kind: weight 101 must be an integer 0-100"),
-    ({"weight": True}, "lambdawatch/data/kinds.yml: my-kind: weight True must be an integer 0-100"),
-    ({"steps": "one"}, ("lambdawatch/data/kinds.yml: my-kind: steps must be a list of non-empty "
-                       "strings")),
-    ({"description": " "}, ("lambdawatch/data/kinds.yml: my-kind: description must be a non-empty "
-                           "string")),
-    ({"extra": 1}, "lambdawatch/data/kinds.yml: my-kind: fields missing [], unknown ['extra']"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            {"family": "nowhere"},
+            ("lambdawatch/data/kinds.yml: my-kind: family 'nowhere' is not one of ['function']"),
+        ),
+        (
+            {"weight": 101},
+            "lambdawatch/data/kinds.yml: my-kind: weight 101 must be an integer 0-100",
+        ),
+        (
+            {"weight": True},
+            "lambdawatch/data/kinds.yml: my-kind: weight True must be an integer 0-100",
+        ),
+        (
+            {"steps": "one"},
+            ("lambdawatch/data/kinds.yml: my-kind: steps must be a list of non-empty strings"),
+        ),
+        (
+            {"description": " "},
+            ("lambdawatch/data/kinds.yml: my-kind: description must be a non-empty string"),
+        ),
+        ({"extra": 1}, "lambdawatch/data/kinds.yml: my-kind: fields missing [], unknown ['extra']"),
+    ],
+)
 def test_registry_defects_are_named(entry: dict[str, Any], message: str) -> None:
     with pytest.raises(KindError) as exc:
         kinds.parse_registry(_registry(**entry))
@@ -113,12 +185,14 @@ def test_rule_with_unknown_kind_fails_at_load_naming_file_and_line(tmp_path: Pat
     with pytest.raises(RuleLoadError) as exc:
         load_rules([tmp_path], builtin=False)
     assert [str(p) for p in exc.value.problems] == [
-        f"{bad}:10: unknown finding kind 'admin-rol' (not in lambdawatch/data/kinds.yml)"]
+        f"{bad}:10: unknown finding kind 'admin-rol' (not in lambdawatch/data/kinds.yml)"
+    ]
 
 
 def test_rule_with_registered_kind_loads(tmp_path: Path) -> None:
-    (tmp_path / "LW901-my-rule.yml").write_text(GOOD_RULE.replace("KIND", "admin-role"),
-                                                encoding="utf-8")
+    (tmp_path / "LW901-my-rule.yml").write_text(
+        GOOD_RULE.replace("KIND", "admin-role"), encoding="utf-8"
+    )
     assert [r.id for r in load_rules([tmp_path], builtin=False)] == ["LW901"]
 
 
@@ -127,8 +201,9 @@ def test_code_check_with_unknown_kind_fails_at_registration() -> None:
 
     with pytest.raises(KindError) as exc:
         register("ZZ999", "zz", "not-a-kind", "t", Severity.LOW, "low")(lambda ctx: [])
-    assert str(exc.value).startswith("check ZZ999 (tests.analyze.test_kinds): unknown finding "
-                                     "kind 'not-a-kind'")
+    assert str(exc.value).startswith(
+        "check ZZ999 (tests.analyze.test_kinds): unknown finding kind 'not-a-kind'"
+    )
     assert "ZZ999" not in CATALOGUE
 
 
@@ -149,8 +224,11 @@ def test_analyzer_declaration_with_unknown_kind_is_named() -> None:
 
 def test_analyzers_declare_every_kind_they_emit() -> None:
     src = ROOT / "src" / "lambdawatch" / "analyze"
-    emitted = {m for f in src.glob("*.py") for m in
-               re.findall(r'Finding\(\s*"([a-z-]+)"', f.read_text(encoding="utf-8"))}
+    emitted = {
+        m
+        for f in src.glob("*.py")
+        for m in re.findall(r'Finding\(\s*"([a-z-]+)"', f.read_text(encoding="utf-8"))
+    }
     declared = {k for ks in ANALYZER_KINDS.values() for k in ks}
     assert emitted - declared == set()
 
@@ -164,6 +242,10 @@ def test_alerting_reads_weights_and_steps_from_the_registry() -> None:
 
 
 def test_kinds_doc_is_current() -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/gen_kind_docs.py"), "--check"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/gen_kind_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr

@@ -55,10 +55,12 @@ def test_publisher_products_and_unknowns() -> None:
 
 
 def test_community_and_attacker_layers_are_foreign() -> None:
-    assert foreign_layer(COMMUNITY, {"111122223333"}) == LayerRef("us-east-1", "553035198032",
-                                                                  "git-lambda2")
-    assert foreign_layer(ATTACKER, {"111122223333"}) == LayerRef("us-east-1", "999988887777",
-                                                                 "helper")
+    assert foreign_layer(COMMUNITY, {"111122223333"}) == LayerRef(
+        "us-east-1", "553035198032", "git-lambda2"
+    )
+    assert foreign_layer(ATTACKER, {"111122223333"}) == LayerRef(
+        "us-east-1", "999988887777", "helper"
+    )
 
 
 def test_own_and_trusted_accounts_are_not_foreign() -> None:
@@ -80,10 +82,15 @@ def test_rule_predicate_names_only_the_foreign_layer() -> None:
 
 
 def test_inventory_analyzer_uses_the_same_list() -> None:
-    info = FunctionInfo("111122223333", "us-east-1", "orders",
-                        config={"Layers": [{"Arn": a} for a in [*AWS_LAYERS, ATTACKER]]})
+    info = FunctionInfo(
+        "111122223333",
+        "us-east-1",
+        "orders",
+        config={"Layers": [{"Arn": a} for a in [*AWS_LAYERS, ATTACKER]]},
+    )
     got = [(f.kind, f.code, f.evidence["layer"]) for f in layer_findings(info, set())]
     assert got == [("foreign-layer", "CF114", ATTACKER)]
-    info_aws = FunctionInfo("111122223333", "us-east-1", "orders",
-                            config={"Layers": [{"Arn": a} for a in AWS_LAYERS]})
+    info_aws = FunctionInfo(
+        "111122223333", "us-east-1", "orders", config={"Layers": [{"Arn": a} for a in AWS_LAYERS]}
+    )
     assert layer_findings(info_aws, set()) == []

@@ -25,14 +25,34 @@ def _kinds(name: str, **req: object) -> list[tuple[str, str]]:
     return [(f.kind, f.code) for f in analyze_names(event(create_fn(1, name, **req)), None)]
 
 
-@pytest.mark.parametrize("name", ["test", "temp-lambda", "backup_2", "my-test-function", "tmp",
-                                  "HelloWorld", "debug-fn", "test1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test",
+        "temp-lambda",
+        "backup_2",
+        "my-test-function",
+        "tmp",
+        "HelloWorld",
+        "debug-fn",
+        "test1",
+    ],
+)
 def test_generic_names_fire(name: str) -> None:
     assert _kinds(name) == [("suspicious-name", "NM101")]
 
 
-@pytest.mark.parametrize("name", ["test-results-processor", "backup-verification", "temperature-sensor",
-                                  "debugger-proxy-config", "payments-api", "latest-template-renderer"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test-results-processor",
+        "backup-verification",
+        "temperature-sensor",
+        "debugger-proxy-config",
+        "payments-api",
+        "latest-template-renderer",
+    ],
+)
 def test_names_with_a_purpose_are_not_generic(name: str) -> None:
     assert _kinds(name) == []
 
@@ -51,9 +71,17 @@ def test_random_names_are_mostly_caught() -> None:
     assert caught / len(names) >= 0.85
 
 
-@pytest.mark.parametrize("name", ["imageprocessor", "thumbnailgenerator", "dynamodbstreamprocessor",
-                                  "orders-stack-ProcessorFunction-AB12CD34EF56",
-                                  "serverless-app-dev-webhookhandler", "KMSKEYROTATIONHANDLER"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "imageprocessor",
+        "thumbnailgenerator",
+        "dynamodbstreamprocessor",
+        "orders-stack-ProcessorFunction-AB12CD34EF56",
+        "serverless-app-dev-webhookhandler",
+        "KMSKEYROTATIONHANDLER",
+    ],
+)
 def test_word_names_and_framework_suffixes_are_not_random(name: str) -> None:
     assert _kinds(name) == []
 
@@ -64,8 +92,11 @@ def test_hex_and_uuid_names_are_random() -> None:
 
 
 def test_zero_width_character_in_name_fires_and_is_shown_escaped() -> None:
-    [f] = [f for f in analyze_names(event(create_fn(1, "payments\u200b-api")), None)
-           if f.kind == "hidden-characters"]
+    [f] = [
+        f
+        for f in analyze_names(event(create_fn(1, "payments\u200b-api")), None)
+        if f.kind == "hidden-characters"
+    ]
     assert (f.code, f.severity) == ("NM104", "high")
     assert f.evidence["function"] == "payments\\u200b-api"
     assert "\u200b" not in f.title and "payments\\u200b-api" in f.title
@@ -73,8 +104,11 @@ def test_zero_width_character_in_name_fires_and_is_shown_escaped() -> None:
 
 
 def test_cyrillic_look_alike_in_name_fires() -> None:
-    [f] = [f for f in analyze_names(event(create_fn(1, "p\u0430yments-api")), None)
-           if f.kind == "hidden-characters"]
+    [f] = [
+        f
+        for f in analyze_names(event(create_fn(1, "p\u0430yments-api")), None)
+        if f.kind == "hidden-characters"
+    ]
     assert f.evidence["characters"][0]["name"] == "CYRILLIC SMALL LETTER A"
     assert f.evidence["function"] == "p\\u0430yments-api"
 
@@ -89,22 +123,32 @@ def test_bidi_control_in_description_fires() -> None:
 
 
 def test_typosquat_of_a_function_deployed_earlier(tmp_path) -> None:
-    records = [update_code(1, "payments-api", "2025-03-14T08:01:10Z", who=CI),
-               create_fn(2, "payrnents-api", "2025-03-14T09:02:11Z", who=ATTACKER)]
+    records = [
+        update_code(1, "payments-api", "2025-03-14T08:01:10Z", who=CI),
+        create_fn(2, "payrnents-api", "2025-03-14T09:02:11Z", who=ATTACKER),
+    ]
     out = alerts(tmp_path, records)
     [squat] = by_function(out, "payrnents-api")
     [f] = findings_of(squat, "typosquat-name")
     assert (f["code"], f["severity"]) == ("NM102", "high")
-    assert f["evidence"]["matches"] == [{"looks_like": "payments-api", "how": "confusable",
-                                         "distance": 2, "skeleton": "payments-api"}]
+    assert f["evidence"]["matches"] == [
+        {
+            "looks_like": "payments-api",
+            "how": "confusable",
+            "distance": 2,
+            "skeleton": "payments-api",
+        }
+    ]
     [original] = by_function(out, "payments-api")
     assert findings_of(original, "typosquat-name") == []
 
 
 def test_typosquat_planted_before_the_original_shows_up_in_the_logs(tmp_path) -> None:
     # The look-alike is created first; the original is only seen later (a routine deploy).
-    records = [create_fn(1, "payment-api", "2025-03-14T07:00:00Z", who=ATTACKER),
-               update_code(2, "payments-api", "2025-03-14T08:01:10Z", who=CI)]
+    records = [
+        create_fn(1, "payment-api", "2025-03-14T07:00:00Z", who=ATTACKER),
+        update_code(2, "payments-api", "2025-03-14T08:01:10Z", who=CI),
+    ]
     out = alerts(tmp_path, records)
     # payments-api is only updated in the logs: it predates them, so payment-api is the look-alike.
     [f] = findings_of(by_function(out, "payment-api")[0], "typosquat-name")
@@ -113,25 +157,39 @@ def test_typosquat_planted_before_the_original_shows_up_in_the_logs(tmp_path) ->
 
 
 def test_two_functions_that_predate_the_logs_are_left_alone(tmp_path) -> None:
-    records = [update_code(1, "payment-api", "2025-03-14T07:00:00Z", who=CI),
-               update_code(2, "payments-api", "2025-03-14T08:01:10Z", who=CI)]
+    records = [
+        update_code(1, "payment-api", "2025-03-14T07:00:00Z", who=CI),
+        update_code(2, "payments-api", "2025-03-14T08:01:10Z", who=CI),
+    ]
     assert [findings_of(a, "typosquat-name") for a in alerts(tmp_path, records)] == [[], []]
 
 
 def test_typosquat_against_the_lambda_inventory(tmp_path, inventory_file) -> None:
-    path = inventory_file({"Functions": [{"FunctionName": "payments-api",
-                                          "FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:payments-api",
-                                          "Runtime": "python3.12"}]})
+    path = inventory_file(
+        {
+            "Functions": [
+                {
+                    "FunctionName": "payments-api",
+                    "FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:payments-api",
+                    "Runtime": "python3.12",
+                }
+            ]
+        }
+    )
     out = alerts(tmp_path, [create_fn(1, "payrnents-api")], "--lambda-inventory", str(path))
-    assert findings_of(out[0], "typosquat-name")[0]["evidence"]["matches"][0]["looks_like"] == "payments-api"
+    assert (
+        findings_of(out[0], "typosquat-name")[0]["evidence"]["matches"][0]["looks_like"]
+        == "payments-api"
+    )
 
 
 def test_versioned_siblings_and_other_accounts_are_not_typosquats(tmp_path) -> None:
-    records = [create_fn(1, "orders-v1", "2025-03-14T07:00:00Z", who=CI),
-               create_fn(2, "orders-v2", "2025-03-14T08:00:00Z", who=CI),
-               create_fn(3, "payments-api", "2025-03-14T07:00:00Z", who=CI),
-               create_fn(4, "payrnents-api", "2025-03-14T09:00:00Z", account="444455556666",
-                         who=ATTACKER)]
+    records = [
+        create_fn(1, "orders-v1", "2025-03-14T07:00:00Z", who=CI),
+        create_fn(2, "orders-v2", "2025-03-14T08:00:00Z", who=CI),
+        create_fn(3, "payments-api", "2025-03-14T07:00:00Z", who=CI),
+        create_fn(4, "payrnents-api", "2025-03-14T09:00:00Z", account="444455556666", who=ATTACKER),
+    ]
     out = alerts(tmp_path, records)
     assert [a["function"] for a in out if findings_of(a, "typosquat-name")] == []
 
@@ -142,7 +200,9 @@ def test_hidden_characters_are_escaped_in_every_rendering(tmp_path) -> None:
     records = [create_fn(1, "payments\u200b-api")]
     [alert] = alerts(tmp_path, records)
     assert alert["title"] == "Lambda function created or modified: payments\\u200b-api"
-    assert findings_of(alert, "hidden-characters")[0]["evidence"]["function"] == "payments\\u200b-api"
+    assert (
+        findings_of(alert, "hidden-characters")[0]["evidence"]["function"] == "payments\\u200b-api"
+    )
     table = hunt(tmp_path, records, fmt="table").stdout
     assert "payments\\u200b-api" in table and "\u200b" not in table
 
@@ -153,8 +213,9 @@ def test_a_name_index_kept_up_to_date_equals_one_built_at_once() -> None:
     from lambdawatch.analyze import typosquat
 
     rng = random.Random(7)
-    names = {"".join(rng.choice("abcdefghij-") for _ in range(rng.randint(4, 16)))
-             for _ in range(300)}
+    names = {
+        "".join(rng.choice("abcdefghij-") for _ in range(rng.randint(4, 16))) for _ in range(300)
+    }
     ordered = sorted(names)
     for bound in (10_000, 200):  # below and across the depth-2 bound
         old = typosquat.DEPTH2_MAX_NAMES
@@ -167,4 +228,7 @@ def test_a_name_index_kept_up_to_date_equals_one_built_at_once() -> None:
         finally:
             typosquat.DEPTH2_MAX_NAMES = old
         assert (grown.max_depth, grown.by_skeleton, grown.by_delete) == (
-            whole.max_depth, whole.by_skeleton, whole.by_delete)
+            whole.max_depth,
+            whole.by_skeleton,
+            whole.by_delete,
+        )

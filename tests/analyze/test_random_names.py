@@ -22,21 +22,27 @@ def _benign() -> list[str]:
 
 
 def _random_findings(name: str) -> list[tuple[str, str, str, str]]:
-    return [(f.kind, f.code, f.severity, f.evidence["random_part"])
-            for f in analyze_names(event(create_fn(1, name)), None) if f.kind == "random-name"]
+    return [
+        (f.kind, f.code, f.severity, f.evidence["random_part"])
+        for f in analyze_names(event(create_fn(1, name)), None)
+        if f.kind == "random-name"
+    ]
 
 
-@pytest.mark.parametrize(("name", "part"), [
-    ("payments-xk7qp2mz9wlt", "xk7qp2mz9wlt"),           # a word, then a random id
-    ("x7Kq2mP9zL", "x7Kq2mP9zL"),                       # mixed case and digits
-    ("GkPqZtRbWmXa", "GkPqZtRbWmXa"),                   # mixed case, letters only
-    ("a8f3k2j5h1q9", "a8f3k2j5h1q9"),                   # lowercase and digits
-    ("sync_Q7ZK2M9XWT", "Q7ZK2M9XWT"),                  # uppercase and digits, 10 characters
-    ("xkqzvbnmwrtplfh", "xkqzvbnmwrtplfh"),             # Pacu: 15 random lowercase letters
-    ("MyFunction-1A2B3C4D5E6F7", "1A2B3C4D5E6F7"),      # a CloudFormation-like suffix, no stack
-    ("payments-handler-xk7qp2mz9wlt", "xk7qp2mz9wlt"),  # no logical ID (no capital) before it
-    ("orders-9b2f3c1e-1111-4a2b-8c3d-123456789abc", "9b2f3c1e-1111-4a2b-8c3d-123456789abc"),
-])
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("payments-xk7qp2mz9wlt", "xk7qp2mz9wlt"),  # a word, then a random id
+        ("x7Kq2mP9zL", "x7Kq2mP9zL"),  # mixed case and digits
+        ("GkPqZtRbWmXa", "GkPqZtRbWmXa"),  # mixed case, letters only
+        ("a8f3k2j5h1q9", "a8f3k2j5h1q9"),  # lowercase and digits
+        ("sync_Q7ZK2M9XWT", "Q7ZK2M9XWT"),  # uppercase and digits, 10 characters
+        ("xkqzvbnmwrtplfh", "xkqzvbnmwrtplfh"),  # Pacu: 15 random lowercase letters
+        ("MyFunction-1A2B3C4D5E6F7", "1A2B3C4D5E6F7"),  # a CloudFormation-like suffix, no stack
+        ("payments-handler-xk7qp2mz9wlt", "xk7qp2mz9wlt"),  # no logical ID (no capital) before it
+        ("orders-9b2f3c1e-1111-4a2b-8c3d-123456789abc", "9b2f3c1e-1111-4a2b-8c3d-123456789abc"),
+    ],
+)
 def test_random_segments_fire(name: str, part: str) -> None:
     assert _random_findings(name) == [("random-name", "NM103", "medium", part)]
 
@@ -47,17 +53,24 @@ def test_every_benign_fixture_name_is_silent() -> None:
     assert [n for n in names if _random_findings(n)] == []
 
 
-@pytest.mark.parametrize(("name", "generated"), [
-    ("MyStack-MyFunction-1A2B3C4D5E6F7", ("MyFunction", "1A2B3C4D5E6F7")),
-    ("sam-app-HelloWorldFunction-k1Z8bQ0vOcPn", ("HelloWorldFunction", "k1Z8bQ0vOcPn")),
-    ("CdkStack-HelloHandler2E4FBA4D-Gx0kgBk5ZXNy", ("HelloHandler2E4FBA4D", "Gx0kgBk5ZXNy")),
-    ("MyStack-AWS679f53fac002430cb0da5b7982bd2287-AbCdEf123456",
-     ("AWS679f53fac002430cb0da5b7982bd2287", "AbCdEf123456")),
-    ("amplify-d1a2b3c4d5e6f7-main-branch-a1b2c3d4e5-sayHelloLambda5A8F0F6B-AbCdEfGhIjKl",
-     ("sayHelloLambda5A8F0F6B", "AbCdEfGhIjKl", "d1a2b3c4d5e6f7", "a1b2c3d4e5")),
-    ("terraform-20240314090000123400000001", ("20240314090000123400000001",)),
-    ("my-service-dev-hello", ()),
-])
+@pytest.mark.parametrize(
+    ("name", "generated"),
+    [
+        ("MyStack-MyFunction-1A2B3C4D5E6F7", ("MyFunction", "1A2B3C4D5E6F7")),
+        ("sam-app-HelloWorldFunction-k1Z8bQ0vOcPn", ("HelloWorldFunction", "k1Z8bQ0vOcPn")),
+        ("CdkStack-HelloHandler2E4FBA4D-Gx0kgBk5ZXNy", ("HelloHandler2E4FBA4D", "Gx0kgBk5ZXNy")),
+        (
+            "MyStack-AWS679f53fac002430cb0da5b7982bd2287-AbCdEf123456",
+            ("AWS679f53fac002430cb0da5b7982bd2287", "AbCdEf123456"),
+        ),
+        (
+            "amplify-d1a2b3c4d5e6f7-main-branch-a1b2c3d4e5-sayHelloLambda5A8F0F6B-AbCdEfGhIjKl",
+            ("sayHelloLambda5A8F0F6B", "AbCdEfGhIjKl", "d1a2b3c4d5e6f7", "a1b2c3d4e5"),
+        ),
+        ("terraform-20240314090000123400000001", ("20240314090000123400000001",)),
+        ("my-service-dev-hello", ()),
+    ],
+)
 def test_generated_parts_are_recognised(name: str, generated: tuple[str, ...]) -> None:
     assert generated_parts(name) == generated
     assert random_parts(name) == ()
@@ -74,10 +87,15 @@ def test_digits_and_short_ids_never_count() -> None:
     assert random_parts("x7Kq2mP9z") == ()  # 9 characters
 
 
-@pytest.mark.parametrize(("alphabet", "length"), [
-    (string.ascii_lowercase, 15), (string.ascii_lowercase + string.digits, 10),
-    (string.ascii_letters + string.digits, 12), (string.ascii_uppercase + string.digits, 12),
-])
+@pytest.mark.parametrize(
+    ("alphabet", "length"),
+    [
+        (string.ascii_lowercase, 15),
+        (string.ascii_lowercase + string.digits, 10),
+        (string.ascii_letters + string.digits, 12),
+        (string.ascii_uppercase + string.digits, 12),
+    ],
+)
 def test_random_strings_are_mostly_caught(alphabet: str, length: int) -> None:
     rng = random.Random(7)
     names = ["".join(rng.choice(alphabet) for _ in range(length)) for _ in range(400)]

@@ -33,22 +33,41 @@ from tests.analyze.helpers import alerts, by_function, event, findings_of
 from tests.conftest import record
 
 FN = "arn:aws:lambda:us-east-1:111122223333:function:"
-THUMBS = {"Id": "thumbs", "CloudFunction": FN + "thumbs", "Event": "s3:ObjectCreated:Put",
-          "Filter": {"S3Key": {"FilterRule": [{"Name": "prefix", "Value": "images/"},
-                                              {"Name": "suffix", "Value": ".jpg"}]}}}
+THUMBS = {
+    "Id": "thumbs",
+    "CloudFunction": FN + "thumbs",
+    "Event": "s3:ObjectCreated:Put",
+    "Filter": {
+        "S3Key": {
+            "FilterRule": [
+                {"Name": "prefix", "Value": "images/"},
+                {"Name": "suffix", "Value": ".jpg"},
+            ]
+        }
+    },
+}
 BACKDOOR = {"Id": "b", "CloudFunction": FN + "backdoor-fn", "Event": "s3:ObjectRemoved:*"}
 
 
 def _notification(*entries: dict[str, Any], n: int = 1) -> dict[str, Any]:
-    return record("put-bucket-notification", n, requestParameters__NotificationConfiguration__CloudFunctionConfiguration=list(entries))
+    return record(
+        "put-bucket-notification",
+        n,
+        requestParameters__NotificationConfiguration__CloudFunctionConfiguration=list(entries),
+    )
 
 
 # -- S3 ------------------------------------------------------------------------------------
 def test_entries_are_parsed_one_by_one() -> None:
     rec = _notification(THUMBS, BACKDOOR)
     assert s3_entries(rec) == [
-        S3Entry("thumbs", FN + "thumbs", "thumbs", ("s3:ObjectCreated:Put",),
-                (("prefix", "images/"), ("suffix", ".jpg"))),
+        S3Entry(
+            "thumbs",
+            FN + "thumbs",
+            "thumbs",
+            ("s3:ObjectCreated:Put",),
+            (("prefix", "images/"), ("suffix", ".jpg")),
+        ),
         S3Entry("b", FN + "backdoor-fn", "backdoor-fn", ("s3:ObjectRemoved:*",), ()),
     ]
     assert s3_functions(rec) == ["thumbs", "backdoor-fn"]
@@ -62,9 +81,19 @@ def test_unfiltered_entry_of_another_function_does_not_mark_this_one() -> None:
 
 def test_wildcard_entry_of_this_function_fires_with_its_own_evidence() -> None:
     got = _wildcard_s3_trigger(_notification(BACKDOOR, THUMBS))
-    assert got == {"function": "backdoor-fn", "entries": [
-        {"id": "b", "function": "backdoor-fn", "events": ["s3:ObjectRemoved:*"], "filters": [],
-         "filtered": False, "whole_family": ["s3:ObjectRemoved:*"]}]}
+    assert got == {
+        "function": "backdoor-fn",
+        "entries": [
+            {
+                "id": "b",
+                "function": "backdoor-fn",
+                "events": ["s3:ObjectRemoved:*"],
+                "filters": [],
+                "filtered": False,
+                "whole_family": ["s3:ObjectRemoved:*"],
+            }
+        ],
+    }
 
 
 def test_filtered_entry_with_a_whole_family_is_wildcard() -> None:
@@ -77,11 +106,17 @@ def test_filtered_entry_with_a_whole_family_is_wildcard() -> None:
 
 def test_lambda_function_configuration_spelling_and_single_filter_rule() -> None:
     rec = record("put-bucket-notification", 1)
-    rec["requestParameters"]["NotificationConfiguration"] = {"LambdaFunctionConfiguration": {
-        "Id": "x", "CloudFunction": FN + "resize", "Event": "s3:ObjectCreated:Put",
-        "Filter": {"S3Key": {"FilterRule": {"Name": "Suffix", "Value": ".png"}}}}}
-    assert s3_entries(rec) == [S3Entry("x", FN + "resize", "resize", ("s3:ObjectCreated:Put",),
-                                       (("suffix", ".png"),))]
+    rec["requestParameters"]["NotificationConfiguration"] = {
+        "LambdaFunctionConfiguration": {
+            "Id": "x",
+            "CloudFunction": FN + "resize",
+            "Event": "s3:ObjectCreated:Put",
+            "Filter": {"S3Key": {"FilterRule": {"Name": "Suffix", "Value": ".png"}}},
+        }
+    }
+    assert s3_entries(rec) == [
+        S3Entry("x", FN + "resize", "resize", ("s3:ObjectCreated:Put",), (("suffix", ".png"),))
+    ]
     assert _wildcard_s3_trigger(rec) is False
 
 
@@ -96,7 +131,8 @@ def test_a_record_split_per_function_judges_each_alone() -> None:
 
 def test_configs_for_audit_name_each_wildcard_entry() -> None:
     assert [c["function"] for c in wildcard_s3_configs(_notification(THUMBS, BACKDOOR))] == [
-        "backdoor-fn"]
+        "backdoor-fn"
+    ]
 
 
 def test_hunt_attributes_the_finding_to_the_function_whose_entry_it_is(tmp_path: Path) -> None:
@@ -115,9 +151,11 @@ def _route(n: int = 2, **fields: Any) -> dict[str, Any]:
 
 def test_record_shapes() -> None:
     assert http_integration_of(record("create-integration-v2", 1)) == HttpIntegration(
-        "q1w2e3r4t5", "abc123", FN + "backdoor-fn")
-    assert http_route_of(_route()) == HttpRoute("q1w2e3r4t5", "r8t7y6u", "ANY /{proxy+}",
-                                                "abc123", "NONE")
+        "q1w2e3r4t5", "abc123", FN + "backdoor-fn"
+    )
+    assert http_route_of(_route()) == HttpRoute(
+        "q1w2e3r4t5", "r8t7y6u", "ANY /{proxy+}", "abc123", "NONE"
+    )
     assert quick_create_target(record("create-api-v2", 3)) == FN + "backdoor-fn"
     assert http_integration_of(record("put-integration", 4)) is None  # REST, not v2
 
@@ -142,30 +180,47 @@ def test_open_route_to_a_lambda_integration_fires() -> None:
     route = _route()
     ctx, book = _ctx(record("create-integration-v2", 1), route)
     assert open_http_route(route, ctx) == {
-        "api": "q1w2e3r4t5", "route": "ANY /{proxy+}", "authorization": "NONE",
-        "integration_function": FN + "backdoor-fn"}
+        "api": "q1w2e3r4t5",
+        "route": "ANY /{proxy+}",
+        "authorization": "NONE",
+        "integration_function": FN + "backdoor-fn",
+    }
     assert attached_function(event(route), book) == FN + "backdoor-fn"
 
 
 def test_jwt_route_and_http_backend_are_silent() -> None:
-    jwt = _route(requestParameters__authorizationType="JWT",
-                 responseElements__authorizationType="JWT")
+    jwt = _route(
+        requestParameters__authorizationType="JWT", responseElements__authorizationType="JWT"
+    )
     ctx, _ = _ctx(record("create-integration-v2", 1), jwt)
     assert open_http_route(jwt, ctx) is None
-    http = record("create-integration-v2", 1, requestParameters__integrationType="HTTP_PROXY",
-                  requestParameters__integrationUri="https://example.com",
-                  responseElements__integrationUri="https://example.com")
+    http = record(
+        "create-integration-v2",
+        1,
+        requestParameters__integrationType="HTTP_PROXY",
+        requestParameters__integrationUri="https://example.com",
+        responseElements__integrationUri="https://example.com",
+    )
     route = _route()
     ctx, _ = _ctx(http, route)
     assert open_http_route(route, ctx) is None
 
 
 def test_update_route_to_none_on_a_known_route_fires_and_back_to_iam_is_silent() -> None:
-    created = _route(requestParameters__authorizationType="AWS_IAM",
-                     responseElements__authorizationType="AWS_IAM")
-    opened = _route(3, eventName="UpdateRoute",
-                    requestParameters={"apiId": "q1w2e3r4t5", "routeId": "r8t7y6u",
-                                       "authorizationType": "NONE"}, responseElements=None)
+    created = _route(
+        requestParameters__authorizationType="AWS_IAM",
+        responseElements__authorizationType="AWS_IAM",
+    )
+    opened = _route(
+        3,
+        eventName="UpdateRoute",
+        requestParameters={
+            "apiId": "q1w2e3r4t5",
+            "routeId": "r8t7y6u",
+            "authorizationType": "NONE",
+        },
+        responseElements=None,
+    )
     ctx, _ = _ctx(record("create-integration-v2", 1), created)
     assert open_http_route(created, ctx) is None
     ctx, _ = _ctx(record("create-integration-v2", 1), created, opened)
@@ -173,13 +228,20 @@ def test_update_route_to_none_on_a_known_route_fires_and_back_to_iam_is_silent()
 
 
 def test_integration_repointed_under_an_open_route_fires() -> None:
-    moved = record("create-integration-v2", 5, eventName="UpdateIntegration",
-                   requestParameters__integrationId="abc123",
-                   requestParameters__integrationUri=FN + "other-fn",
-                   responseElements__integrationUri=FN + "other-fn")
+    moved = record(
+        "create-integration-v2",
+        5,
+        eventName="UpdateIntegration",
+        requestParameters__integrationId="abc123",
+        requestParameters__integrationUri=FN + "other-fn",
+        responseElements__integrationUri=FN + "other-fn",
+    )
     ctx, _ = _ctx(record("create-integration-v2", 1), _route(), moved)
     assert _http_integration_open_route(moved, ctx) == {
-        "api": "q1w2e3r4t5", "routes": ["ANY /{proxy+}"], "authorization": "NONE"}
+        "api": "q1w2e3r4t5",
+        "routes": ["ANY /{proxy+}"],
+        "authorization": "NONE",
+    }
     quiet_ctx, _ = _ctx(record("create-integration-v2", 1), moved)
     assert _http_integration_open_route(moved, quiet_ctx) is False
 
@@ -190,7 +252,10 @@ def test_hunt_quick_create_joins_the_function_alert(tmp_path: Path) -> None:
     assert alert["rule"] == "LW207"
     [f] = findings_of(alert, "public-api-trigger")
     assert (f["code"], f["evidence"]["route"], f["evidence"]["quick_create"]) == (
-        "LW519", "$default", True)
+        "LW519",
+        "$default",
+        True,
+    )
 
 
 def test_hunt_quick_create_to_a_website_opens_nothing(tmp_path: Path) -> None:

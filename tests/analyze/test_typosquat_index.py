@@ -18,13 +18,13 @@ def _mutate(rng: random.Random, word: str, edits: int) -> str:
         i = rng.randrange(len(word))
         op = rng.choice("sidt")
         if op == "s":
-            word = word[:i] + rng.choice(_ALPHABET) + word[i + 1:]
+            word = word[:i] + rng.choice(_ALPHABET) + word[i + 1 :]
         elif op == "i":
             word = word[:i] + rng.choice(_ALPHABET) + word[i:]
         elif op == "d" and len(word) > 1:
-            word = word[:i] + word[i + 1:]
+            word = word[:i] + word[i + 1 :]
         elif op == "t" and i + 1 < len(word):
-            word = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word
 
 
@@ -43,8 +43,10 @@ def test_candidates_cover_every_close_pair(seed: int, base_len: int, count: int)
 
 def test_large_accounts_keep_every_distance_one_pair() -> None:
     rng = random.Random(7)
-    names = {"".join(rng.choice("abcdefghijklmnopqrstuvwxyz-") for _ in range(rng.randint(12, 24)))
-             for _ in range(2500)}
+    names = {
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz-") for _ in range(rng.randint(12, 24)))
+        for _ in range(2500)
+    }
     squat = next(iter(sorted(names)))
     twin = squat[:-1] + ("x" if squat[-1] != "x" else "y")
     index = NameIndex(names | {twin})

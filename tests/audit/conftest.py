@@ -13,9 +13,13 @@ from moto.server import ThreadedMotoServer
 from lambdawatch.aws import CallRecorder, ClientFactory
 from tests.audit import moto_fixes, planted
 
-ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-       "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+}
 
 
 @pytest.fixture(scope="package")
@@ -46,5 +50,9 @@ def recorder() -> CallRecorder:
 
 @pytest.fixture()
 def factory(moto_server: str, planted_account: Any, recorder: CallRecorder) -> ClientFactory:
-    return ClientFactory(region="us-east-1", endpoint_url=moto_server, recorder=recorder,
-                         session=boto3.session.Session(region_name="us-east-1"))
+    return ClientFactory(
+        region="us-east-1",
+        endpoint_url=moto_server,
+        recorder=recorder,
+        session=boto3.session.Session(region_name="us-east-1"),
+    )

@@ -25,8 +25,9 @@ def _policy_for(backend: LambdaBackend, fn: Any, qualifier: str | None) -> Polic
     return _POLICIES[key]
 
 
-def _add_permission(self: LambdaBackend, function_name: str, qualifier: str,
-                    raw: str) -> dict[str, Any]:
+def _add_permission(
+    self: LambdaBackend, function_name: str, qualifier: str, raw: str
+) -> dict[str, Any]:
     fn = self.get_function(function_name, qualifier)
     statement, _revision = _policy_for(self, fn, qualifier).add_statement(raw, qualifier)
     return statement  # type: ignore[no-any-return]

@@ -18,24 +18,39 @@ POLICY = Path(__file__).resolve().parents[2] / "docs" / "iam" / "audit-policy.js
 READ_ONLY = re.compile(r"^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*$|^apigateway:GET$")
 
 
-def test_every_recorded_call_is_in_the_policy(factory: ClientFactory,
-                                              recorder: CallRecorder) -> None:
-    run = run_audit(factory, AuditOptions(scan_code=True, resolver=code_resolver,
-                                          today=date(2026, 1, 1)))
+def test_every_recorded_call_is_in_the_policy(
+    factory: ClientFactory, recorder: CallRecorder
+) -> None:
+    run = run_audit(
+        factory, AuditOptions(scan_code=True, resolver=code_resolver, today=date(2026, 1, 1))
+    )
     ops = recorder.operations()
-    assert run.results and {"lambda:ListFunctions", "lambda:GetPolicy", "iam:GetPolicyVersion",
-                            "events:ListTargetsByRule", "scheduler:GetSchedule",
-                            "s3:GetBucketNotificationConfiguration", "apigateway:GetMethod",
-                            "ec2:DescribeRegions", "lambda:GetLayerVersion"} <= ops
+    assert (
+        run.results
+        and {
+            "lambda:ListFunctions",
+            "lambda:GetPolicy",
+            "iam:GetPolicyVersion",
+            "events:ListTargetsByRule",
+            "scheduler:GetSchedule",
+            "s3:GetBucketNotificationConfiguration",
+            "apigateway:GetMethod",
+            "ec2:DescribeRegions",
+            "lambda:GetLayerVersion",
+        }
+        <= ops
+    )
     assert not_allowed(ops, POLICY) == []
 
 
 def test_the_check_fails_for_a_call_outside_the_policy(tmp_path: Path) -> None:
     narrow = tmp_path / "p.json"
-    narrow.write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": "lambda:List*",
-                                                 "Resource": "*"}]}))
-    assert not_allowed({"lambda:ListFunctions", "lambda:GetPolicy", "sts:GetCallerIdentity"},
-                       narrow) == ["lambda:GetPolicy needs lambda:GetPolicy"]
+    narrow.write_text(
+        json.dumps({"Statement": [{"Effect": "Allow", "Action": "lambda:List*", "Resource": "*"}]})
+    )
+    assert not_allowed(
+        {"lambda:ListFunctions", "lambda:GetPolicy", "sts:GetCallerIdentity"}, narrow
+    ) == ["lambda:GetPolicy needs lambda:GetPolicy"]
 
 
 def test_policy_is_read_only() -> None:

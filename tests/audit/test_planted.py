@@ -17,18 +17,28 @@ REGIONS = ["us-east-1", "eu-west-1"]
 TODAY = date(2026, 1, 1)
 
 BACKDOOR_LATEST = {
-    ("admin-role", "LW501", "critical"), ("foreign-layer", "CF114", "high"),
-    ("public-function-url", "CF110", "high"), ("high-frequency-schedule", "LW511", "medium"),
-    ("permissive-cors", "CF111", "medium"), ("typosquat-name", "NM102", "medium"),
-    ("unreadable-layer", "AU104", "medium")}
+    ("admin-role", "LW501", "critical"),
+    ("foreign-layer", "CF114", "high"),
+    ("public-function-url", "CF110", "high"),
+    ("high-frequency-schedule", "LW511", "medium"),
+    ("permissive-cors", "CF111", "medium"),
+    ("typosquat-name", "NM102", "medium"),
+    ("unreadable-layer", "AU104", "medium"),
+}
 BACKDOOR_LIVE = {
-    ("admin-role", "LW501", "critical"), ("foreign-layer", "CF114", "high"),
+    ("admin-role", "LW501", "critical"),
+    ("foreign-layer", "CF114", "high"),
     ("public-invoke-permission", "CF112", "high"),
     ("weighted-alias-to-hidden-version", "AU101", "high"),
-    ("high-frequency-schedule", "LW512", "medium"), ("scheduler-target", "AU103", "medium"),
-    ("unreadable-layer", "AU104", "medium")}
-BACKDOOR_V2 = {("admin-role", "LW501", "critical"), ("foreign-layer", "CF114", "high"),
-               ("unreadable-layer", "AU104", "medium")}
+    ("high-frequency-schedule", "LW512", "medium"),
+    ("scheduler-target", "AU103", "medium"),
+    ("unreadable-layer", "AU104", "medium"),
+}
+BACKDOOR_V2 = {
+    ("admin-role", "LW501", "critical"),
+    ("foreign-layer", "CF114", "high"),
+    ("unreadable-layer", "AU104", "medium"),
+}
 
 
 def _kinds(result: dict[str, Any]) -> set[tuple[str, str, str]]:
@@ -43,16 +53,26 @@ def _by_key(run: AuditRun) -> dict[tuple[str, str | None], dict[str, Any]]:
 def audited(moto_server: str, planted_account: Any) -> AuditRun:
     import boto3
 
-    factory = ClientFactory(region="us-east-1", endpoint_url=moto_server,
-                            session=boto3.session.Session(region_name="us-east-1"))
+    factory = ClientFactory(
+        region="us-east-1",
+        endpoint_url=moto_server,
+        session=boto3.session.Session(region_name="us-east-1"),
+    )
     return run_audit(factory, AuditOptions(regions=REGIONS, today=TODAY))
 
 
 def test_one_result_per_function_and_per_differing_qualifier(audited: AuditRun) -> None:
-    assert sorted(_by_key(audited), key=str) == sorted([
-        ("orders-api", None), ("payment-processor", None), ("pyment-processor", None),
-        ("pyment-processor", "2"), ("pyment-processor", "live"), ("report-builder", None)],
-        key=str)
+    assert sorted(_by_key(audited), key=str) == sorted(
+        [
+            ("orders-api", None),
+            ("payment-processor", None),
+            ("pyment-processor", None),
+            ("pyment-processor", "2"),
+            ("pyment-processor", "live"),
+            ("report-builder", None),
+        ],
+        key=str,
+    )
     # payment-processor's alias "prod" and version 1, and the backdoor's version 1, are the
     # same code, role, policy and URL as $LATEST: no result of their own.
 
@@ -65,13 +85,15 @@ def test_backdoor_latest_exact_findings(audited: AuditRun) -> None:
     assert r["risk"] == 100
     admin = next(f for f in r["findings"] if f["kind"] == "admin-role")
     assert admin["evidence"]["why"] == [
-        "managed policy arn:aws:iam::123456789012:policy/ops-maintenance-logs allows * on *"]
+        "managed policy arn:aws:iam::123456789012:policy/ops-maintenance-logs allows * on *"
+    ]
     squat = next(f for f in r["findings"] if f["kind"] == "typosquat-name")
     assert squat["evidence"]["matches"][0]["looks_like"] == "payment-processor"
     layer = next(f for f in r["findings"] if f["kind"] == "foreign-layer")
     assert layer["evidence"]["layer"] == FOREIGN_LAYER
     assert [(g["api"], g["error"], g["resource"]) for g in r["gaps"]] == [
-        ("lambda:GetLayerVersion", "not-found", FOREIGN_LAYER)]
+        ("lambda:GetLayerVersion", "not-found", FOREIGN_LAYER)
+    ]
     assert any(step.startswith("For admin-role") for step in r["playbook"])
 
 
@@ -103,43 +125,73 @@ def test_clean_function_context_shows_triggers(audited: AuditRun) -> None:
     assert [t["trigger"] for t in pp["context"]["triggers"]] == ["eventbridge-rule"]
     assert len(pp["context"]["event_source_mappings"]) == 1
     orders = _by_key(audited)[("orders-api", None)]
-    assert sorted((t["trigger"], t.get("authorization")) for t in orders["context"]["triggers"]) == [
-        ("apigateway-http", "AWS_IAM"), ("apigateway-rest", "AWS_IAM"), ("sns", None)]
+    assert sorted(
+        (t["trigger"], t.get("authorization")) for t in orders["context"]["triggers"]
+    ) == [("apigateway-http", "AWS_IAM"), ("apigateway-rest", "AWS_IAM"), ("sns", None)]
     eu = _by_key(audited)[("report-builder", None)]
     assert [(t["trigger"], t["bucket"]) for t in eu["context"]["triggers"]] == [
-        ("s3", "acme-reports")]
+        ("s3", "acme-reports")
+    ]
 
 
 def test_unsupported_api_is_a_run_gap_once_per_region(audited: AuditRun) -> None:
     assert sorted((g.api, g.error, g.resource) for g in audited.gaps) == [
         ("lambda:ListFunctionUrlConfigs", "unsupported", "eu-west-1"),
-        ("lambda:ListFunctionUrlConfigs", "unsupported", "us-east-1")]
+        ("lambda:ListFunctionUrlConfigs", "unsupported", "us-east-1"),
+    ]
 
 
 def test_scan_code_verifies_and_scans_each_package(moto_server: str, planted_account: Any) -> None:
     import boto3
 
-    factory = ClientFactory(region="us-east-1", endpoint_url=moto_server,
-                            session=boto3.session.Session(region_name="us-east-1"))
-    run = run_audit(factory, AuditOptions(regions=["us-east-1"], functions=["pyment-processor"],
-                                          scan_code=True, resolver=code_resolver, today=TODAY))
+    factory = ClientFactory(
+        region="us-east-1",
+        endpoint_url=moto_server,
+        session=boto3.session.Session(region_name="us-east-1"),
+    )
+    run = run_audit(
+        factory,
+        AuditOptions(
+            regions=["us-east-1"],
+            functions=["pyment-processor"],
+            scan_code=True,
+            resolver=code_resolver,
+            today=TODAY,
+        ),
+    )
     by = _by_key(run)
-    hidden = {f["kind"] for f in by[("pyment-processor", "2")]["findings"]
-              if f["evidence"].get("source") == "code scan"}
+    hidden = {
+        f["kind"]
+        for f in by[("pyment-processor", "2")]["findings"]
+        if f["evidence"].get("source") == "code scan"
+    }
     assert "credential-exfiltration" in hidden
-    latest = [f for f in by[("pyment-processor", None)]["findings"]
-              if f["evidence"].get("source") == "code scan"]
+    latest = [
+        f
+        for f in by[("pyment-processor", None)]["findings"]
+        if f["evidence"].get("source") == "code scan"
+    ]
     assert latest == []  # $LATEST was put back to the clean code
 
 
 def test_tampered_package_is_a_gap_not_a_scan(moto_server: str, planted_account: Any) -> None:
     import boto3
 
-    factory = ClientFactory(region="us-east-1", endpoint_url=moto_server,
-                            session=boto3.session.Session(region_name="us-east-1"))
-    run = run_audit(factory, AuditOptions(
-        regions=["us-east-1"], functions=["pyment-processor"], scan_code=True,
-        resolver=lambda url: code_resolver(url) + b"tampered", today=TODAY))
+    factory = ClientFactory(
+        region="us-east-1",
+        endpoint_url=moto_server,
+        session=boto3.session.Session(region_name="us-east-1"),
+    )
+    run = run_audit(
+        factory,
+        AuditOptions(
+            regions=["us-east-1"],
+            functions=["pyment-processor"],
+            scan_code=True,
+            resolver=lambda url: code_resolver(url) + b"tampered",
+            today=TODAY,
+        ),
+    )
     v2 = _by_key(run)[("pyment-processor", "2")]
     assert [f for f in v2["findings"] if f["evidence"].get("source") == "code scan"] == []
     assert [(g["api"], g["error"]) for g in v2["gaps"]] == [("code-download", "integrity")]

@@ -120,7 +120,7 @@ def test_garbage_and_empty_input_never_crash() -> None:
 def test_lying_header_size_is_caught() -> None:
     data = bytearray(make_zip({"a.py": b"x = 1\n" * 100}, zipfile.ZIP_STORED))
     pos = data.find(b"PK\x01\x02")
-    data[pos + 24:pos + 28] = (10).to_bytes(4, "little")  # central uncompressed size: 10
+    data[pos + 24 : pos + 28] = (10).to_bytes(4, "little")  # central uncompressed size: 10
     result = scan_bytes("t", "p.zip", bytes(data))
     assert {f.code for f in result.findings} <= {"PK001", "PK005"} and result.findings
 
@@ -141,16 +141,22 @@ def _tar_with_links(links: list[tuple[str, bytes, str]]) -> bytes:
 
 def test_hard_links_inside_a_tarball_are_not_findings() -> None:
     # dateutil's zoneinfo tarball holds hundreds of these: each names another member.
-    tgz = _tar_with_links([("zone/UTC", tarfile.LNKTYPE, "zone/GMT"),
-                           ("zone/Zulu", tarfile.SYMTYPE, "GMT")])
+    tgz = _tar_with_links(
+        [("zone/UTC", tarfile.LNKTYPE, "zone/GMT"), ("zone/Zulu", tarfile.SYMTYPE, "GMT")]
+    )
     result = scan_bytes("t", "p.zip", make_zip({"lib/zoneinfo.tar.gz": tgz}))
     assert result.findings == [] and result.files_scanned == 1
 
 
 def test_links_leaving_a_tarball_are_still_findings() -> None:
-    tgz = _tar_with_links([("zone/UTC", tarfile.LNKTYPE, "../../etc/passwd"),
-                           ("zone/Zulu", tarfile.SYMTYPE, "/proc/self/environ")])
+    tgz = _tar_with_links(
+        [
+            ("zone/UTC", tarfile.LNKTYPE, "../../etc/passwd"),
+            ("zone/Zulu", tarfile.SYMTYPE, "/proc/self/environ"),
+        ]
+    )
     result = scan_bytes("t", "p.zip", make_zip({"lib/zoneinfo.tar.gz": tgz}))
     assert sorted((f.code, f.file, f.severity) for f in result.findings) == [
         ("PK003", "lib/zoneinfo.tar.gz!/zone/UTC", Severity.HIGH),
-        ("PK003", "lib/zoneinfo.tar.gz!/zone/Zulu", Severity.HIGH)]
+        ("PK003", "lib/zoneinfo.tar.gz!/zone/Zulu", Severity.HIGH),
+    ]

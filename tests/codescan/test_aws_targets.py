@@ -33,8 +33,12 @@ LAYER_ZIP = _zip("python/json.py", BACKDOOR)
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     mp = pytest.MonkeyPatch()
-    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                 "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         mp.setenv(k, v)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -70,8 +74,13 @@ def aws(moto_endpoint: str) -> dict[str, object]:
     lam = boto3.client("lambda", endpoint_url=moto_endpoint)
     s3 = boto3.client("s3", endpoint_url=moto_endpoint)
     role = iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    lam.create_function(FunctionName="payments", Runtime="python3.12", Role=role,
-                        Handler="handler.handler", Code={"ZipFile": FUNCTION_ZIP})
+    lam.create_function(
+        FunctionName="payments",
+        Runtime="python3.12",
+        Role=role,
+        Handler="handler.handler",
+        Code={"ZipFile": FUNCTION_ZIP},
+    )
     layer = lam.publish_layer_version(LayerName="utils", Content={"ZipFile": LAYER_ZIP})
     s3.create_bucket(Bucket="deploy")
     s3.put_object(Bucket="deploy", Key="builds/fn.zip", Body=FUNCTION_ZIP)
@@ -83,22 +92,30 @@ def _downloader(code_server: str, name: str, seen: list[str]):
         seen.append(url)  # the URL moto returned; the bytes come from the local server
         with urllib.request.urlopen(f"{code_server}/{name}") as resp:
             return resp.read()
+
     return download
 
 
 def test_function_target(aws: dict, code_server: str) -> None:
     seen: list[str] = []
-    result = scan_target("lambda:payments", lambda_client=aws["lambda"],
-                         downloader=_downloader(code_server, "function.zip", seen))
+    result = scan_target(
+        "lambda:payments",
+        lambda_client=aws["lambda"],
+        downloader=_downloader(code_server, "function.zip", seen),
+    )
     assert seen and "payments" in seen[0]
     assert {(f.code, f.file, f.line) for f in result.findings if f.code == "CS202"} == {
-        ("CS202", "handler.py", 3)}
+        ("CS202", "handler.py", 3)
+    }
 
 
 def test_layer_target(aws: dict, code_server: str) -> None:
     seen: list[str] = []
-    result = scan_target(aws["layer_arn"], lambda_client=aws["lambda"],
-                         downloader=_downloader(code_server, "layer.zip", seen))
+    result = scan_target(
+        aws["layer_arn"],
+        lambda_client=aws["lambda"],
+        downloader=_downloader(code_server, "layer.zip", seen),
+    )
     assert seen
     assert ("PK010", "python/json.py", 3) in {(f.code, f.file, f.line) for f in result.findings}
 

@@ -9,12 +9,32 @@ from lambdawatch.codescan.catalogue_docs import render_all
 from lambdawatch.codescan.model import CATALOGUE
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "checks"
-CODE_KINDS = {"reverse-shell", "outbound-connection", "env-credential-harvest", "imds-access",
-              "secrets-manager-access", "ssm-parameter-access", "base64-decode", "dynamic-exec",
-              "process-exec", "obfuscation", "iam-manipulation", "runtime-api-hijack",
-              "credential-exfiltration", "cryptominer", "hardcoded-secret"}
-PACKAGE_KINDS = {"archive-limit", "path-traversal", "symlink", "encrypted-member",
-                 "corrupt-archive", "module-shadowing", "startup-hook"}
+CODE_KINDS = {
+    "reverse-shell",
+    "outbound-connection",
+    "env-credential-harvest",
+    "imds-access",
+    "secrets-manager-access",
+    "ssm-parameter-access",
+    "base64-decode",
+    "dynamic-exec",
+    "process-exec",
+    "obfuscation",
+    "iam-manipulation",
+    "runtime-api-hijack",
+    "credential-exfiltration",
+    "cryptominer",
+    "hardcoded-secret",
+}
+PACKAGE_KINDS = {
+    "archive-limit",
+    "path-traversal",
+    "symlink",
+    "encrypted-member",
+    "corrupt-archive",
+    "module-shadowing",
+    "startup-hook",
+}
 
 
 def test_codes_slugs_and_kinds() -> None:

@@ -43,15 +43,18 @@ def test_every_code_check_has_a_must_fire_fixture() -> None:
     assert code_checks - fired == {"CS502", "CS503"}
 
 
-@pytest.mark.parametrize(("pkg", "file", "line", "severity"), [
-    ("mal_exfil_py", "app.py", 15, Severity.CRITICAL),
-    ("mal_revshell_py", "handler.py", 14, Severity.CRITICAL),
-    ("mal_exec_b64", "handler.py", 10, Severity.CRITICAL),
-    ("mal_iam", "handler.py", 9, Severity.CRITICAL),
-    ("mal_layer_shadow", "python/json.py", 7, Severity.CRITICAL),
-    ("mal_runtime_api", "handler.py", 10, Severity.HIGH),
-    ("mal_obfuscation", "loader.py", 4, Severity.HIGH),
-])
+@pytest.mark.parametrize(
+    ("pkg", "file", "line", "severity"),
+    [
+        ("mal_exfil_py", "app.py", 15, Severity.CRITICAL),
+        ("mal_revshell_py", "handler.py", 14, Severity.CRITICAL),
+        ("mal_exec_b64", "handler.py", 10, Severity.CRITICAL),
+        ("mal_iam", "handler.py", 9, Severity.CRITICAL),
+        ("mal_layer_shadow", "python/json.py", 7, Severity.CRITICAL),
+        ("mal_runtime_api", "handler.py", 10, Severity.HIGH),
+        ("mal_obfuscation", "loader.py", 4, Severity.HIGH),
+    ],
+)
 def test_flow_severities(pkg: str, file: str, line: int, severity: Severity) -> None:
     result = scan_folder(pkg, str(PKGS / pkg))
     worst = max(f.severity for f in result.findings if f.file == file and f.line == line)

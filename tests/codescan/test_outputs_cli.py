@@ -16,11 +16,21 @@ from lambdawatch.codescan.report import to_json, to_sarif, to_table
 from lambdawatch.codescan.scanner import scan_bytes
 
 SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "codescan" / "sarif-schema-2.1.0.json"
-RAW_SECRETS = ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-               "ghp_abcdefghijklmnopqrstuvwxyzABCDEF012345", "xoxb-123456789012-abcdefghijkl",
-               "MIIEowIBAAKCAQEAinertfixture"]
-SECRETS_PY = (Path(__file__).resolve().parents[1] / "fixtures" / "codescan" / "pkgs" / "mal_secrets"
-              / "config.py").read_bytes()
+RAW_SECRETS = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "ghp_abcdefghijklmnopqrstuvwxyzABCDEF012345",
+    "xoxb-123456789012-abcdefghijkl",
+    "MIIEowIBAAKCAQEAinertfixture",
+]
+SECRETS_PY = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "codescan"
+    / "pkgs"
+    / "mal_secrets"
+    / "config.py"
+).read_bytes()
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:
@@ -34,9 +44,13 @@ def make_zip(members: dict[str, bytes]) -> bytes:
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
     # The secret also appears in a member *name*, which ends up in file/evidence fields.
-    data = make_zip({"config.py": SECRETS_PY,
-                     "handler.py": b"import os\nos.system(os.environ['CMD'])\n",
-                     "AKIAIOSFODNN7EXAMPLE/../x.py": b"x = 1\n"})
+    data = make_zip(
+        {
+            "config.py": SECRETS_PY,
+            "handler.py": b"import os\nos.system(os.environ['CMD'])\n",
+            "AKIAIOSFODNN7EXAMPLE/../x.py": b"x = 1\n",
+        }
+    )
     path = tmp_path / "fn.zip"
     path.write_bytes(data)
     return path
@@ -48,9 +62,15 @@ def test_json_contract(package: Path) -> None:
     assert doc["files_scanned"] == 3
     for f in doc["findings"]:
         assert set(f) == {"kind", "code", "severity", "file", "line", "message", "evidence"}
-    assert {"kind": "hardcoded-secret", "code": "CS601", "severity": "high", "file": "config.py",
-            "line": 1, "message": "AWS access key id", "evidence": "****(20 chars)"} \
-        in doc["findings"]
+    assert {
+        "kind": "hardcoded-secret",
+        "code": "CS601",
+        "severity": "high",
+        "file": "config.py",
+        "line": 1,
+        "message": "AWS access key id",
+        "evidence": "****(20 chars)",
+    } in doc["findings"]
 
 
 def test_sarif_is_valid_against_the_official_schema(package: Path) -> None:
@@ -60,7 +80,9 @@ def test_sarif_is_valid_against_the_official_schema(package: Path) -> None:
     run = doc["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert all(r["ruleId"] == rule_ids[r["ruleIndex"]] for r in run["results"])
-    assert all(float(r["properties"]["security-severity"]) >= 0 for r in run["tool"]["driver"]["rules"])
+    assert all(
+        float(r["properties"]["security-severity"]) >= 0 for r in run["tool"]["driver"]["rules"]
+    )
 
 
 @pytest.mark.parametrize("render", [to_json, to_sarif, lambda r: to_table(r, 400)])

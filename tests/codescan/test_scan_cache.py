@@ -54,7 +54,8 @@ def test_warm_scan_is_served_from_the_cache_with_identical_results(tmp_path: Pat
     warm.close()
     assert doc(first) == doc(second) == doc(plain)
     assert ("CS101", "handler.py", Severity.CRITICAL) in {
-        (f.code, f.file, f.severity) for f in second.findings}
+        (f.code, f.file, f.severity) for f in second.findings
+    }
 
 
 def test_a_changed_file_misses_and_the_others_hit(tmp_path: Path) -> None:
@@ -71,9 +72,18 @@ def test_a_changed_file_misses_and_the_others_hit(tmp_path: Path) -> None:
 def test_key_covers_path_vendoring_parse_and_the_scanner_fingerprint() -> None:
     base = file_key("a.py", EVIL, False, True)
     assert base == file_key("a.py", EVIL, False, True)
-    assert len({base, file_key("b.py", EVIL, False, True), file_key("a.py", EVIL, True, True),
-                file_key("a.py", EVIL, False, False), file_key("a.py", EVIL + b"\n", False, True)
-                }) == 5
+    assert (
+        len(
+            {
+                base,
+                file_key("b.py", EVIL, False, True),
+                file_key("a.py", EVIL, True, True),
+                file_key("a.py", EVIL, False, False),
+                file_key("a.py", EVIL + b"\n", False, True),
+            }
+        )
+        == 5
+    )
     old = fingerprint()
     CATALOGUE["ZZ999"] = CheckMeta("ZZ999", "new-check", "x", "new", Severity.LOW, "low", "")
     fingerprint.cache_clear()
@@ -91,8 +101,9 @@ def test_corrupt_cache_file_is_reported_and_the_scan_goes_on(tmp_path: Path) -> 
     bad.write_bytes(b"this is not a database" * 100)
     c = ScanCache.open(bad)
     result = scan_bytes("t", "p.zip", package(), options=ScanOptions(cache=c))
-    assert result.errors == [(f"scan cache {bad} unusable (file is not a database): "
-                             "scanning without it")]
+    assert result.errors == [
+        (f"scan cache {bad} unusable (file is not a database): scanning without it")
+    ]
     assert doc(result)["findings"] == doc(scan_bytes("t", "p.zip", package()))["findings"]
 
 
@@ -156,10 +167,19 @@ def test_chunks_cover_every_job_once_biggest_first() -> None:
     assert sorted(flat) == list(range(12)) and flat[0] == 11
 
 
-@pytest.mark.parametrize(("blob", "expected"), [
-    (b"", False), (b"nothing here", False), (b"xx AKIA yy", True),
-    (b"akia: the cased tokens match in their case only", False), (b"... BASH -I >& ...", True),
-    (b"\x00\x01 StRaTuM+tcp://", True), (b"var _0x1f2e", True), (b"\x00" * 5000, False)])
+@pytest.mark.parametrize(
+    ("blob", "expected"),
+    [
+        (b"", False),
+        (b"nothing here", False),
+        (b"xx AKIA yy", True),
+        (b"akia: the cased tokens match in their case only", False),
+        (b"... BASH -I >& ...", True),
+        (b"\x00\x01 StRaTuM+tcp://", True),
+        (b"var _0x1f2e", True),
+        (b"\x00" * 5000, False),
+    ],
+)
 def test_hyperscan_and_substring_prefilters_agree(blob: bytes, expected: bool) -> None:
     plain = TokenSet(CASED_TOKENS, LOWER_TOKENS, "substring")
     assert plain(blob) is expected
@@ -167,15 +187,17 @@ def test_hyperscan_and_substring_prefilters_agree(blob: bytes, expected: bool) -
     assert TokenSet(CASED_TOKENS, LOWER_TOKENS, "hyperscan")(blob) is expected
 
 
-def _dies_on_boom(path: str, data: bytes, vendored: bool, errors: list[str],
-                  parse: bool) -> list[Finding]:
+def _dies_on_boom(
+    path: str, data: bytes, vendored: bool, errors: list[str], parse: bool
+) -> list[Finding]:
     if path.endswith("boom.py"):
         os._exit(3)  # what a segfaulting native parser or the OOM killer does to a worker
     return scan_file(path, data, vendored, errors, parse=parse)
 
 
 def test_a_dead_worker_costs_its_chunk_only_and_fails_the_gate(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(parallel, "CHUNK_FILES", 1)
     monkeypatch.setattr(parallel, "_scan_one", _dies_on_boom)  # inherited by forked workers
@@ -184,7 +206,10 @@ def test_a_dead_worker_costs_its_chunk_only_and_fails_the_gate(
     result = scan_bytes("t", "p.zip", data, options=ScanOptions(workers=2))
     died = {f.file for f in result.findings if f.code == "PK001"}
     assert "app/boom.py" in died
-    assert all(f.severity == Severity.HIGH and f.message.startswith("scan worker died")
-               for f in result.findings if f.code == "PK001")
+    assert all(
+        f.severity == Severity.HIGH and f.message.startswith("scan worker died")
+        for f in result.findings
+        if f.code == "PK001"
+    )
     assert result.files_scanned == 15  # every file is accounted for: scanned or reported
     assert {e.split(":")[0] for e in result.errors} == died

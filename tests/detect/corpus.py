@@ -11,10 +11,18 @@ from tests.conftest import record
 
 ACCT = "111122223333"
 T0 = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
-ALICE = {"type": "IAMUser", "arn": f"arn:aws:iam::{ACCT}:user/alice", "accountId": ACCT,
-         "principalId": "AIDAALICE"}
-MALLORY = {"type": "IAMUser", "arn": f"arn:aws:iam::{ACCT}:user/mallory", "accountId": ACCT,
-           "principalId": "AIDAMALLORY"}
+ALICE = {
+    "type": "IAMUser",
+    "arn": f"arn:aws:iam::{ACCT}:user/alice",
+    "accountId": ACCT,
+    "principalId": "AIDAALICE",
+}
+MALLORY = {
+    "type": "IAMUser",
+    "arn": f"arn:aws:iam::{ACCT}:user/mallory",
+    "accountId": ACCT,
+    "principalId": "AIDAMALLORY",
+}
 
 
 def _at(minutes: float) -> str:
@@ -30,28 +38,68 @@ def stream(days: int = 4) -> list[list[dict[str, Any]]]:
         recs = []
         for i, fn in enumerate(("payments-api", "orders-api", "reports-export")):
             n += 1
-            recs.append(record("update-function-code", n, eventTime=_at(base + 10 * i),
-                               recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=ALICE,
-                               requestParameters__functionName=fn))
+            recs.append(
+                record(
+                    "update-function-code",
+                    n,
+                    eventTime=_at(base + 10 * i),
+                    recipientAccountId=ACCT,
+                    awsRegion="us-east-1",
+                    userIdentity=ALICE,
+                    requestParameters__functionName=fn,
+                )
+            )
         n += 1  # a window left open at the end of the day (23:50 + 30 min tomorrow)
-        recs.append(record("update-function-configuration", n, eventTime=_at(base + 15 * 60 + 50),
-                           recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=ALICE,
-                           requestParameters__functionName="payments-api"))
+        recs.append(
+            record(
+                "update-function-configuration",
+                n,
+                eventTime=_at(base + 15 * 60 + 50),
+                recipientAccountId=ACCT,
+                awsRegion="us-east-1",
+                userIdentity=ALICE,
+                requestParameters__functionName="payments-api",
+            )
+        )
         if day == 1:  # a look-alike created before the original shows up in the logs
             n += 1
-            recs.append(record("create-function", n, eventTime=_at(base + 120),
-                               recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=MALLORY,
-                               requestParameters__functionName="billing-synk"))
+            recs.append(
+                record(
+                    "create-function",
+                    n,
+                    eventTime=_at(base + 120),
+                    recipientAccountId=ACCT,
+                    awsRegion="us-east-1",
+                    userIdentity=MALLORY,
+                    requestParameters__functionName="billing-synk",
+                )
+            )
         if day == 2:
             n += 1
-            recs.append(record("update-function-code", n, eventTime=_at(base + 200),
-                               recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=MALLORY,
-                               sourceIPAddress="203.0.113.66",
-                               requestParameters__functionName="billing-sync"))
+            recs.append(
+                record(
+                    "update-function-code",
+                    n,
+                    eventTime=_at(base + 200),
+                    recipientAccountId=ACCT,
+                    awsRegion="us-east-1",
+                    userIdentity=MALLORY,
+                    sourceIPAddress="203.0.113.66",
+                    requestParameters__functionName="billing-sync",
+                )
+            )
         if day >= 1:  # folds into the window the previous day left open
             n += 1
-            recs.append(record("add-permission", n, eventTime=_at(base - 24 * 60 + 16 * 60 + 20),
-                               recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=MALLORY,
-                               requestParameters__functionName="payments-api"))
+            recs.append(
+                record(
+                    "add-permission",
+                    n,
+                    eventTime=_at(base - 24 * 60 + 16 * 60 + 20),
+                    recipientAccountId=ACCT,
+                    awsRegion="us-east-1",
+                    userIdentity=MALLORY,
+                    requestParameters__functionName="payments-api",
+                )
+            )
         out.append(recs)
     return out

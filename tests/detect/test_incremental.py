@@ -22,8 +22,11 @@ def _files(tmp_path: Path, days: list[list[dict[str, Any]]]) -> list[Path]:
 
 
 def _hunt(paths: list[Path], state: Path | None) -> Any:
-    return run_hunt(HuntOptions(paths=[str(p) for p in paths],
-                                state_path=str(state) if state else None, workers=1))
+    return run_hunt(
+        HuntOptions(
+            paths=[str(p) for p in paths], state_path=str(state) if state else None, workers=1
+        )
+    )
 
 
 def _state_alerts(state: Path) -> list[dict[str, Any]]:
@@ -52,8 +55,9 @@ def test_the_single_run_has_the_hard_parts(single: list[dict[str, Any]]) -> None
 
 
 @pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (1, 3, 0, 2), (2, 0, 3, 1)])
-def test_daily_runs_in_any_order_end_with_the_single_run(tmp_path: Path, order: tuple[int, ...],
-                                                          single: list[dict[str, Any]]) -> None:
+def test_daily_runs_in_any_order_end_with_the_single_run(
+    tmp_path: Path, order: tuple[int, ...], single: list[dict[str, Any]]
+) -> None:
     files = _files(tmp_path / "days", stream())
     db = tmp_path / "state.db"
     for i in order:
@@ -86,21 +90,32 @@ def test_a_late_record_supersedes_the_window_it_moves_and_says_so(tmp_path: Path
     fn = f"arn:aws:lambda:us-east-1:{ACCT}:function:billing-sync"
 
     def ev(n: int, time: str) -> dict[str, Any]:
-        return record("update-function-code", n, eventTime=time, recipientAccountId=ACCT,
-                      requestParameters__functionName=fn)
+        return record(
+            "update-function-code",
+            n,
+            eventTime=time,
+            recipientAccountId=ACCT,
+            requestParameters__functionName=fn,
+        )
 
     db = tmp_path / "s.db"
-    on_time = write(tmp_path / "a.json", delivery_bytes([ev(1, "2025-03-14T09:30:00Z"),
-                                                        ev(2, "2025-03-14T12:00:00Z")]))
+    on_time = write(
+        tmp_path / "a.json",
+        delivery_bytes([ev(1, "2025-03-14T09:30:00Z"), ev(2, "2025-03-14T12:00:00Z")]),
+    )
     late = write(tmp_path / "b.json", delivery_bytes([ev(3, "2025-03-14T09:00:00Z")]))
     first = _hunt([on_time], db).alerts
     assert [a["first_seen"] for a in first] == ["2025-03-14T09:30:00Z", "2025-03-14T12:00:00Z"]
     result = run_cli("hunt", str(late), "--state", str(db), "--format", "jsonl", "-q")
     out = jsonl(result.stdout)
     assert [(a["first_seen"], a.get("superseded", False)) for a in out] == [
-        ("2025-03-14T09:00:00Z", False), ("2025-03-14T09:30:00Z", True)]
+        ("2025-03-14T09:00:00Z", False),
+        ("2025-03-14T09:30:00Z", True),
+    ]
     assert [a["first_seen"] for a in _state_alerts(db)] == [
-        "2025-03-14T09:00:00Z", "2025-03-14T12:00:00Z"]
+        "2025-03-14T09:00:00Z",
+        "2025-03-14T12:00:00Z",
+    ]
     shown = run_cli("explain", first[0]["id"], "--state", str(db))
     assert "superseded" in shown.stdout.lower()
 
@@ -149,8 +164,9 @@ def test_a_second_writer_waits_then_says_state_in_use(tmp_path: Path) -> None:
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        result = run_cli("hunt", str(f), "--state", str(db), "--format", "jsonl",
-                         "--lock-timeout", "0.2")
+        result = run_cli(
+            "hunt", str(f), "--state", str(db), "--format", "jsonl", "--lock-timeout", "0.2"
+        )
         assert result.exit_code == 2 and "state in use" in result.stderr
         assert run_cli("explain", _state_alerts(db)[0]["id"], "--state", str(db)).exit_code == 0
     finally:
@@ -185,21 +201,26 @@ def test_a_state_saved_and_reloaded_mid_stream_gives_the_same_alerts(cut: int) -
 
     def windows(det: Detector, evs: list[Any]) -> list[tuple[Any, ...]]:
         closed = [w for e in evs for w in det.feed(e)]
-        return [(w.key, [e.event_id for e in w.events], sorted(f.code for f in w.findings))
-                for w in closed]
+        return [
+            (w.key, [e.event_id for e in w.events], sorted(f.code for f in w.findings))
+            for w in closed
+        ]
 
     one = Detector(rules, Config(), StreamState())
-    expected = windows(one, events) + [(w.key, [e.event_id for e in w.events],
-                                        sorted(f.code for f in w.findings))
-                                       for w in one.still_open()]
+    expected = windows(one, events) + [
+        (w.key, [e.event_id for e in w.events], sorted(f.code for f in w.findings))
+        for w in one.still_open()
+    ]
     first = Detector(rules, Config(), StreamState())
     got = windows(first, events[:cut])
     first.save()
     blob = first.state.dumps()
     second = Detector(rules, Config(), StreamState.loads(blob), load_events=load)
     got += windows(second, events[cut:])
-    got += [(w.key, [e.event_id for e in w.events], sorted(f.code for f in w.findings))
-            for w in second.still_open()]
+    got += [
+        (w.key, [e.event_id for e in w.events], sorted(f.code for f in w.findings))
+        for w in second.still_open()
+    ]
     assert got == expected
 
 
@@ -208,13 +229,21 @@ def test_the_state_never_holds_a_secret_value_and_replays_still_find_it(tmp_path
     fn = f"arn:aws:lambda:us-east-1:{ACCT}:function:billing-sync"
 
     def ev(n: int, time: str, **extra: Any) -> dict[str, Any]:
-        return record("update-function-configuration", n, eventTime=time,
-                      recipientAccountId=ACCT, awsRegion="us-east-1",
-                      requestParameters__functionName=fn, **extra)
+        return record(
+            "update-function-configuration",
+            n,
+            eventTime=time,
+            recipientAccountId=ACCT,
+            awsRegion="us-east-1",
+            requestParameters__functionName=fn,
+            **extra,
+        )
 
     env = {"variables": {"AWS_SECRET_ACCESS_KEY": secret, "STAGE": "prod"}}
-    on_time = write(tmp_path / "a.json", delivery_bytes([
-        ev(1, "2025-03-14T09:30:00Z", requestParameters__environment=env)]))
+    on_time = write(
+        tmp_path / "a.json",
+        delivery_bytes([ev(1, "2025-03-14T09:30:00Z", requestParameters__environment=env)]),
+    )
     late = write(tmp_path / "b.json", delivery_bytes([ev(2, "2025-03-14T09:00:00Z")]))
     db = tmp_path / "s.db"
     first = _hunt([on_time], db).alerts
@@ -228,8 +257,11 @@ def test_the_state_never_holds_a_secret_value_and_replays_still_find_it(tmp_path
     con.close()
     assert not any(secret.encode() in r for r in raws) and any(b"STAGE" in r for r in raws)
     (alert,) = _state_alerts(db)
-    assert [f["evidence"]["variables"][0]["variable"] for f in alert["findings"]
-            if f["kind"] == "env-secret"] == ["AWS_SECRET_ACCESS_KEY"]
+    assert [
+        f["evidence"]["variables"][0]["variable"]
+        for f in alert["findings"]
+        if f["kind"] == "env-secret"
+    ] == ["AWS_SECRET_ACCESS_KEY"]
     assert alert["findings"] == _hunt([on_time, late], None).all_alerts[0]["findings"]
 
 
@@ -243,9 +275,17 @@ def test_a_late_record_replays_the_last_hour_not_whole_runs(tmp_path: Path) -> N
     days = stream(5)
     for i in range(1, len(days)):
         late_minute = (i - 1) * 24 * 60 + 15 * 60 + 40  # the previous day's 23:40
-        days[i].append(record("update-function-code", 900 + i, eventTime=_at(late_minute),
-                              recipientAccountId=ACCT, awsRegion="us-east-1", userIdentity=ALICE,
-                              requestParameters__functionName="orders-api"))
+        days[i].append(
+            record(
+                "update-function-code",
+                900 + i,
+                eventTime=_at(late_minute),
+                recipientAccountId=ACCT,
+                awsRegion="us-east-1",
+                userIdentity=ALICE,
+                requestParameters__functionName="orders-api",
+            )
+        )
     files = _files(tmp_path / "days", days)
     db = tmp_path / "state.db"
     fed: list[int] = []
@@ -267,24 +307,42 @@ def test_a_late_record_replays_the_last_hour_not_whole_runs(tmp_path: Path) -> N
     assert _state_alerts(db) == _hunt(files, None).all_alerts
 
 
-def test_a_withdrawn_alert_is_not_finished_back_to_life_by_a_new_look_alike(
-        tmp_path: Path) -> None:
+def test_a_withdrawn_alert_is_not_finished_back_to_life_by_a_new_look_alike(tmp_path: Path) -> None:
     """One run brings both a late record that moves billing-sync's window and a look-alike
     name that makes billing-sync's alerts be finished again: the withdrawn alert stays
     withdrawn (found by bench_watch.py's comparison with hunt)."""
     fn = f"arn:aws:lambda:us-east-1:{ACCT}:function:billing-sync"
 
     def ev(n: int, time: str, base: str = "update-function-code", name: str = fn) -> dict:
-        return record(base, n, eventTime=time, recipientAccountId=ACCT, awsRegion="us-east-1",
-                      requestParameters__functionName=name)
+        return record(
+            base,
+            n,
+            eventTime=time,
+            recipientAccountId=ACCT,
+            awsRegion="us-east-1",
+            requestParameters__functionName=name,
+        )
 
     other = f"arn:aws:lambda:us-east-1:{ACCT}:function:orders-api"
-    first = write(tmp_path / "a.json", delivery_bytes([  # checkpoints before 09:00 exist
-        ev(4, "2025-03-14T07:00:00Z", name=other), ev(5, "2025-03-14T08:00:00Z", name=other),
-        ev(1, "2025-03-14T09:30:00Z")]))
-    second = write(tmp_path / "b.json", delivery_bytes([
-        ev(2, "2025-03-14T09:00:00Z"),
-        ev(3, "2025-03-14T09:40:00Z", base="create-function", name="billing-synk")]))
+    first = write(
+        tmp_path / "a.json",
+        delivery_bytes(
+            [  # checkpoints before 09:00 exist
+                ev(4, "2025-03-14T07:00:00Z", name=other),
+                ev(5, "2025-03-14T08:00:00Z", name=other),
+                ev(1, "2025-03-14T09:30:00Z"),
+            ]
+        ),
+    )
+    second = write(
+        tmp_path / "b.json",
+        delivery_bytes(
+            [
+                ev(2, "2025-03-14T09:00:00Z"),
+                ev(3, "2025-03-14T09:40:00Z", base="create-function", name="billing-synk"),
+            ]
+        ),
+    )
     db = tmp_path / "s.db"
     _hunt([first], db)
     _hunt([second], db)

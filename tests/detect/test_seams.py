@@ -74,14 +74,18 @@ def test_a_store_kept_open_serves_consecutive_runs(tmp_path: Path) -> None:
     try:
         got: dict[str, dict[str, Any]] = {}
         for data in days:
-            result = run_hunt(HuntOptions(paths=[], state_path=str(db)),
-                              source=MemorySource(db, data), store=store)
+            result = run_hunt(
+                HuntOptions(paths=[], state_path=str(db)),
+                source=MemorySource(db, data),
+                store=store,
+            )
             got.update({a["id"]: a for a in result.alerts})
     finally:
         store.close()
     one = run_hunt(HuntOptions(paths=[]), source=MemorySource(tmp_path / "x.db", *days))
     assert {k: v for k, v in got.items() if not v.get("superseded")} == {
-        a["id"]: a for a in one.all_alerts}
+        a["id"]: a for a in one.all_alerts
+    }
 
 
 class FailingSource(MemorySource):

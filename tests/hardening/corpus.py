@@ -26,7 +26,9 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u
 def assert_inert(text: str) -> None:
     """``text`` holds no raw control, escape or bidi character (newlines and tabs allowed)."""
     found = RAW.search(text)
-    assert found is None, f"raw {found.group(0)!r} at {found.start()}: {text[max(0, found.start() - 60):found.start() + 20]!r}"
+    assert found is None, (
+        f"raw {found.group(0)!r} at {found.start()}: {text[max(0, found.start() - 60) : found.start() + 20]!r}"
+    )
 
 
 def assert_no_secret(text: str) -> None:

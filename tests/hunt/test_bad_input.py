@@ -11,7 +11,11 @@ import pytest
 
 from tests.conftest import delivery_bytes, jsonl, record, run_cli, write
 
-GOOD = [record("create-function", 1), record("add-permission", 2), record("update-function-code", 3)]
+GOOD = [
+    record("create-function", 1),
+    record("add-permission", 2),
+    record("update-function-code", 3),
+]
 
 
 def _hunt(*paths: Path | str) -> tuple[int, str, list[dict]]:
@@ -45,17 +49,23 @@ def test_json_that_is_not_cloudtrail(tmp_path: Path) -> None:
     good = write(tmp_path / "good.json", delivery_bytes(GOOD))
     code, err, alerts = _hunt(other, good)
     assert code == 0 and len(alerts) == 3
-    assert f"skipped file: {other}: JSON without CloudTrail records (top level: name, version)" in err
+    assert (
+        f"skipped file: {other}: JSON without CloudTrail records (top level: name, version)" in err
+    )
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("empty.json", b"", "empty file"),
-    ("empty.json.gz", b"", "empty file"),
-    ("junk.json.gz", bytes(range(256)) * 4, "not JSON (binary or text data)"),
-    ("blank.jsonl", b"\n\n  \n", "empty file"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.json", b"", "empty file"),
+        ("empty.json.gz", b"", "empty file"),
+        ("junk.json.gz", bytes(range(256)) * 4, "not JSON (binary or text data)"),
+        ("blank.jsonl", b"\n\n  \n", "empty file"),
+    ],
+)
 def test_unreadable_content_is_reported_and_exit_2_when_nothing_read(
-        tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
     bad = write(tmp_path / name, data)
     code, err, alerts = _hunt(bad)
     assert code == 2 and alerts == []
@@ -107,8 +117,19 @@ def test_unknown_format_is_one_clear_line(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", "from lambdawatch.cli import run; run()",
-                           "hunt", str(tmp_path), "--format", "xml"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from lambdawatch.cli import run; run()",
+            "hunt",
+            str(tmp_path),
+            "--format",
+            "xml",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -120,8 +141,11 @@ def test_missing_path_is_one_clear_line(tmp_path: Path) -> None:
     import sys
 
     missing = tmp_path / "nope"
-    proc = subprocess.run([sys.executable, "-c", "from lambdawatch.cli import run; run()",
-                           "hunt", str(missing)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from lambdawatch.cli import run; run()", "hunt", str(missing)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"lambdawatch: error: {missing}: no such file or folder"
 
@@ -130,8 +154,18 @@ def test_unknown_flag_is_one_clear_line() -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", "from lambdawatch.cli import run; run()",
-                           "hunt", ".", "--frobnicate"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from lambdawatch.cli import run; run()",
+            "hunt",
+            ".",
+            "--frobnicate",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1

@@ -16,8 +16,14 @@ RULES = RuleSet.load()
 
 
 def _records() -> list[dict]:
-    kms = record("invoke", 1, eventSource="kms.amazonaws.com", eventName="Decrypt",
-                 userIdentity__invokedBy="lambda.amazonaws.com", sourceIPAddress="lambda.amazonaws.com")
+    kms = record(
+        "invoke",
+        1,
+        eventSource="kms.amazonaws.com",
+        eventName="Decrypt",
+        userIdentity__invokedBy="lambda.amazonaws.com",
+        sourceIPAddress="lambda.amazonaws.com",
+    )
     return [
         record("create-function", 2),
         kms,
@@ -28,8 +34,11 @@ def _records() -> list[dict]:
     ]
 
 
-MATCHED_IDS = ["00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003",
-               "00000000-0000-4000-8000-000000000006"]
+MATCHED_IDS = [
+    "00000000-0000-4000-8000-000000000002",
+    "00000000-0000-4000-8000-000000000003",
+    "00000000-0000-4000-8000-000000000006",
+]
 
 
 def _ids(data: bytes) -> list[str]:
@@ -38,9 +47,17 @@ def _ids(data: bytes) -> list[str]:
 
 
 def _envelope(r: dict) -> dict:
-    return {"version": "0", "id": "abc", "detail-type": "AWS API Call via CloudTrail",
-            "source": "aws.lambda", "account": "101010101010", "time": r["eventTime"],
-            "region": "us-east-1", "resources": [], "detail": r}
+    return {
+        "version": "0",
+        "id": "abc",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.lambda",
+        "account": "101010101010",
+        "time": r["eventTime"],
+        "region": "us-east-1",
+        "resources": [],
+        "detail": r,
+    }
 
 
 def test_s3_delivery_uses_fast_path_and_only_cut_records_are_parsed() -> None:
@@ -83,8 +100,10 @@ def test_eventbridge_other_detail_type_is_reported() -> None:
     data = json.dumps([other, _envelope(_records()[0])]).encode()
     out = decode(data, RULES.prefilter, RULES.match)
     assert len(out.matched) == 1
-    assert out.skipped == {"not a CloudTrail record (EventBridge event of type "
-                           "'EC2 Instance State-change Notification')": 1}
+    assert out.skipped == {
+        "not a CloudTrail record (EventBridge event of type "
+        "'EC2 Instance State-change Notification')": 1
+    }
 
 
 def test_bare_array_and_single_record() -> None:
@@ -103,10 +122,20 @@ def test_gzip_is_detected_by_content_not_name(tmp_path: Path) -> None:
 def test_walks_folders_of_mixed_forms_and_skips_digests(tmp_path: Path) -> None:
     recs = _records()
     day = tmp_path / "AWSLogs/o-abc123/101010101010/CloudTrail/us-east-1/2024/09/11"
-    write(day / "101010101010_CloudTrail_us-east-1_20240911T0930Z_x.json.gz", delivery_bytes(recs[:3]), gz=True)
-    write(tmp_path / "more/events.jsonl.gz", b"\n".join(json.dumps(r).encode() for r in recs[3:]), gz=True)
+    write(
+        day / "101010101010_CloudTrail_us-east-1_20240911T0930Z_x.json.gz",
+        delivery_bytes(recs[:3]),
+        gz=True,
+    )
+    write(
+        tmp_path / "more/events.jsonl.gz",
+        b"\n".join(json.dumps(r).encode() for r in recs[3:]),
+        gz=True,
+    )
     write(tmp_path / "more/notes.txt", b"not a log")
-    digest = tmp_path / "AWSLogs/o-abc123/101010101010/CloudTrail-Digest/us-east-1/2024/09/11/d.json.gz"
+    digest = (
+        tmp_path / "AWSLogs/o-abc123/101010101010/CloudTrail-Digest/us-east-1/2024/09/11/d.json.gz"
+    )
     write(digest, b'{"digestStartTime":"x"}', gz=True)
     result = run_cli("hunt", str(tmp_path), "--format", "jsonl", "--workers", "2")
     assert result.exit_code == 0, result.stderr
@@ -117,7 +146,10 @@ def test_walks_folders_of_mixed_forms_and_skips_digests(tmp_path: Path) -> None:
 def test_stdin(tmp_path: Path) -> None:
     result = run_cli("hunt", "-", "--format", "jsonl", input=delivery_bytes(_records()))
     assert result.exit_code == 0
-    assert sorted(e for a in map(json.loads, result.stdout.splitlines()) for e in a["event_ids"]) == MATCHED_IDS
+    assert (
+        sorted(e for a in map(json.loads, result.stdout.splitlines()) for e in a["event_ids"])
+        == MATCHED_IDS
+    )
 
 
 _layouts = st.sampled_from(["fast", "pretty", "jsonl", "array", "eventbridge"])

@@ -19,8 +19,11 @@ def _compact(r: dict) -> bytes:
 
 def _aws_order(r: dict) -> bytes:
     """eventTime, eventSource then eventName, as AWS writes them."""
-    head = {k: r[k] for k in ("eventVersion", "userIdentity", "eventTime", "eventSource",
-                              "eventName") if k in r}
+    head = {
+        k: r[k]
+        for k in ("eventVersion", "userIdentity", "eventTime", "eventSource", "eventName")
+        if k in r
+    }
     return json.dumps({**head, **r}, separators=(",", ":")).encode()
 
 
@@ -59,8 +62,13 @@ def test_spaced_json_is_found_too() -> None:
 
 
 def test_bare_service_name_elsewhere_is_not_a_hit() -> None:
-    kms = record("invoke", eventSource="kms.amazonaws.com", eventName="Decrypt",
-                 sourceIPAddress="lambda.amazonaws.com", userIdentity__invokedBy="lambda.amazonaws.com")
+    kms = record(
+        "invoke",
+        eventSource="kms.amazonaws.com",
+        eventName="Decrypt",
+        sourceIPAddress="lambda.amazonaws.com",
+        userIdentity__invokedBy="lambda.amazonaws.com",
+    )
     assert _hits(FOUNDING, _compact(kms)) == []
 
 

@@ -46,7 +46,9 @@ def _upload(bucket: str, root: Path, prefix: str = "") -> int:
     n = 0
     for path in sorted(root.rglob("*")):
         if path.is_file():
-            s3.put_object(Bucket=bucket, Key=prefix + str(path.relative_to(root)), Body=path.read_bytes())
+            s3.put_object(
+                Bucket=bucket, Key=prefix + str(path.relative_to(root)), Body=path.read_bytes()
+            )
             n += 1
     return n
 
@@ -55,21 +57,26 @@ def test_s3_prefix_gives_the_same_alerts_as_the_local_folder(aws_env: str) -> No
     assert _upload("trail-bucket", EXAMPLES, "exports/") == 5
     local = run_cli("hunt", str(EXAMPLES), "--format", "jsonl", "--workers", "1", "-q")
     for workers in ("1", "2"):
-        remote = run_cli("hunt", "s3://trail-bucket/exports/AWSLogs/", "--format", "jsonl",
-                         "--workers", workers)
+        remote = run_cli(
+            "hunt", "s3://trail-bucket/exports/AWSLogs/", "--format", "jsonl", "--workers", workers
+        )
         assert remote.exit_code == 0, remote.stderr
         assert jsonl(remote.stdout) == jsonl(local.stdout)
         assert "files read: 4" in remote.stderr
-        assert ("skipped file: s3://trail-bucket/exports/AWSLogs/111122223333/CloudTrail-Digest/"
-                in remote.stderr)
+        assert (
+            "skipped file: s3://trail-bucket/exports/AWSLogs/111122223333/CloudTrail-Digest/"
+            in remote.stderr
+        )
 
 
 def test_s3_bad_object_is_reported_and_the_rest_read(aws_env: str, tmp_path: Path) -> None:
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="mixed")
     s3.put_object(Bucket="mixed", Key="logs/junk.json.gz", Body=b"\x1f\x8b\x08\x00garbage")
-    data = (EXAMPLES / "AWSLogs/444455556666/CloudTrail/us-west-2/2025/03/14/"
-            "444455556666_CloudTrail_us-west-2_20250314T1125Z_Ab3cDe4fGh5iJk6L.json.gz").read_bytes()
+    data = (
+        EXAMPLES / "AWSLogs/444455556666/CloudTrail/us-west-2/2025/03/14/"
+        "444455556666_CloudTrail_us-west-2_20250314T1125Z_Ab3cDe4fGh5iJk6L.json.gz"
+    ).read_bytes()
     s3.put_object(Bucket="mixed", Key="logs/good.json.gz", Body=data)
     result = run_cli("hunt", "s3://mixed/logs/", "--format", "jsonl", "--workers", "1")
     assert result.exit_code == 0
@@ -88,16 +95,34 @@ def test_s3_bomb_and_padded_objects_are_capped_and_read(aws_env: str) -> None:
 
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="hostile")
-    s3.put_object(Bucket="hostile", Key="logs/bomb.json.gz",
-                  Body=bomb(256 << 20, with_records(GOOD[0])[:-2] + b","))
-    s3.put_object(Bucket="hostile", Key="logs/padded.json.gz",
-                  Body=gz(with_records(GOOD[1], GOOD[2])) + b"\x00" * 64)
+    s3.put_object(
+        Bucket="hostile",
+        Key="logs/bomb.json.gz",
+        Body=bomb(256 << 20, with_records(GOOD[0])[:-2] + b","),
+    )
+    s3.put_object(
+        Bucket="hostile",
+        Key="logs/padded.json.gz",
+        Body=gz(with_records(GOOD[1], GOOD[2])) + b"\x00" * 64,
+    )
     for workers in ("1", "2"):
-        result = run_cli("hunt", "s3://hostile/logs/", "--format", "jsonl", "--workers", workers,
-                         "--max-inflate", "8M")
+        result = run_cli(
+            "hunt",
+            "s3://hostile/logs/",
+            "--format",
+            "jsonl",
+            "--workers",
+            workers,
+            "--max-inflate",
+            "8M",
+        )
         assert result.exit_code == 0, result.stderr
         assert sorted(e for a in jsonl(result.stdout) for e in a["event_ids"]) == GOOD_IDS
-        assert ("partly read: s3://hostile/logs/bomb.json.gz: inflates past the 8 MiB cap "
-                "(--max-inflate); read the first 8 MiB") in result.stderr
-        assert ("partly read: s3://hostile/logs/padded.json.gz: 64 trailing zero bytes after the "
-                "gzip data ignored") in result.stderr
+        assert (
+            "partly read: s3://hostile/logs/bomb.json.gz: inflates past the 8 MiB cap "
+            "(--max-inflate); read the first 8 MiB"
+        ) in result.stderr
+        assert (
+            "partly read: s3://hostile/logs/padded.json.gz: 64 trailing zero bytes after the "
+            "gzip data ignored"
+        ) in result.stderr

@@ -15,8 +15,12 @@ FN = "arn:aws:lambda:us-east-1:111122223333:function:billing-sync"
 
 
 def ev(n: int, time: str, base: str = "update-function-code", fn: str = FN, **fields: Any) -> dict:
-    defaults = {"eventTime": time, "recipientAccountId": "111122223333", "awsRegion": "us-east-1",
-                "requestParameters__functionName": fn}
+    defaults = {
+        "eventTime": time,
+        "recipientAccountId": "111122223333",
+        "awsRegion": "us-east-1",
+        "requestParameters__functionName": fn,
+    }
     return record(base, n, **{**defaults, **fields})
 
 
@@ -30,18 +34,32 @@ def hunt(*paths: Path, state: Path | None = None, workers: int = 1) -> list[dict
 
 
 def core(alerts: list[dict]) -> list[tuple]:
-    return [(a["id"], a["function"], a["first_seen"], a["last_seen"], a["event_count"],
-             tuple(a["event_ids"])) for a in alerts]
+    return [
+        (
+            a["id"],
+            a["function"],
+            a["first_seen"],
+            a["last_seen"],
+            a["event_count"],
+            tuple(a["event_ids"]),
+        )
+        for a in alerts
+    ]
 
 
 def test_window_opens_at_first_event_and_is_sixty_minutes_of_event_time(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.json", delivery_bytes([
-        ev(1, "2025-03-14T09:00:00Z"),
-        ev(2, "2025-03-14T09:59:59Z", base="update-function-configuration"),
-        ev(3, "2025-03-14T10:00:00Z"),  # exactly 60 minutes after the opening: a new window
-        ev(4, "2025-03-14T10:30:00Z", base="add-permission"),
-        ev(5, "2025-03-14T12:00:00Z"),
-    ]))
+    f = write(
+        tmp_path / "a.json",
+        delivery_bytes(
+            [
+                ev(1, "2025-03-14T09:00:00Z"),
+                ev(2, "2025-03-14T09:59:59Z", base="update-function-configuration"),
+                ev(3, "2025-03-14T10:00:00Z"),  # exactly 60 minutes after the opening: a new window
+                ev(4, "2025-03-14T10:30:00Z", base="add-permission"),
+                ev(5, "2025-03-14T12:00:00Z"),
+            ]
+        ),
+    )
     alerts = hunt(f)
     assert [(a["first_seen"], a["last_seen"], a["event_count"]) for a in alerts] == [
         ("2025-03-14T09:00:00Z", "2025-03-14T09:59:59Z", 2),
@@ -49,9 +67,17 @@ def test_window_opens_at_first_event_and_is_sixty_minutes_of_event_time(tmp_path
         ("2025-03-14T12:00:00Z", "2025-03-14T12:00:00Z", 1),
     ]
     first = alerts[0]
-    assert first["event_names"] == ["UpdateFunctionCode20150331v2", "UpdateFunctionConfiguration20150331v2"]
-    assert first["event_ids"] == ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
-    assert first["rule"] == "LW100" and first["severity"] == "critical" and first["priority"] == "P1"
+    assert first["event_names"] == [
+        "UpdateFunctionCode20150331v2",
+        "UpdateFunctionConfiguration20150331v2",
+    ]
+    assert first["event_ids"] == [
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+    ]
+    assert (
+        first["rule"] == "LW100" and first["severity"] == "critical" and first["priority"] == "P1"
+    )
     assert first["mitre"][:2] == ["T1648", "T1651"]  # the founding rule's, first
     assert first["tactics"][:3] == ["TA0003", "TA0002", "TA0004"]
     assert "Recommended action: Review Lambda function code immediately" in first["playbook"]
@@ -60,12 +86,17 @@ def test_window_opens_at_first_event_and_is_sixty_minutes_of_event_time(tmp_path
 
 def test_keys_are_account_region_function(tmp_path: Path) -> None:
     other_fn = "arn:aws:lambda:us-east-1:111122223333:function:other"
-    f = write(tmp_path / "a.json", delivery_bytes([
-        ev(1, "2025-03-14T09:00:00Z"),
-        ev(2, "2025-03-14T09:01:00Z", fn=other_fn),
-        ev(3, "2025-03-14T09:02:00Z", awsRegion="eu-west-1"),
-        ev(4, "2025-03-14T09:03:00Z", recipientAccountId="444455556666"),
-    ]))
+    f = write(
+        tmp_path / "a.json",
+        delivery_bytes(
+            [
+                ev(1, "2025-03-14T09:00:00Z"),
+                ev(2, "2025-03-14T09:01:00Z", fn=other_fn),
+                ev(3, "2025-03-14T09:02:00Z", awsRegion="eu-west-1"),
+                ev(4, "2025-03-14T09:03:00Z", recipientAccountId="444455556666"),
+            ]
+        ),
+    )
     assert sorted((a["account"], a["region"], a["function"]) for a in hunt(f)) == [
         ("111122223333", "eu-west-1", "billing-sync"),
         ("111122223333", "us-east-1", "billing-sync"),
@@ -75,10 +106,15 @@ def test_keys_are_account_region_function(tmp_path: Path) -> None:
 
 
 def test_failed_calls_neither_alert_nor_fold(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.json", delivery_bytes([
-        ev(1, "2025-03-14T09:00:00Z", errorCode="AccessDeniedException"),
-        ev(2, "2025-03-14T09:30:00Z"),
-    ]))
+    f = write(
+        tmp_path / "a.json",
+        delivery_bytes(
+            [
+                ev(1, "2025-03-14T09:00:00Z", errorCode="AccessDeniedException"),
+                ev(2, "2025-03-14T09:30:00Z"),
+            ]
+        ),
+    )
     alerts = hunt(f)
     assert [(a["first_seen"], a["event_count"]) for a in alerts] == [("2025-03-14T09:30:00Z", 1)]
 
@@ -94,11 +130,24 @@ def test_duplicate_delivery_counts_once(tmp_path: Path) -> None:
 
 
 def _three_files(tmp_path: Path) -> list[Path]:
-    times = ["2025-03-14T09:00:00Z", "2025-03-14T09:20:00Z", "2025-03-14T09:50:00Z",
-             "2025-03-14T10:05:00Z", "2025-03-14T10:40:00Z", "2025-03-14T11:30:00Z"]
+    times = [
+        "2025-03-14T09:00:00Z",
+        "2025-03-14T09:20:00Z",
+        "2025-03-14T09:50:00Z",
+        "2025-03-14T10:05:00Z",
+        "2025-03-14T10:40:00Z",
+        "2025-03-14T11:30:00Z",
+    ]
     recs = [ev(i, t) for i, t in enumerate(times)]
-    recs.append(ev(50, "2025-03-14T09:55:00Z", fn="reports-export", base="create-function",
-                   requestParameters__runtime="python3.12"))
+    recs.append(
+        ev(
+            50,
+            "2025-03-14T09:55:00Z",
+            fn="reports-export",
+            base="create-function",
+            requestParameters__runtime="python3.12",
+        )
+    )
     groups = [[recs[0], recs[3]], [recs[1], recs[4], recs[6]], [recs[2], recs[5], recs[3]]]
     return [write(tmp_path / f"f{i}.json", delivery_bytes(g)) for i, g in enumerate(groups)]
 
@@ -127,7 +176,9 @@ def test_state_second_run_over_same_files_emits_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 0, 2)])
-def test_state_split_runs_end_with_the_single_run_alerts(tmp_path: Path, order: tuple[int, ...]) -> None:
+def test_state_split_runs_end_with_the_single_run_alerts(
+    tmp_path: Path, order: tuple[int, ...]
+) -> None:
     files = _three_files(tmp_path)
     single = core(hunt(*files))
     db = tmp_path / "state.db"
@@ -135,17 +186,22 @@ def test_state_split_runs_end_with_the_single_run_alerts(tmp_path: Path, order: 
     for i in order:
         for a in hunt(files[i], state=db):
             emitted[a["id"]] = a  # a later emission of the same id is an update
-    result = run_hunt(HuntOptions(paths=[str(files[0])], state_path=str(db), workers=1,
-                                  keep_all=True))
+    result = run_hunt(
+        HuntOptions(paths=[str(files[0])], state_path=str(db), workers=1, keep_all=True)
+    )
     assert core(result.all_alerts) == single
     # every alert of the single run was emitted, in its final form, by some run
     assert sorted(core([emitted[a[0]] for a in single])) == sorted(single)
 
 
-def test_chronological_split_emits_each_alert_once_and_updates_the_open_window(tmp_path: Path) -> None:
+def test_chronological_split_emits_each_alert_once_and_updates_the_open_window(
+    tmp_path: Path,
+) -> None:
     early = write(tmp_path / "early.json", delivery_bytes([ev(1, "2025-03-14T09:00:00Z")]))
-    late = write(tmp_path / "late.json", delivery_bytes([ev(2, "2025-03-14T09:30:00Z"),
-                                                        ev(3, "2025-03-14T10:30:00Z")]))
+    late = write(
+        tmp_path / "late.json",
+        delivery_bytes([ev(2, "2025-03-14T09:30:00Z"), ev(3, "2025-03-14T10:30:00Z")]),
+    )
     db = tmp_path / "s.db"
     run1 = hunt(early, state=db)
     run2 = hunt(late, state=db)
@@ -162,40 +218,111 @@ def test_alert_ids_are_deterministic_across_runs(tmp_path: Path) -> None:
 
 def test_since_until(tmp_path: Path) -> None:
     files = _three_files(tmp_path)
-    result = run_cli("hunt", *map(str, files), "--format", "jsonl", "--since", "2025-03-14T10:00:00Z",
-                     "--until", "2025-03-14T11:00:00Z")
+    result = run_cli(
+        "hunt",
+        *map(str, files),
+        "--format",
+        "jsonl",
+        "--since",
+        "2025-03-14T10:00:00Z",
+        "--until",
+        "2025-03-14T11:00:00Z",
+    )
     alerts = jsonl(result.stdout)
     assert [(a["first_seen"], a["event_count"]) for a in alerts] == [("2025-03-14T10:05:00Z", 2)]
 
 
 def test_fail_on(tmp_path: Path) -> None:
     files = _three_files(tmp_path)
-    assert run_cli("hunt", str(files[0]), "--format", "jsonl", "--fail-on", "critical").exit_code == 1
+    assert (
+        run_cli("hunt", str(files[0]), "--format", "jsonl", "--fail-on", "critical").exit_code == 1
+    )
     empty = write(tmp_path / "quiet.json", delivery_bytes([record("invoke", 99)]))
     assert run_cli("hunt", str(empty), "--format", "jsonl", "--fail-on", "low").exit_code == 0
 
 
 def test_rows_group_by_function_user_and_event_name(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.json", delivery_bytes([
-        ev(1, "2025-03-14T09:00:00Z", requestParameters__s3Bucket="b1", requestParameters__s3Key="k1"),
-        ev(2, "2025-03-14T11:00:00Z", requestParameters__s3Bucket="b2", requestParameters__s3Key="k2"),
-        ev(3, "2025-03-14T11:05:00Z", base="update-function-configuration",
-           requestParameters__environment={"variables": {"DB_PASSWORD": "hunter2"}}),
-    ]))
+    f = write(
+        tmp_path / "a.json",
+        delivery_bytes(
+            [
+                ev(
+                    1,
+                    "2025-03-14T09:00:00Z",
+                    requestParameters__s3Bucket="b1",
+                    requestParameters__s3Key="k1",
+                ),
+                ev(
+                    2,
+                    "2025-03-14T11:00:00Z",
+                    requestParameters__s3Bucket="b2",
+                    requestParameters__s3Key="k2",
+                ),
+                ev(
+                    3,
+                    "2025-03-14T11:05:00Z",
+                    base="update-function-configuration",
+                    requestParameters__environment={"variables": {"DB_PASSWORD": "hunter2"}},
+                ),
+            ]
+        ),
+    )
     result = run_cli("hunt", str(f), "--format", "rows")
     rows = jsonl(result.stdout)
     assert [list(r) for r in rows][0] == [
-        "eventdate", "principalId", "user_arn", "eventName", "functionName", "runtime",
-        "lambda_role", "s3Bucket", "s3Key", "env_vars", "layers", "functionArn",
-        "sourceIPAddress", "userAgent", "awsRegion", "count", "first_seen", "last_seen"]
-    assert [(r["functionName"], r["eventName"], r["s3Bucket"], r["s3Key"], r["count"],
-             r["first_seen"], r["last_seen"]) for r in rows] == [
-        ("billing-sync", "UpdateFunctionCode20150331v2", "b2", "k2", 2,
-         "2025-03-14T09:00:00Z", "2025-03-14T11:00:00Z"),
-        ("billing-sync", "UpdateFunctionConfiguration20150331v2", None, None, 1,
-         "2025-03-14T11:05:00Z", "2025-03-14T11:05:00Z"),
+        "eventdate",
+        "principalId",
+        "user_arn",
+        "eventName",
+        "functionName",
+        "runtime",
+        "lambda_role",
+        "s3Bucket",
+        "s3Key",
+        "env_vars",
+        "layers",
+        "functionArn",
+        "sourceIPAddress",
+        "userAgent",
+        "awsRegion",
+        "count",
+        "first_seen",
+        "last_seen",
+    ]
+    assert [
+        (
+            r["functionName"],
+            r["eventName"],
+            r["s3Bucket"],
+            r["s3Key"],
+            r["count"],
+            r["first_seen"],
+            r["last_seen"],
+        )
+        for r in rows
+    ] == [
+        (
+            "billing-sync",
+            "UpdateFunctionCode20150331v2",
+            "b2",
+            "k2",
+            2,
+            "2025-03-14T09:00:00Z",
+            "2025-03-14T11:00:00Z",
+        ),
+        (
+            "billing-sync",
+            "UpdateFunctionConfiguration20150331v2",
+            None,
+            None,
+            1,
+            "2025-03-14T11:05:00Z",
+            "2025-03-14T11:05:00Z",
+        ),
     ]
     assert rows[1]["env_vars"] == {"DB_PASSWORD": "****"}
     assert "hunter2" not in result.stdout
-    assert rows[1]["layers"] == ["arn:aws:lambda:eugov-eastcentral-1r:712967571683:layer:"
-                                 "stratus-red-team-lambda-layer-my-lambda-extension:1"]
+    assert rows[1]["layers"] == [
+        "arn:aws:lambda:eugov-eastcentral-1r:712967571683:layer:"
+        "stratus-red-team-lambda-layer-my-lambda-extension:1"
+    ]

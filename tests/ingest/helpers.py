@@ -15,8 +15,11 @@ from lambdawatch.ingest.limits import Limits
 from tests.conftest import delivery_bytes, record
 
 RULES = RuleSet.load()
-GOOD = [record("create-function", 1), record("add-permission", 2),
-        record("update-function-code", 3)]
+GOOD = [
+    record("create-function", 1),
+    record("add-permission", 2),
+    record("update-function-code", 3),
+]
 GOOD_IDS = sorted(r["eventID"] for r in GOOD)
 
 
@@ -30,9 +33,14 @@ def ids(out: Decoded) -> list[str]:
 
 def delivery(records: list[Any]) -> bytes:
     """A delivery file of records given as dicts or as ready compact bytes."""
-    parts = [r if isinstance(r, bytes) else json.dumps(
-        {"eventVersion": r.get("eventVersion", "1.08"), **r}, separators=(",", ":")).encode()
-        for r in records]
+    parts = [
+        r
+        if isinstance(r, bytes)
+        else json.dumps(
+            {"eventVersion": r.get("eventVersion", "1.08"), **r}, separators=(",", ":")
+        ).encode()
+        for r in records
+    ]
     return b'{"Records":[' + b",".join(parts) + b"]}"
 
 
@@ -52,9 +60,10 @@ def with_records(*records: dict[str, Any]) -> bytes:
 
 def deep(depth: int, n: int = 50) -> bytes:
     """A CreateFunction record (compact JSON) whose requestParameters nest ``depth`` levels."""
-    base = json.dumps({"eventVersion": "1.08", **record("create-function", n,
-                                                        requestParameters__deep="@")},
-                      separators=(",", ":")).encode()
+    base = json.dumps(
+        {"eventVersion": "1.08", **record("create-function", n, requestParameters__deep="@")},
+        separators=(",", ":"),
+    ).encode()
     return base.replace(b'"@"', b'{"a":' * depth + b'"x"' + b"}" * depth)
 
 
@@ -68,6 +77,7 @@ def gzip_stream(chunks: Iterator[bytes]) -> bytes:
 
 def bomb(total: int, prefix: bytes = b"") -> bytes:
     """``prefix`` then ``total`` zero bytes (well, spaces), compressed as a stream."""
+
     def chunks() -> Iterator[bytes]:
         yield prefix
         block = b" " * (1 << 20)

@@ -67,14 +67,15 @@ def hunt(tmp_path: Path, *args: str, budget: float = 120.0) -> Run:
     argv = ["hunt", *args, "--format", "jsonl", "--workers", "1"]
     code = _CHILD.format(src=str(ROOT / "src"), out=str(out), args=argv)
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
-                          text=True,
-                          timeout=budget)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=budget
+    )
     seconds = time.monotonic() - start
     assert "Traceback" not in proc.stderr, proc.stderr
     alerts = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
-    return Run(proc.returncode, proc.stderr, alerts, json.loads(out.read_text())["peak_mb"],
-               seconds)
+    return Run(
+        proc.returncode, proc.stderr, alerts, json.loads(out.read_text())["peak_mb"], seconds
+    )
 
 
 BASELINE_MB = 250  # the interpreter, the rules and the alerting stage, with room to spare
@@ -86,14 +87,18 @@ def test_gzip_bomb_after_good_records(tmp_path: Path, budget: float = 120.0) -> 
     assert f.stat().st_size < 1 * MIB
     run = hunt(tmp_path, str(f), "--max-inflate", "16M", budget=budget)
     assert run.code == 0
-    assert f"partly read: {f}: inflates past the 16 MiB cap (--max-inflate); read the first " \
-           "16 MiB" in run.err
+    assert (
+        f"partly read: {f}: inflates past the 16 MiB cap (--max-inflate); read the first "
+        "16 MiB" in run.err
+    )
     assert run.event_ids() == GOOD_IDS
     assert run.peak_mb < BASELINE_MB + 16 * 4
     assert run.seconds < budget
 
 
-def test_special_files_in_a_folder_never_hang_nor_grow(tmp_path: Path, budget: float = 60.0) -> None:
+def test_special_files_in_a_folder_never_hang_nor_grow(
+    tmp_path: Path, budget: float = 60.0
+) -> None:
     good = write(tmp_path / "good.json", with_records(*GOOD))
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)
@@ -130,10 +135,13 @@ def test_huge_record_is_skipped_alone(tmp_path: Path, budget: float = 60.0) -> N
     assert run.peak_mb < BASELINE_MB and run.seconds < budget
 
 
-def test_record_with_fifty_thousand_targets_is_bounded(tmp_path: Path,
-                                                       budget: float = 60.0) -> None:
-    targets = [{"id": f"t{i}", "arn": f"arn:aws:lambda:us-east-1:111122223333:function:f{i}"}
-               for i in range(50_000)]
+def test_record_with_fifty_thousand_targets_is_bounded(
+    tmp_path: Path, budget: float = 60.0
+) -> None:
+    targets = [
+        {"id": f"t{i}", "arn": f"arn:aws:lambda:us-east-1:111122223333:function:f{i}"}
+        for i in range(50_000)
+    ]
     many = record("put-targets", 81, requestParameters__targets=targets)
     f = write(tmp_path / "targets.json", with_records(GOOD[0], GOOD[1], GOOD[2], many))
     run = hunt(tmp_path, str(f), budget=budget)
@@ -145,25 +153,29 @@ def test_record_with_fifty_thousand_targets_is_bounded(tmp_path: Path,
 
 def test_bad_records_cost_only_themselves(tmp_path: Path, budget: float = 60.0) -> None:
     bad_time = record("create-function", 82, eventTime="99999-01-01T00:00:00Z")
-    f = write(tmp_path / "mixed.json", delivery([GOOD[0], deep(5000, 83), GOOD[1], bad_time,
-                                                 GOOD[2]]))
+    f = write(
+        tmp_path / "mixed.json", delivery([GOOD[0], deep(5000, 83), GOOD[1], bad_time, GOOD[2]])
+    )
     run = hunt(tmp_path, str(f), budget=budget)
     assert run.code == 0
-    assert (f"partly read: {f}: record 2: record nested deeper than 64 levels; record 4: record "
-            "has no valid eventTime (") in run.err
+    assert (
+        f"partly read: {f}: record 2: record nested deeper than 64 levels; record 4: record "
+        "has no valid eventTime ("
+    ) in run.err
     assert run.event_ids() == GOOD_IDS
     assert run.peak_mb < BASELINE_MB and run.seconds < budget
 
 
-def test_jsonl_lines_that_are_not_objects_are_counted(tmp_path: Path,
-                                                      budget: float = 60.0) -> None:
+def test_jsonl_lines_that_are_not_objects_are_counted(tmp_path: Path, budget: float = 60.0) -> None:
     no_time = record("invoke", 84, eventName="GetFunction20150331v2")
     del no_time["eventTime"]
     f = write(tmp_path / "x.jsonl", lines([GOOD[0], b"[]", GOOD[1], b"null", no_time, GOOD[2]]))
     run = hunt(tmp_path, str(f), budget=budget)
     assert run.code == 0
-    assert (f"partly read: {f}: line 2: line is not a JSON object; line 4: line is not a JSON "
-            "object; line 5: record without eventTime") in run.err
+    assert (
+        f"partly read: {f}: line 2: line is not a JSON object; line 4: line is not a JSON "
+        "object; line 5: record without eventTime"
+    ) in run.err
     assert f"skipped records: 2 line is not a JSON object (in {f})" in run.err
     assert f"skipped records: 1 record without eventTime (in {f})" in run.err
     assert run.event_ids() == GOOD_IDS

@@ -43,12 +43,17 @@ def _run(root: Path, executor: Executor) -> tuple[list[str], list[str]]:
         if isinstance(item, Outcome) and item.decoded is not None:
             matched += [m.event_id for m in item.decoded.matched]
         else:
-            problems.append(f"{Path(item.name).name}: {item.error if isinstance(item, Outcome) else item.reason}")
+            problems.append(
+                f"{Path(item.name).name}: {item.error if isinstance(item, Outcome) else item.reason}"
+            )
     return sorted(matched), problems
 
 
-@pytest.mark.parametrize("executor", [SerialExecutor(), ThreadExecutor(2), ProcessExecutor(2)],
-                         ids=["serial", "threads", "processes"])
+@pytest.mark.parametrize(
+    "executor",
+    [SerialExecutor(), ThreadExecutor(2), ProcessExecutor(2)],
+    ids=["serial", "threads", "processes"],
+)
 def test_every_executor_gives_the_same_outcomes(tmp_path: Path, executor: Executor) -> None:
     ids = _corpus(tmp_path)
     assert _run(tmp_path, executor) == (ids, ["bad.json: not JSON (binary or text data)"])
@@ -58,8 +63,11 @@ def _double(ctx: int, item: int) -> int:
     return ctx * item
 
 
-@pytest.mark.parametrize("executor", [ThreadExecutor(2, in_flight=3),
-                                      ProcessExecutor(2, in_flight=3)], ids=["threads", "processes"])
+@pytest.mark.parametrize(
+    "executor",
+    [ThreadExecutor(2, in_flight=3), ProcessExecutor(2, in_flight=3)],
+    ids=["threads", "processes"],
+)
 def test_inputs_are_pulled_lazily_and_results_come_in_order(executor: Executor) -> None:
     pulled = []
 
@@ -107,8 +115,11 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_die_with_the_main_process(sig: signal.Signals, budget: float = 20.0) -> None:
-    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN.format(src=str(ROOT / "src"))],
-                              stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN.format(src=str(ROOT / "src"))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert parent.stdout is not None
     workers = {int(parent.stdout.readline()), int(parent.stdout.readline())}
     assert all(_alive(w) for w in workers)

@@ -81,8 +81,10 @@ def _mixed_buffer() -> bytes:
         rec["eventID"] = f"b-{n}"
         parts.append(_compact(rec))
         parts.append(json.dumps(_aws(rec)).encode())
-        hinted = {**rec, "userIdentity": {"type": "AWSService",
-                                          "invokedBy": "lambda.amazonaws.com"}}
+        hinted = {
+            **rec,
+            "userIdentity": {"type": "AWSService", "invokedBy": "lambda.amazonaws.com"},
+        }
         parts.append(_compact(hinted))
     return b"\n".join(parts) + b"\n"
 
@@ -101,8 +103,11 @@ def _with_identity(source: str, name: str, identity: dict[str, Any]) -> bytes:
 
 
 LAMBDA_SERVICE = {"type": "AWSService", "invokedBy": "lambda.amazonaws.com"}
-LAMBDA_ROLE = {"type": "AssumedRole", "invokedBy": "lambda.amazonaws.com",
-               "arn": "arn:aws:sts::111122223333:assumed-role/fn-role/fn"}
+LAMBDA_ROLE = {
+    "type": "AssumedRole",
+    "invokedBy": "lambda.amazonaws.com",
+    "arn": "arn:aws:sts::111122223333:assumed-role/fn-role/fn",
+}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -118,10 +123,12 @@ def test_lambda_service_assuming_its_role_is_no_candidate(backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize(("source", "name"), [("iam.amazonaws.com", "CreateUser"),
-                                              ("sts.amazonaws.com", "AssumeRole")])
-def test_lambda_role_session_calling_iam_or_sts_is_a_candidate(backend: str, source: str,
-                                                               name: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "name"), [("iam.amazonaws.com", "CreateUser"), ("sts.amazonaws.com", "AssumeRole")]
+)
+def test_lambda_role_session_calling_iam_or_sts_is_a_candidate(
+    backend: str, source: str, name: str
+) -> None:
     buf = _with_identity(source, name, LAMBDA_ROLE)
     assert [s for _, s in _pf(backend).sources(buf, b"\n")] == [None]
     assert [m.rules for m in decode(buf, _pf(backend), RULES.match).matched] == [["LW302"]]

@@ -93,9 +93,20 @@ def test_stdin_past_the_cap_is_cut_and_reported() -> None:
     from tests.conftest import jsonl, run_cli
 
     data = with_records(*GOOD)
-    result = run_cli("hunt", "-", "--format", "jsonl", "--workers", "1", "--max-inflate",
-                     str(len(data) - 2), input=data + b"    ")
+    result = run_cli(
+        "hunt",
+        "-",
+        "--format",
+        "jsonl",
+        "--workers",
+        "1",
+        "--max-inflate",
+        str(len(data) - 2),
+        input=data + b"    ",
+    )
     assert result.exit_code == 0
     assert sorted(e for a in jsonl(result.stdout) for e in a["event_ids"]) == GOOD_IDS
-    assert (f"partly read: -: larger than the {len(data) - 2} bytes cap (--max-inflate); read "
-            f"the first {len(data) - 2} bytes") in result.stderr
+    assert (
+        f"partly read: -: larger than the {len(data) - 2} bytes cap (--max-inflate); read "
+        f"the first {len(data) - 2} bytes"
+    ) in result.stderr

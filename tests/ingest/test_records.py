@@ -26,8 +26,11 @@ MONTH_13 = record("create-function", 41, eventTime="2024-13-01T00:00:00Z")
 @pytest.mark.parametrize("layout", ["delivery", "jsonl", "array"])
 def test_out_of_range_event_time_costs_only_its_record(layout: str) -> None:
     recs = [GOOD[0], BAD_TIME, GOOD[1], MONTH_13, GOOD[2]]
-    data = {"delivery": with_records(*recs), "jsonl": lines(recs),
-            "array": json.dumps(recs, indent=1).encode()}[layout]
+    data = {
+        "delivery": with_records(*recs),
+        "jsonl": lines(recs),
+        "array": json.dumps(recs, indent=1).encode(),
+    }[layout]
     out = decoded(data)
     assert ids(out) == GOOD_IDS
     assert out.records == 5
@@ -51,8 +54,10 @@ def test_deeply_nested_record_is_skipped_alone(layout: str) -> None:
     out = decoded(data)
     assert ids(out) == GOOD_IDS
     where = "line" if layout == "jsonl" else "record"
-    assert out.problem == (f"{where} 2: record nested deeper than 64 levels; "
-                           f"{where} 4: record nested deeper than 64 levels")
+    assert out.problem == (
+        f"{where} 2: record nested deeper than 64 levels; "
+        f"{where} 4: record nested deeper than 64 levels"
+    )
     assert out.skipped == {"record nested deeper than 64 levels": 2}
 
 
@@ -64,9 +69,10 @@ def test_nesting_within_the_limit_is_kept() -> None:
 def test_broken_record_in_the_middle_of_a_delivery_file_costs_only_itself() -> None:
     data = with_records(*GOOD)
     cut = data.index(b'{"eventVersion"', data.index(GOOD[1]["eventID"].encode()) - 400)
-    broken = data[:cut] + b'{"eventVersion":"1.08","eventSource":"lambda.amazonaws.com",' \
-        b'"eventName":"CreateFunction20150331",]},' \
-        + data[cut:]
+    broken = (
+        data[:cut] + b'{"eventVersion":"1.08","eventSource":"lambda.amazonaws.com",'
+        b'"eventName":"CreateFunction20150331",]},' + data[cut:]
+    )
     out = decoded(broken)
     assert ids(out) == GOOD_IDS
     assert out.problem is not None and "record 2: invalid JSON record" in out.problem
@@ -77,8 +83,10 @@ def test_jsonl_lines_that_are_not_objects_are_named_by_line() -> None:
     out = decoded(data)
     assert ids(out) == GOOD_IDS
     assert out.records == 6
-    assert out.problem == ("line 2: line is not a JSON object; line 4: line is not a JSON object; "
-                           "line 5: line is not a JSON object")
+    assert out.problem == (
+        "line 2: line is not a JSON object; line 4: line is not a JSON object; "
+        "line 5: line is not a JSON object"
+    )
     assert out.skipped == {"line is not a JSON object": 3}
 
 
@@ -88,8 +96,10 @@ def test_jsonl_of_objects_only_reports_nothing() -> None:
 
 
 def test_jsonl_invalid_candidate_line_is_named() -> None:
-    bad = (b'{"eventVersion":"1.08","eventTime":"2024-01-01T00:00:00Z",'
-           b'"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction20150331"}}')
+    bad = (
+        b'{"eventVersion":"1.08","eventTime":"2024-01-01T00:00:00Z",'
+        b'"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction20150331"}}'
+    )
     out = decoded(lines([GOOD[0], bad, GOOD[1]]))
     assert ids(out) == sorted(r["eventID"] for r in GOOD[:2])
     assert out.problem == "line 2: invalid JSON line"
@@ -121,8 +131,10 @@ def test_record_within_the_size_cap_is_kept() -> None:
 
 
 def test_record_with_too_many_values_is_skipped_bounded_work() -> None:
-    targets = [{"id": f"t{i}", "arn": "arn:aws:lambda:us-east-1:111122223333:function:x"}
-               for i in range(30_000)]
+    targets = [
+        {"id": f"t{i}", "arn": "arn:aws:lambda:us-east-1:111122223333:function:x"}
+        for i in range(30_000)
+    ]
     many = record("put-targets", 70, requestParameters__targets=targets)
     out = decoded(with_records(GOOD[0], many))
     assert ids(out) == [GOOD[0]["eventID"]]
@@ -138,8 +150,9 @@ def test_record_with_a_few_targets_is_kept() -> None:
 def test_only_the_first_problems_are_listed_all_are_counted() -> None:
     recs = [GOOD[0]] + [b"[0]"] * 8 + [GOOD[1]]
     out = decoded(lines(recs), Limits(max_problems=2))
-    assert out.problem == ("line 2: line is not a JSON object; line 3: line is not a JSON object "
-                           "(+6 more)")
+    assert out.problem == (
+        "line 2: line is not a JSON object; line 3: line is not a JSON object (+6 more)"
+    )
     assert out.skipped == {"line is not a JSON object": 8}
 
 

@@ -27,8 +27,10 @@ def test_fifo_in_a_folder_is_reported_and_never_opened(tmp_path: Path) -> None:
     good = write(tmp_path / "a.json", with_records(*GOOD))
     fifo = tmp_path / "b.json"
     os.mkfifo(fifo)  # opening it for reading would block this test forever
-    assert _walk(tmp_path) == [LocalFile(str(good)),
-                               Skipped(str(fifo), "FIFO, not a regular file: not opened")]
+    assert _walk(tmp_path) == [
+        LocalFile(str(good)),
+        Skipped(str(fifo), "FIFO, not a regular file: not opened"),
+    ]
 
 
 def test_fifo_named_on_the_command_line_is_not_opened(tmp_path: Path) -> None:
@@ -49,8 +51,9 @@ def test_socket_is_reported(tmp_path: Path) -> None:
 def test_symlink_to_dev_zero_is_reported_not_read(tmp_path: Path) -> None:
     link = tmp_path / "zero.json.gz"
     link.symlink_to("/dev/zero")
-    assert _walk(tmp_path) == [Skipped(str(link),
-                                       "character device, not a regular file: not opened")]
+    assert _walk(tmp_path) == [
+        Skipped(str(link), "character device, not a regular file: not opened")
+    ]
 
 
 def test_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
@@ -66,8 +69,10 @@ def test_symlink_loop_is_reported_once(tmp_path: Path) -> None:
     (sub / "again").symlink_to(tmp_path)
     assert _walk(tmp_path) == [
         LocalFile(str(good)),
-        Skipped(str(sub / "again"),
-                "folder already walked (symbolic link loop or second link): not walked again"),
+        Skipped(
+            str(sub / "again"),
+            "folder already walked (symbolic link loop or second link): not walked again",
+        ),
     ]
 
 
@@ -119,13 +124,18 @@ def test_unreadable_folder_is_reported(budget: float = 60.0) -> None:
         locked = root / "locked"
         write(locked / "b.json", with_records(*GOOD))
         locked.chmod(0)
-        proc = subprocess.run([sys.executable, "-c", _WALK_AS_NOBODY.format(
-            src=str(ROOT / "src"), root=str(root))], capture_output=True, text=True,
-            check=False, timeout=budget)
+        proc = subprocess.run(
+            [sys.executable, "-c", _WALK_AS_NOBODY.format(src=str(ROOT / "src"), root=str(root))],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=budget,
+        )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.splitlines() == [
             repr(LocalFile(str(good))),
-            repr(Skipped(str(locked), "cannot read folder (Permission denied)"))]
+            repr(Skipped(str(locked), "cannot read folder (Permission denied)")),
+        ]
     finally:
         (root / "locked").chmod(0o755)
         shutil.rmtree(root)

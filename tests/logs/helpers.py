@@ -10,8 +10,9 @@ from lambdawatch.logs.history import History
 from lambdawatch.logs.model import LogLine
 
 
-def verdict(function: str, lines: list[str], history: History | None = None,
-            **options: Any) -> dict[str, Any]:
+def verdict(
+    function: str, lines: list[str], history: History | None = None, **options: Any
+) -> dict[str, Any]:
     acc = FunctionLogs(function)
     for line in lines:
         iso, _, message = line.partition(" ")

@@ -15,15 +15,20 @@ Run = tuple[float, float, int, int]
 
 
 def iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{int(seconds * 1000) % 1000:03d}Z"
+    return (
+        datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{int(seconds * 1000) % 1000:03d}Z"
+    )
 
 
-def beacon(period: float = 300.0, hours: float = 48, jitter: float = 0.4, seed: int = 1) -> list[Run]:
+def beacon(
+    period: float = 300.0, hours: float = 48, jitter: float = 0.4, seed: int = 1
+) -> list[Run]:
     rnd = random.Random(seed)
     n = int(hours * 3600 / period)
-    return [(T0 + i * period + rnd.uniform(0, jitter), rnd.uniform(80, 120), 128, 60)
-            for i in range(n)]
+    return [
+        (T0 + i * period + rnd.uniform(0, jitter), rnd.uniform(80, 120), 128, 60) for i in range(n)
+    ]
 
 
 def steady_api(hours: float = 72, per_minute: float = 2.0, seed: int = 2) -> list[Run]:
@@ -52,8 +57,13 @@ def daily_batch(days: int = 7, seed: int = 3) -> list[Run]:
 def spike(base: list[Run], at_hour: int, extra: int, seed: int = 4) -> list[Run]:
     rnd = random.Random(seed)
     start = T0 + at_hour * 3600
-    return sorted(base + [(start + rnd.uniform(0, 3599), rnd.lognormvariate(4.6, 0.3), 256, 90)
-                          for _ in range(extra)])
+    return sorted(
+        base
+        + [
+            (start + rnd.uniform(0, 3599), rnd.lognormvariate(4.6, 0.3), 256, 90)
+            for _ in range(extra)
+        ]
+    )
 
 
 def slow_hour(base: list[Run], at_hour: int, factor: float) -> list[Run]:
@@ -69,13 +79,16 @@ def report_line(run: Run, rid: str, init_ms: float | None = None) -> tuple[str, 
     start, duration, memory, used = run
     end = start + duration / 1000.0
     init = f"\tInit Duration: {init_ms:.2f} ms" if init_ms is not None else ""
-    return iso(end), (f"REPORT RequestId: {rid}\tDuration: {duration:.2f} ms\tBilled Duration: "
-                      f"{int(duration) + 1} ms\tMemory Size: {memory} MB\tMax Memory Used: "
-                      f"{used} MB{init}\t")
+    return iso(end), (
+        f"REPORT RequestId: {rid}\tDuration: {duration:.2f} ms\tBilled Duration: "
+        f"{int(duration) + 1} ms\tMemory Size: {memory} MB\tMax Memory Used: "
+        f"{used} MB{init}\t"
+    )
 
 
-def export_lines(runs: list[Run], app: dict[int, list[str]] | None = None,
-                 init: dict[int, float] | None = None) -> list[str]:
+def export_lines(
+    runs: list[Run], app: dict[int, list[str]] | None = None, init: dict[int, float] | None = None
+) -> list[str]:
     """START / application lines / END / REPORT for each run, in time order."""
     lines: list[tuple[float, str]] = []
     for n, run in enumerate(runs):

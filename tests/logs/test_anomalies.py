@@ -29,7 +29,8 @@ def test_five_minute_schedule_known_from_state_is_not_beaconing(history: History
     assert kinds(verdict("ticker", s.export_lines(s.beacon(300)), history)) == []
     # the same cadence on a function the schedule does not target is still a beacon
     assert kinds(verdict("payments-2", s.export_lines(s.beacon(300)), history)) == [
-        ("beaconing", "LG201")]
+        ("beaconing", "LG201")
+    ]
 
 
 def test_steady_api_and_daily_batch_are_quiet() -> None:
@@ -72,15 +73,22 @@ def test_log_gap_fires_when_logging_stops_for_hours() -> None:
 def test_errors_after_a_code_change(history: History) -> None:
     runs = s.steady_api(hours=48)
     change = s.T0 + 30 * 3600
-    app = {n: ["[ERROR] Runtime.ImportModuleError: Unable to import module 'index'"]
-           for n, r in enumerate(runs) if change <= r[0] < change + 1800}
+    app = {
+        n: ["[ERROR] Runtime.ImportModuleError: Unable to import module 'index'"]
+        for n, r in enumerate(runs)
+        if change <= r[0] < change + 1800
+    }
     result = verdict("payments", s.export_lines(runs, app=app), history)
     assert kinds(result) == [("errors-after-change", "LG107")]
     ev = result["findings"][0]["evidence"]
     assert ev["change_event_id"] == "00000000-0000-4000-8000-000000000003"
     # the same errors a day before the change (no change near them) do not fire
-    early = {n: app_lines for n, app_lines in
-             ((n, ["[ERROR] boom"]) for n, r in enumerate(runs) if r[0] < s.T0 + 1800)}
+    early = {
+        n: app_lines
+        for n, app_lines in (
+            (n, ["[ERROR] boom"]) for n, r in enumerate(runs) if r[0] < s.T0 + 1800
+        )
+    }
     assert kinds(verdict("payments", s.export_lines(runs, app=early), history)) == []
 
 
@@ -97,23 +105,35 @@ def test_init_duration_jump_after_a_layer_change(history: History) -> None:
 
 def test_cost_is_billed_gb_seconds_times_price_plus_requests() -> None:
     rnd = random.Random(7)  # random arrivals over ~5.5 h of one day, billed 1000 ms at 1 GB
-    runs = [(t, 999.0, 1024, 100) for t in sorted(s.T0 + rnd.uniform(0, 20000)
-                                                 for _ in range(1000))]
+    runs = [
+        (t, 999.0, 1024, 100) for t in sorted(s.T0 + rnd.uniform(0, 20000) for _ in range(1000))
+    ]
     x86 = verdict("f", s.export_lines(runs))
     arm = verdict("f", s.export_lines(runs), arch="arm64")
-    assert x86["estimated_cost_usd"] == pytest.approx(1000 * 0.0000166667 + 1000 * 0.0000002,
-                                                    abs=1e-6)
-    assert arm["estimated_cost_usd"] == pytest.approx(1000 * 0.0000133334 + 1000 * 0.0000002,
-                                                    abs=1e-6)
+    assert x86["estimated_cost_usd"] == pytest.approx(
+        1000 * 0.0000166667 + 1000 * 0.0000002, abs=1e-6
+    )
+    assert arm["estimated_cost_usd"] == pytest.approx(
+        1000 * 0.0000133334 + 1000 * 0.0000002, abs=1e-6
+    )
     over = verdict("f", s.export_lines(runs), budget_usd=0.01)
     assert kinds(over) == [("cost-over-budget", "LG205")]
     assert over["findings"][0]["evidence"]["days_over"] == {"2025-03-14": 0.016867}
     assert kinds(verdict("f", s.export_lines(runs), budget_usd=1.0)) == []
 
 
-@pytest.mark.parametrize(("expr", "period"), [
-    ("rate(5 minutes)", 300), ("rate(1 hour)", 3600), ("cron(0/5 * * * ? *)", 300),
-    ("cron(* * * * ? *)", 60), ("cron(15 2 * * ? *)", 86400), ("cron(0 0/6 * * ? *)", 21600),
-    ("cron(0 9 ? * MON-FRI *)", 86400), ("at(2025-03-14T09:00:00)", None)])
+@pytest.mark.parametrize(
+    ("expr", "period"),
+    [
+        ("rate(5 minutes)", 300),
+        ("rate(1 hour)", 3600),
+        ("cron(0/5 * * * ? *)", 300),
+        ("cron(* * * * ? *)", 60),
+        ("cron(15 2 * * ? *)", 86400),
+        ("cron(0 0/6 * * ? *)", 21600),
+        ("cron(0 9 ? * MON-FRI *)", 86400),
+        ("at(2025-03-14T09:00:00)", None),
+    ],
+)
 def test_schedule_periods(expr: str, period: int | None) -> None:
     assert schedule_period(expr) == period

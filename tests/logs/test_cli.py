@@ -7,15 +7,28 @@ from pathlib import Path
 from tests.conftest import jsonl, run_cli
 from tests.logs import series as s
 
-KEYS = ["function", "account", "region", "window", "invocations", "estimated_cost_usd",
-        "findings", "errors", "lines", "arch", "series"]
+KEYS = [
+    "function",
+    "account",
+    "region",
+    "window",
+    "invocations",
+    "estimated_cost_usd",
+    "findings",
+    "errors",
+    "lines",
+    "arch",
+    "series",
+]
 
 
 def test_jsonl_contract_and_state_join(tmp_path: Path, state_db: Path) -> None:
-    s.write_export(tmp_path / "aws" / "lambda" / "ticker" / "000000.gz",
-                   s.export_lines(s.beacon(300)))
-    s.write_export(tmp_path / "aws" / "lambda" / "implant" / "000000.gz",
-                   s.export_lines(s.beacon(300)))
+    s.write_export(
+        tmp_path / "aws" / "lambda" / "ticker" / "000000.gz", s.export_lines(s.beacon(300))
+    )
+    s.write_export(
+        tmp_path / "aws" / "lambda" / "implant" / "000000.gz", s.export_lines(s.beacon(300))
+    )
     result = run_cli("logs", str(tmp_path), "--state", str(state_db), "--format", "jsonl")
     assert result.exit_code == 0, result.stderr
     implant, ticker = jsonl(result.stdout)
@@ -27,8 +40,15 @@ def test_jsonl_contract_and_state_join(tmp_path: Path, state_db: Path) -> None:
     assert (implant["account"], implant["region"]) == (None, None)
     assert implant["window"] == {"start": "2025-03-14T00:00:00Z", "end": "2025-03-15T23:55:00Z"}
     assert implant["invocations"] == 576 and len(implant["series"]) == 48
-    assert list(implant["series"][0]) == ["hour", "invocations", "errors", "duration_p50_ms",
-                                          "duration_max_ms", "gb_seconds", "cost_usd"]
+    assert list(implant["series"][0]) == [
+        "hour",
+        "invocations",
+        "errors",
+        "duration_p50_ms",
+        "duration_max_ms",
+        "gb_seconds",
+        "cost_usd",
+    ]
     assert result.stderr.strip() == "logs: files 2, lines 3456, functions 2"
 
 
@@ -38,8 +58,9 @@ def test_fail_on_and_table(tmp_path: Path) -> None:
     assert failing.exit_code == 1
     lines = failing.stdout.splitlines()
     assert lines[0].startswith("miner  invocations 6  errors 0  est. cost ")
-    assert lines[1] == ("  [high] long-hot-run LG204: 6 runs near the timeout with memory nearly "
-                        "full (mining?)")
+    assert lines[1] == (
+        "  [high] long-hot-run LG204: 6 runs near the timeout with memory nearly full (mining?)"
+    )
     assert run_cli("logs", str(tmp_path), "--fail-on", "critical").exit_code == 0
 
 

@@ -14,25 +14,46 @@ from lambdawatch.logs.readers import ReadReport
 from lambdawatch.logs.run import from_files
 from tests.logs import series as s
 
-REPORT = ("REPORT RequestId: {rid}\tDuration: 100.00 ms\tBilled Duration: 100 ms\t"
-          "Memory Size: 128 MB\tMax Memory Used: 64 MB\t")
+REPORT = (
+    "REPORT RequestId: {rid}\tDuration: 100.00 ms\tBilled Duration: 100 ms\t"
+    "Memory Size: 128 MB\tMax Memory Used: 64 MB\t"
+)
 
 
 def events(n: int, start_ms: int = s.T0 * 1000) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
-        out.append({"logStreamName": "2025/03/14/[$LATEST]abc", "timestamp": start_ms + i * 1000,
-                    "message": f"START RequestId: r{i} Version: $LATEST\n", "eventId": f"{i}a"})
-        out.append({"logStreamName": "2025/03/14/[$LATEST]abc", "timestamp": start_ms + i * 1000,
-                    "message": REPORT.format(rid=f"r{i}"), "eventId": f"{i}b"})
+        out.append(
+            {
+                "logStreamName": "2025/03/14/[$LATEST]abc",
+                "timestamp": start_ms + i * 1000,
+                "message": f"START RequestId: r{i} Version: $LATEST\n",
+                "eventId": f"{i}a",
+            }
+        )
+        out.append(
+            {
+                "logStreamName": "2025/03/14/[$LATEST]abc",
+                "timestamp": start_ms + i * 1000,
+                "message": REPORT.format(rid=f"r{i}"),
+                "eventId": f"{i}b",
+            }
+        )
     return out
 
 
 def payload(group: str, n: int, kind: str = "DATA_MESSAGE") -> dict[str, Any]:
-    return {"messageType": kind, "owner": "111122223333", "logGroup": group,
-            "logStream": "2025/03/14/[$LATEST]abc", "subscriptionFilters": ["to-firehose"],
-            "logEvents": [{"id": e["eventId"], "timestamp": e["timestamp"],
-                           "message": e["message"]} for e in events(n)]}
+    return {
+        "messageType": kind,
+        "owner": "111122223333",
+        "logGroup": group,
+        "logStream": "2025/03/14/[$LATEST]abc",
+        "subscriptionFilters": ["to-firehose"],
+        "logEvents": [
+            {"id": e["eventId"], "timestamp": e["timestamp"], "message": e["message"]}
+            for e in events(n)
+        ],
+    }
 
 
 def b64gz(doc: dict[str, Any]) -> str:
@@ -44,24 +65,58 @@ def summary(groups: dict[str, Any]) -> dict[str, tuple[int, int, str | None]]:
 
 
 def test_every_shape(tmp_path: Path) -> None:
-    (tmp_path / "fle.json").write_text(json.dumps([{"events": events(3)},
-                                                    {"events": events(2, s.T0 * 1000 + 5000)}]))
-    s.write_export(tmp_path / "aws" / "lambda" / "exported" / "000000.gz",
-                   s.export_lines(s.beacon(600, hours=1)))
-    (tmp_path / "json-format.jsonl").write_text("\n".join(json.dumps(d) for d in [
-        {"time": "2025-03-14T00:00:01.000Z", "type": "platform.report",
-         "record": {"requestId": "j1", "status": "success",
-                    "metrics": {"durationMs": 12.5, "billedDurationMs": 13, "memorySizeMB": 128,
-                                "maxMemoryUsedMB": 40, "initDurationMs": 200.1}}},
-        {"timestamp": "2025-03-14T00:00:00.500Z", "level": "INFO", "requestId": "j1",
-         "message": "connecting to 45.33.32.156:4444"}]))
-    (tmp_path / "sub.b64").write_text(b64gz(payload("/aws/lambda/subscribed", 4)) + "\n" +
-                                      b64gz(payload("/aws/lambda/subscribed", 0, "CONTROL_MESSAGE")))
-    (tmp_path / "kinesis.json").write_text(json.dumps(
-        {"Records": [{"kinesis": {"data": b64gz(payload("/aws/lambda/streamed", 2))}}]}))
-    (tmp_path / "firehose.gz").write_bytes(gzip.compress(
-        (json.dumps(payload("/aws/lambda/hosed", 1)) + json.dumps(payload("/aws/lambda/hosed", 2))
-         ).encode(), mtime=0))
+    (tmp_path / "fle.json").write_text(
+        json.dumps([{"events": events(3)}, {"events": events(2, s.T0 * 1000 + 5000)}])
+    )
+    s.write_export(
+        tmp_path / "aws" / "lambda" / "exported" / "000000.gz",
+        s.export_lines(s.beacon(600, hours=1)),
+    )
+    (tmp_path / "json-format.jsonl").write_text(
+        "\n".join(
+            json.dumps(d)
+            for d in [
+                {
+                    "time": "2025-03-14T00:00:01.000Z",
+                    "type": "platform.report",
+                    "record": {
+                        "requestId": "j1",
+                        "status": "success",
+                        "metrics": {
+                            "durationMs": 12.5,
+                            "billedDurationMs": 13,
+                            "memorySizeMB": 128,
+                            "maxMemoryUsedMB": 40,
+                            "initDurationMs": 200.1,
+                        },
+                    },
+                },
+                {
+                    "timestamp": "2025-03-14T00:00:00.500Z",
+                    "level": "INFO",
+                    "requestId": "j1",
+                    "message": "connecting to 45.33.32.156:4444",
+                },
+            ]
+        )
+    )
+    (tmp_path / "sub.b64").write_text(
+        b64gz(payload("/aws/lambda/subscribed", 4))
+        + "\n"
+        + b64gz(payload("/aws/lambda/subscribed", 0, "CONTROL_MESSAGE"))
+    )
+    (tmp_path / "kinesis.json").write_text(
+        json.dumps({"Records": [{"kinesis": {"data": b64gz(payload("/aws/lambda/streamed", 2))}}]})
+    )
+    (tmp_path / "firehose.gz").write_bytes(
+        gzip.compress(
+            (
+                json.dumps(payload("/aws/lambda/hosed", 1))
+                + json.dumps(payload("/aws/lambda/hosed", 2))
+            ).encode(),
+            mtime=0,
+        )
+    )
     report = ReadReport()
     groups = from_files([str(tmp_path)], "given", report)
     assert report.problems == []
@@ -74,13 +129,13 @@ def test_every_shape(tmp_path: Path) -> None:
     }
     json_inv = [i for i in groups["given"].invocations if i.init_ms is not None]
     assert [(i.init_ms, i.duration_ms) for i in json_inv] == [(200.1, 12.5)]
-    assert groups["given"].flagged["log-outbound-connection"].details == {
-        "45.33.32.156:4444": 1}
+    assert groups["given"].flagged["log-outbound-connection"].details == {"45.33.32.156:4444": 1}
 
 
 def test_bad_input_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
-    good = s.write_export(tmp_path / "aws" / "lambda" / "ok" / "000000.gz",
-                          s.export_lines(s.beacon(600, hours=1)))
+    good = s.write_export(
+        tmp_path / "aws" / "lambda" / "ok" / "000000.gz", s.export_lines(s.beacon(600, hours=1))
+    )
     data = gzip.compress(("\n".join(s.export_lines(s.beacon(60, hours=2))) + "\n").encode())
     (tmp_path / "aws" / "lambda" / "cut").mkdir(parents=True)
     (tmp_path / "aws" / "lambda" / "cut" / "000000.gz").write_bytes(data[: len(data) // 2])
@@ -114,23 +169,35 @@ def test_fast_path_equals_the_line_path(tmp_path: Path, monkeypatch: pytest.Monk
     if not fastpath.available():
         pytest.skip("Hyperscan is not installed: only the line path exists here")
     runs = s.steady_api(hours=30)
-    app = {n: ["connect to 45.33.32.156:4444", ("Traceback (most recent call last):\n"
-               '  File "<string>", line 1, in <module>'), "[ERROR] boom"]
-           for n in range(0, len(runs), 97)}
+    app = {
+        n: [
+            "connect to 45.33.32.156:4444",
+            ('Traceback (most recent call last):\n  File "<string>", line 1, in <module>'),
+            "[ERROR] boom",
+        ]
+        for n in range(0, len(runs), 97)
+    }
     lines = s.export_lines(runs, app=app)
     lines.insert(5, "2025-03-14T00:00:01.000Z EXTENSION\tName: sysupd\tState: Ready\tEvents: []")
-    lines.append("2025-03-15T06:00:00.000Z REPORT RequestId: t1\tDuration: 3000.00 ms\t"
-                 "Billed Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\t"
-                 "Status: timeout")
+    lines.append(
+        "2025-03-15T06:00:00.000Z REPORT RequestId: t1\tDuration: 3000.00 ms\t"
+        "Billed Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\t"
+        "Status: timeout"
+    )
     path = s.write_export(tmp_path / "aws" / "lambda" / "api" / "0.gz", lines)
-    fast = results(from_files([str(path)], None, ReadReport()), History(),
-                   Options(prices("x86_64")))
+    fast = results(
+        from_files([str(path)], None, ReadReport()), History(), Options(prices("x86_64"))
+    )
     monkeypatch.setattr(fastpath, "available", lambda: False)
-    slow = results(from_files([str(path)], None, ReadReport()), History(),
-                   Options(prices("x86_64")))
+    slow = results(
+        from_files([str(path)], None, ReadReport()), History(), Options(prices("x86_64"))
+    )
     assert fast == slow
     assert [f["kind"] for f in fast[0]["findings"]] == [
-        "dynamic-exec", "unknown-extension", "log-outbound-connection"]
+        "dynamic-exec",
+        "unknown-extension",
+        "log-outbound-connection",
+    ]
     assert fast[0]["errors"] == 2 * len(app) + 1
 
 
@@ -149,6 +216,8 @@ def test_a_large_events_page_is_streamed_and_a_cut_keeps_what_came_before(tmp_pa
     groups = from_files([str(tmp_path)], None, report)
     assert summary(groups) == {"big": (6000, 12000, None), "cut": (5000, 10000, None)}
     assert [(Path(w).parent.name, why.split(" (")[0]) for w, why in report.problems] == [
-        ("cut", "truncated or invalid, kept the events before the break")]
+        ("cut", "truncated or invalid, kept the events before the break")
+    ]
     assert jsonstream.is_events_page('  {\n "events" : [') and not jsonstream.is_events_page(
-        '[{"events": []}]')
+        '[{"events": []}]'
+    )

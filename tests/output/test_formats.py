@@ -19,18 +19,32 @@ EVENT_SECRET = "hunter2-Zq8Xw3Lp9Rt5Yv1Nm"
 def _records() -> list[dict]:
     # A hand-made record that holds unredacted variable values (CloudTrail never logs them, but
     # an exporter or a test fixture might): they must be masked too.
-    leaky = create_fn(3, "payrnents-api", "2025-03-14T09:02:11Z", who=ATTACKER, runtime="python3.7",
-                      environment={"variables": {"DB_PASSWORD": EVENT_SECRET,
-                                                 "AWS_SECRET_ACCESS_KEY": SECRETS[1]}},
-                      memorySize=3008, timeout=900)
-    return [update_code(1, "payments-api", "2025-03-14T08:01:10Z"),
-            update_code(2, "orders-api", "2025-03-14T08:30:00Z"), leaky]
+    leaky = create_fn(
+        3,
+        "payrnents-api",
+        "2025-03-14T09:02:11Z",
+        who=ATTACKER,
+        runtime="python3.7",
+        environment={
+            "variables": {"DB_PASSWORD": EVENT_SECRET, "AWS_SECRET_ACCESS_KEY": SECRETS[1]}
+        },
+        memorySize=3008,
+        timeout=900,
+    )
+    return [
+        update_code(1, "payments-api", "2025-03-14T08:01:10Z"),
+        update_code(2, "orders-api", "2025-03-14T08:30:00Z"),
+        leaky,
+    ]
 
 
 @pytest.fixture
 def inventory(inventory_file):
-    return str(inventory_file({"get-function": {"Configuration": CONFIG, "Code": CODE},
-                               "policy": POLICY, "url": URL}))
+    return str(
+        inventory_file(
+            {"get-function": {"Configuration": CONFIG, "Code": CODE}, "policy": POLICY, "url": URL}
+        )
+    )
 
 
 @pytest.mark.parametrize("fmt", ["table", "jsonl", "json", "rows", "ocsf"])
@@ -70,8 +84,12 @@ def test_ocsf_is_a_valid_detection_finding(tmp_path, inventory) -> None:
     by_id = {a["id"]: a for a in alerts(tmp_path, _records(), "--lambda-inventory", inventory)}
     for item in items:
         model = DetectionFinding.model_validate(item)
-        assert (model.class_uid, model.category_uid, int(model.type_uid), int(model.activity_id)) == (
-            2004, 2, 200401, 1)
+        assert (
+            model.class_uid,
+            model.category_uid,
+            int(model.type_uid),
+            int(model.activity_id),
+        ) == (2004, 2, 200401, 1)
         alert = by_id[model.finding_info.uid]
         assert model.risk_score == alert["risk"]
         assert int(model.severity_id) == {"critical": 5, "high": 4}[alert["severity"]]
@@ -84,11 +102,17 @@ def test_ocsf_is_a_valid_detection_finding(tmp_path, inventory) -> None:
 
 def test_ocsf_marks_suppressed_alerts(tmp_path) -> None:
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[[allowlist]]\nname = "ci"\nprincipal = "*github-actions-deploy*"\nreason = "ci"\n')
+    cfg.write_text(
+        '[[allowlist]]\nname = "ci"\nprincipal = "*github-actions-deploy*"\nreason = "ci"\n'
+    )
     [a] = alerts(tmp_path, _records()[:1], "--config", str(cfg))
     item = to_ocsf(a)
     DetectionFinding.model_validate(item)
-    assert (item["status_id"], item["status"], item["status_detail"]) == (3, "Suppressed", "allowlist ci: ci")
+    assert (item["status_id"], item["status"], item["status_detail"]) == (
+        3,
+        "Suppressed",
+        "allowlist ci: ci",
+    )
 
 
 def test_table_is_sorted_by_risk(tmp_path, inventory) -> None:

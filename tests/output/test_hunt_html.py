@@ -6,8 +6,7 @@ from tests.conftest import EXAMPLES, jsonl, run_cli
 
 
 def test_hunt_html_is_the_case_report_of_the_run() -> None:
-    ids = [a["id"] for a in jsonl(run_cli("hunt", str(EXAMPLES), "--format", "jsonl",
-                                           "-q").stdout)]
+    ids = [a["id"] for a in jsonl(run_cli("hunt", str(EXAMPLES), "--format", "jsonl", "-q").stdout)]
     result = run_cli("hunt", str(EXAMPLES), "--format", "html", "-q", "--fail-on", "critical")
     page = result.stdout
     assert result.exit_code == 1  # --fail-on holds for html as for the other formats

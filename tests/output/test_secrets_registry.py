@@ -15,32 +15,50 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_X
 MUST_FIRE = [
     ("aws-access-key-id", "ua aws-cli/2 AKIAIOSFODNN7EXAMPLE x", "ua aws-cli/2 ****(20 chars) x"),
     ("aws-access-key-id", "code/ASIAY34FZKBOKMUTVV7A/app.zip", "code/****(20 chars)/app.zip"),
-    ("aws-secret-access-key", f"aws_secret_access_key={SECRET_KEY}",
-     "aws_secret_access_key=****(40 chars)"),
-    ("password-in-url", "postgres://app:Sup3r-s3cret@db.internal:5432/x",
-     "postgres://app:****(12 chars)@db.internal:5432/x"),
-    ("secret-assignment", "s3://b/k?X-Amz-Signature=0a1b2c3d4e5f&X-Amz-Date=1",
-     "s3://b/k?X-Amz-Signature=****(12 chars)&X-Amz-Date=1"),
-    ("secret-assignment", 'cfg {"db_password": "hunter2hunter2"}',
-     'cfg {"db_password": "****(14 chars)"}'),
+    (
+        "aws-secret-access-key",
+        f"aws_secret_access_key={SECRET_KEY}",
+        "aws_secret_access_key=****(40 chars)",
+    ),
+    (
+        "password-in-url",
+        "postgres://app:Sup3r-s3cret@db.internal:5432/x",
+        "postgres://app:****(12 chars)@db.internal:5432/x",
+    ),
+    (
+        "secret-assignment",
+        "s3://b/k?X-Amz-Signature=0a1b2c3d4e5f&X-Amz-Date=1",
+        "s3://b/k?X-Amz-Signature=****(12 chars)&X-Amz-Date=1",
+    ),
+    (
+        "secret-assignment",
+        'cfg {"db_password": "hunter2hunter2"}',
+        'cfg {"db_password": "****(14 chars)"}',
+    ),
     ("secret-assignment", "token: abcd1234efgh", "token: ****(12 chars)"),
-    ("bearer-token", "Authorization: Bearer abcdefghijklmnopqrstu",
-     "Authorization: Bearer ****(21 chars)"),
+    (
+        "bearer-token",
+        "Authorization: Bearer abcdefghijklmnopqrstu",
+        "Authorization: Bearer ****(21 chars)",
+    ),
     ("github-token", f"git clone https://x/{GH}", "git clone https://x/****(40 chars)"),
     ("jwt", f"id={JWT[:5]} {JWT}", f"id={JWT[:5]} ****({len(JWT)} chars)"),
-    ("private-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
-     "-----BEGIN PRIVATE KEY-----****(66 chars)"),
+    (
+        "private-key",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+        "-----BEGIN PRIVATE KEY-----****(66 chars)",
+    ),
 ]
 # Look-alikes that are not secrets: they stay exact.
 MUST_NOT_FIRE = [
-    "AROAEXAMPLEPAYM:gha-run-1",                                   # role unique id, not a key
-    "AIDAEXAMPLE1234567890",                                       # user unique id
+    "AROAEXAMPLEPAYM:gha-run-1",  # role unique id, not a key
+    "AIDAEXAMPLE1234567890",  # user unique id
     "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-pass-AbCdEf",  # a reference
-    'password = os.environ["DB_PASSWORD"]',                       # code reading a secret
-    "password=None",                                               # placeholder
-    "https://www.terraform.io/docs",                               # a URL without credentials
-    "sha1 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",              # 40 hex chars, no key context
-    "token: ****(12 chars)",                                       # already masked
+    'password = os.environ["DB_PASSWORD"]',  # code reading a secret
+    "password=None",  # placeholder
+    "https://www.terraform.io/docs",  # a URL without credentials
+    "sha1 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",  # 40 hex chars, no key context
+    "token: ****(12 chars)",  # already masked
     "Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.5.0 lang/python#3.11.6",
 ]
 
@@ -63,23 +81,35 @@ def test_mask_shows_the_length_only() -> None:
 
 
 def test_redact_value_masks_inside_structures_and_keeps_the_rest() -> None:
-    value = {"user_agents": ["x AKIAIOSFODNN7EXAMPLE"], "count": 3, "ok": True, "none": None,
-             "env": {"DB_PASSWORD": "plain-but-named", "API_TOKEN": "${ssm:/x}", "PORT": "5432"},
-             "nested": [{"s3Key": "k/AKIAIOSFODNN7EXAMPLE.zip"}]}
+    value = {
+        "user_agents": ["x AKIAIOSFODNN7EXAMPLE"],
+        "count": 3,
+        "ok": True,
+        "none": None,
+        "env": {"DB_PASSWORD": "plain-but-named", "API_TOKEN": "${ssm:/x}", "PORT": "5432"},
+        "nested": [{"s3Key": "k/AKIAIOSFODNN7EXAMPLE.zip"}],
+    }
     assert redact_value(value) == {
-        "user_agents": ["x ****(20 chars)"], "count": 3, "ok": True, "none": None,
+        "user_agents": ["x ****(20 chars)"],
+        "count": 3,
+        "ok": True,
+        "none": None,
         "env": {"DB_PASSWORD": "****(15 chars)", "API_TOKEN": "${ssm:/x}", "PORT": "5432"},
-        "nested": [{"s3Key": "k/****(20 chars).zip"}]}
+        "nested": [{"s3Key": "k/****(20 chars).zip"}],
+    }
     clean = {"principals": ["arn:aws:iam::111122223333:user/alice"], "risk": 40}
     assert redact_value(clean) is clean  # nothing to mask: no copy
 
 
-@pytest.mark.parametrize("name, value, detector", [
-    ("DB_URL", "postgres://app:Sup3r-s3cret@db:5432/x", "password-in-connection-string"),
-    ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "aws-access-key-id"),
-    ("AWS_SECRET_ACCESS_KEY", SECRET_KEY, "aws-secret-access-key"),
-    ("GITHUB", GH, "github-token"),
-])
+@pytest.mark.parametrize(
+    "name, value, detector",
+    [
+        ("DB_URL", "postgres://app:Sup3r-s3cret@db:5432/x", "password-in-connection-string"),
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "aws-access-key-id"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_KEY, "aws-secret-access-key"),
+        ("GITHUB", GH, "github-token"),
+    ],
+)
 def test_env_detectors_use_the_one_mask(name: str, value: str, detector: str) -> None:
     hit = scan_variable(name, value)
     assert hit is not None and hit.detector == detector

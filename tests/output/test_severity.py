@@ -25,10 +25,18 @@ def test_bars_highest_and_shifts() -> None:
 
 
 def test_every_format_maps_every_severity() -> None:
-    for table in (sev.OCSF_SEVERITY_ID, sev.OCSF_SEVERITY_NAME, sev.SARIF_LEVEL, sev.SARIF_SCORE,
-                  sev.SIGMA_LEVEL, sev.DEFAULT_PRIORITY):
+    for table in (
+        sev.OCSF_SEVERITY_ID,
+        sev.OCSF_SEVERITY_NAME,
+        sev.SARIF_LEVEL,
+        sev.SARIF_SCORE,
+        sev.SIGMA_LEVEL,
+        sev.DEFAULT_PRIORITY,
+    ):
         assert set(table) == set(sev.SEVERITY_ORDER)
-    assert sev.OCSF_SEVERITY_ID["critical"] == 5 and sev.OCSF_SEVERITY_NAME["info"] == "Informational"
+    assert (
+        sev.OCSF_SEVERITY_ID["critical"] == 5 and sev.OCSF_SEVERITY_NAME["info"] == "Informational"
+    )
     assert sev.SIGMA_LEVEL["info"] == "informational" and sev.SARIF_LEVEL["medium"] == "warning"
 
 

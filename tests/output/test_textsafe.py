@@ -11,22 +11,31 @@ from rich.table import Table
 from lambdawatch.textsafe import safe_cell, safe_line, safe_markup, safe_text
 
 
-@pytest.mark.parametrize("raw, shown", [
-    ("\x1b[2J\x1b[HALL CLEAR", "\\x1b[2J\\x1b[HALL CLEAR"),        # clear screen
-    ("\x1b]0;owned\x07", "\\x1b]0;owned\\x07"),                   # window title
-    ("evil\rgood", "evil\\rgood"),                                # carriage-return overwrite
-    ("\x9b2J", "\\x9b2J"),                                        # C1 CSI
-    ("a\u202eb\u2066c\u2069\u200f", "a\\u202eb\\u2066c\\u2069\\u200f"),  # bidi controls
-    ("zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff"),         # invisible characters
-    ("line1\nline2\t", "line1\\nline2\\t"),
-])
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("\x1b[2J\x1b[HALL CLEAR", "\\x1b[2J\\x1b[HALL CLEAR"),  # clear screen
+        ("\x1b]0;owned\x07", "\\x1b]0;owned\\x07"),  # window title
+        ("evil\rgood", "evil\\rgood"),  # carriage-return overwrite
+        ("\x9b2J", "\\x9b2J"),  # C1 CSI
+        ("a\u202eb\u2066c\u2069\u200f", "a\\u202eb\\u2066c\\u2069\\u200f"),  # bidi controls
+        ("zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff"),  # invisible characters
+        ("line1\nline2\t", "line1\\nline2\\t"),
+    ],
+)
 def test_controls_are_shown_escaped(raw: str, shown: str) -> None:
     assert safe_text(raw) == shown
 
 
-@pytest.mark.parametrize("text", [
-    "arn:aws:iam::111122223333:role/deploy", "Müller café", "日本語の関数", "[/] [bold]x[/bold]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "arn:aws:iam::111122223333:role/deploy",
+        "Müller café",
+        "日本語の関数",
+        "[/] [bold]x[/bold]",
+    ],
+)
 def test_ordinary_text_is_untouched(text: str) -> None:
     assert safe_text(text) == text
 
@@ -41,8 +50,10 @@ def test_keep_newlines_keeps_only_newlines() -> None:
 
 
 def test_safe_markup_escapes_tags() -> None:
-    assert safe_markup("[/] [link=https://e.example]x[/link]") == \
-        "\\[/] \\[link=https://e.example]x\\[/link]"
+    assert (
+        safe_markup("[/] [link=https://e.example]x[/link]")
+        == "\\[/] \\[link=https://e.example]x\\[/link]"
+    )
 
 
 def test_safe_line_masks_then_escapes() -> None:
@@ -61,8 +72,11 @@ def _render(*cells: object) -> str:
 
 
 def test_safe_cell_is_never_parsed_as_markup() -> None:
-    text = _render(safe_cell("[/] closes nothing"), safe_cell("[link=https://e.example]go[/link]"),
-                   safe_cell("[bold red]ALL CLEAR[/bold red] :warning:"))
+    text = _render(
+        safe_cell("[/] closes nothing"),
+        safe_cell("[link=https://e.example]go[/link]"),
+        safe_cell("[bold red]ALL CLEAR[/bold red] :warning:"),
+    )
     assert "[/] closes nothing" in text
     assert "[link=https://e.example]go[/link]" in text
     assert "[bold red]ALL CLEAR[/bold red] :warning:" in text

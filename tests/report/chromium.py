@@ -13,19 +13,32 @@ from typing import Self
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None,
-                                    reason="Debian's chromium is not installed (.ci/run installs it)")
-_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run",
-          "--virtual-time-budget=3000", "--window-size=1200,1600"]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--virtual-time-budget=3000",
+    "--window-size=1200,1600",
+]
 
 
 def run_chromium(page: Path, *extra: str) -> str:
     assert CHROMIUM is not None
     with tempfile.TemporaryDirectory(prefix="lw-chromium-") as profile:
-        done = subprocess.run([CHROMIUM, *_FLAGS, f"--user-data-dir={profile}", *extra,
-                               page.resolve().as_uri()],
-                              capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [CHROMIUM, *_FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 

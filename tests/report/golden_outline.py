@@ -35,8 +35,15 @@ class _Outline(HTMLParser):
         elif tag == "rect" and (self._section or {}).get("id") == "summary":
             self.out["bars"].append(a.get("height"))
         elif tag == "section":
-            self._section = {"id": a.get("id"), "class": cls, "h2": "", "h3": [], "svg": [],
-                             "tables": [], "checklist_items": 0}
+            self._section = {
+                "id": a.get("id"),
+                "class": cls,
+                "h2": "",
+                "h3": [],
+                "svg": [],
+                "tables": [],
+                "checklist_items": 0,
+            }
             self.out["sections"].append(self._section)
         elif self._section is not None:
             if tag in ("h2", "h3"):
@@ -67,8 +74,9 @@ class _Outline(HTMLParser):
 def outline() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         state = Path(tmp) / "state.db"
-        assert run_cli("hunt", str(EXAMPLES), "--state", str(state), "--workers", "1"
-                       ).exit_code == 0
+        assert (
+            run_cli("hunt", str(EXAMPLES), "--state", str(state), "--workers", "1").exit_code == 0
+        )
         result = run_cli("report", "--state", str(state), "--all", "--case", "golden")
         assert result.exit_code == 0, result.stderr
     parser = _Outline()

@@ -20,8 +20,8 @@ def pixels(path: Path) -> tuple[int, int, list[bytes]]:
     pos, idat, width = 8, b"", 0
     height = channels = 0
     while pos < len(data):
-        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         if ctype == b"IHDR":
             width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
             assert depth == 8 and interlace == 0 and color in (2, 6), (depth, color, interlace)
@@ -35,7 +35,7 @@ def pixels(path: Path) -> tuple[int, int, list[bytes]]:
     prev = bytearray(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - channels] if i >= channels else 0
             c = prev[i - channels] if i >= channels else 0
@@ -50,6 +50,9 @@ def distinct_colours(path: Path, step: int = 7) -> int:
     """How many distinct pixel values a sample of the image holds (1 = blank)."""
     width, _, rows = pixels(path)
     channels = len(rows[0]) // width
-    seen = {row[x * channels:(x + 1) * channels]
-            for row in rows[::step] for x in range(0, width, step)}
+    seen = {
+        row[x * channels : (x + 1) * channels]
+        for row in rows[::step]
+        for x in range(0, width, step)
+    }
     return len(seen)

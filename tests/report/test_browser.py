@@ -48,8 +48,9 @@ def assert_inert(dom: str, title: str) -> None:
     for tag, attrs in doc.elements:
         assert not any(k.startswith("on") for k in attrs), (tag, attrs)
         assert f"data-{MARK}" not in attrs, (tag, attrs)
-        assert tag not in {"img", "iframe", "link", "object", "embed", "base", "a"} or \
-            (tag == "a" and str(attrs.get("href", "")).startswith("#")), (tag, attrs)
+        assert tag not in {"img", "iframe", "link", "object", "embed", "base", "a"} or (
+            tag == "a" and str(attrs.get("href", "")).startswith("#")
+        ), (tag, attrs)
         assert not (tag == "meta" and attrs.get("http-equiv") == "refresh"), attrs
     scripts = [attrs for tag, attrs in doc.elements if tag == "script"]
     assert scripts == [{"type": "application/json", "id": "case"}]
@@ -59,8 +60,18 @@ def test_hostile_report_runs_no_script_fetches_nothing_and_masks(tmp_path: Path)
     with HitServer() as server:
         state, scan = hostile_state(tmp_path, server.port)
         page = tmp_path / "case.html"
-        result = run_cli("report", "--state", str(state), "--all", "-o", str(page),
-                         "--case", "hostile", "--scan", f"fn{payloads(server.port)[0]}={scan}")
+        result = run_cli(
+            "report",
+            "--state",
+            str(state),
+            "--all",
+            "-o",
+            str(page),
+            "--case",
+            "hostile",
+            "--scan",
+            f"fn{payloads(server.port)[0]}={scan}",
+        )
         assert result.exit_code == 0, result.stderr
         html = page.read_text()
         dom = dump_dom(page)
@@ -75,7 +86,7 @@ def test_hostile_report_runs_no_script_fetches_nothing_and_masks(tmp_path: Path)
         "&lt;/script&gt;&lt;script&gt;document.title=",  # user agent
         '\\"Sid\\": \\"\\u003c/script\\u003e\\u003cscript\\u003e',  # policy statement JSON
         "<td>index&lt;iframe src=",  # code finding file
-        "&lt;a href=\"javascript:alert(1)\" id=\"lwpwned-link\"&gt;x&lt;/a&gt;<pre>",  # message
+        '&lt;a href="javascript:alert(1)" id="lwpwned-link"&gt;x&lt;/a&gt;<pre>',  # message
         "&lt;style&gt;@import url(http://127.0.0.1",  # code snippet
         "\\u202egnp.exe\\u200b",  # bidi and zero-width shown escaped
     ]:
@@ -91,9 +102,11 @@ def test_csp_stops_script_and_fetches_even_if_escaping_failed(tmp_path: Path) ->
     with HitServer() as server:
         raw = "".join(p for p in payloads(server.port) if "refresh" not in p)
         page = tmp_path / "bug.html"
-        page.write_text("<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\""
-                        f" content=\"{CSP}\"><title>bug</title></head><body><p>ok</p>{raw}"
-                        "</body></html>")
+        page.write_text(
+            '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy"'
+            f' content="{CSP}"><title>bug</title></head><body><p>ok</p>{raw}'
+            "</body></html>"
+        )
         dom = dump_dom(page)
         assert server.hits == []
     doc = parse(dom)
@@ -106,12 +119,14 @@ def test_the_same_page_without_csp_would_fetch(tmp_path: Path) -> None:
     """Must-fire twin of the test above: the harness does see a fetch and a script run."""
     with HitServer() as server:
         page = tmp_path / "open.html"
-        page.write_text(f"<!DOCTYPE html><html><head><title>open</title></head><body>"
-                        f"{payloads(server.port)[0]}<script>document.body.setAttribute("
-                        f"'data-{MARK}-script','1')</script></body></html>")
+        page.write_text(
+            f"<!DOCTYPE html><html><head><title>open</title></head><body>"
+            f"{payloads(server.port)[0]}<script>document.body.setAttribute("
+            f"'data-{MARK}-script','1')</script></body></html>"
+        )
         dom = dump_dom(page)
         assert server.hits == ["/img"]
-    assert f"data-{MARK}=\"img\"" in dom and f"data-{MARK}-script=\"1\"" in dom
+    assert f'data-{MARK}="img"' in dom and f'data-{MARK}-script="1"' in dom
 
 
 def test_prints_one_alert_per_page(tmp_path: Path) -> None:

@@ -24,26 +24,66 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def case_dir(root: Path, *, tamper: bool = False) -> Path:
     root.mkdir(parents=True)
-    files = {"function/configuration.json": b'{"FunctionName": "payrnents-api"}\n',
-             "function/code.zip": b"PK\x03\x04 not really a zip"}
+    files = {
+        "function/configuration.json": b'{"FunctionName": "payrnents-api"}\n',
+        "function/code.zip": b"PK\x03\x04 not really a zip",
+    }
     artifacts = []
     for path, data in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
-        artifacts.append({"path": path, "api": "lambda:GetFunction", "qualifier": None,
-                          "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
-    manifest = json.dumps({"case": "case-<b>7</b>", "collected_at": "2025-03-14T12:00:00Z",
-                           "collected_by": "arn:aws:iam::111122223333:user/responder",
-                           "function_arn": "arn:aws:lambda:us-east-1:111122223333:function:"
-                                           "payrnents-api", "artifacts": artifacts,
-                           "gaps": []}, indent=2, sort_keys=True).encode() + b"\n"
+        artifacts.append(
+            {
+                "path": path,
+                "api": "lambda:GetFunction",
+                "qualifier": None,
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    manifest = (
+        json.dumps(
+            {
+                "case": "case-<b>7</b>",
+                "collected_at": "2025-03-14T12:00:00Z",
+                "collected_by": "arn:aws:iam::111122223333:user/responder",
+                "function_arn": "arn:aws:lambda:us-east-1:111122223333:function:payrnents-api",
+                "artifacts": artifacts,
+                "gaps": [],
+            },
+            indent=2,
+            sort_keys=True,
+        ).encode()
+        + b"\n"
+    )
     (root / "manifest.json").write_bytes(manifest)
-    (root / "manifest.sha256").write_text(f"{hashlib.sha256(manifest).hexdigest()}  manifest.json\n")
-    (root / "actions.jsonl").write_text("\n".join(json.dumps(a) for a in [
-        {"step": "throttle", "target": "payrnents-api", "before": None, "after": 0,
-         "status": "done", "params": {}},
-        {"step": "url-auth", "target": "payrnents-api", "before": "NONE", "after": "AWS_IAM",
-         "status": "done", "params": {}}]) + "\n")
+    (root / "manifest.sha256").write_text(
+        f"{hashlib.sha256(manifest).hexdigest()}  manifest.json\n"
+    )
+    (root / "actions.jsonl").write_text(
+        "\n".join(
+            json.dumps(a)
+            for a in [
+                {
+                    "step": "throttle",
+                    "target": "payrnents-api",
+                    "before": None,
+                    "after": 0,
+                    "status": "done",
+                    "params": {},
+                },
+                {
+                    "step": "url-auth",
+                    "target": "payrnents-api",
+                    "before": "NONE",
+                    "after": "AWS_IAM",
+                    "status": "done",
+                    "params": {},
+                },
+            ]
+        )
+        + "\n"
+    )
     if tamper:
         (root / "function/code.zip").write_bytes(b"PK\x03\x04 swapped")
     return root
@@ -70,8 +110,10 @@ def test_case_dir_section_shows_manifest_actions_and_rollback(tmp_path: Path, st
 
 
 def test_logs_section_draws_the_hourly_series(tmp_path: Path, state: Path) -> None:
-    s.write_export(tmp_path / "aws" / "lambda" / "payrnents-api" / "0.gz",
-                   s.export_lines(s.beacon(300, hours=6)))
+    s.write_export(
+        tmp_path / "aws" / "lambda" / "payrnents-api" / "0.gz",
+        s.export_lines(s.beacon(300, hours=6)),
+    )
     logs = run_cli("logs", str(tmp_path / "aws"), "--format", "jsonl", "--state", str(state))
     assert logs.exit_code == 0, logs.stderr
     (tmp_path / "logs.jsonl").write_text(logs.stdout)

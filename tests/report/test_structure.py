@@ -36,8 +36,9 @@ class Outline(HTMLParser):
         a = dict(attrs)
         self.tags.append((tag, a))
         if tag == "section" and a.get("class") == "alert":
-            self.current = self.sections.setdefault(str(a["id"]), {
-                "h3": [], "event_ids": [], "risky_nodes": 0, "nodes": 0})
+            self.current = self.sections.setdefault(
+                str(a["id"]), {"h3": [], "event_ids": [], "risky_nodes": 0, "nodes": 0}
+            )
         elif self.current is not None:
             if tag == "h3":
                 self._text = []
@@ -74,8 +75,9 @@ class Outline(HTMLParser):
 def example_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[dict[str, Any]]]:
     tmp = tmp_path_factory.mktemp("report")
     state = tmp / "state.db"
-    hunted = run_cli("hunt", str(EXAMPLES), "--state", str(state), "--format", "jsonl",
-                     "--workers", "1")
+    hunted = run_cli(
+        "hunt", str(EXAMPLES), "--state", str(state), "--format", "jsonl", "--workers", "1"
+    )
     assert hunted.exit_code == 0, hunted.stderr
     alerts = [json.loads(line) for line in hunted.stdout.splitlines() if line.strip()]
     out = tmp / "case.html"
@@ -93,8 +95,15 @@ def test_examples_report_structure(example_report: tuple[str, list[dict[str, Any
     assert list(outline.sections) == [a["id"] for a in by_risk]
     for alert in alerts:
         sec = outline.sections[alert["id"]]
-        assert sec["h3"] == ["Risk and why", "Timeline", f"Findings ({len(alert['findings'])})",
-                             "Change history", "Triggers", "ATT&CK", "Playbook"]
+        assert sec["h3"] == [
+            "Risk and why",
+            "Timeline",
+            f"Findings ({len(alert['findings'])})",
+            "Change history",
+            "Triggers",
+            "ATT&CK",
+            "Playbook",
+        ]
         assert sorted(sec["event_ids"]) == sorted(alert["event_ids"])
         assert sec["nodes"] == len(trigger_labels(alert))
     # the typosquat: a URL with auth NONE and a permission to * are the risky triggers, the
@@ -103,12 +112,15 @@ def test_examples_report_structure(example_report: tuple[str, list[dict[str, Any
     assert trigger_labels(typo) == [
         "permission: * may lambda:InvokeFunctionUrl",
         "function URL (auth NONE): https://x7kq2m4vbn5pl3rt.lambda-url.us-east-1.on.aws/",
-        "eventbridge-rule:maintenance-tick rate(1 minute)"]
+        "eventbridge-rule:maintenance-tick rate(1 minute)",
+    ]
     assert outline.sections[TYRPO_ALERT]["risky_nodes"] == 2
     assert outline.sections[TYRPO_ALERT]["nodes"] == 3
 
 
-def test_examples_report_is_self_contained(example_report: tuple[str, list[dict[str, Any]]]) -> None:
+def test_examples_report_is_self_contained(
+    example_report: tuple[str, list[dict[str, Any]]],
+) -> None:
     html, alerts = example_report
     outline = Outline()
     outline.feed(html)
@@ -121,12 +133,20 @@ def test_examples_report_is_self_contained(example_report: tuple[str, list[dict[
         for key in ("src", "href", "action", "xlink:href"):
             assert not str(attrs.get(key) or "#").startswith(("http", "//")), (tag, attrs)
     assert "@media print" in html and "page-break-before:always" in html
-    case = json.loads(re.search(r'<script type="application/json" id="case">(.*?)</script>',
-                                html, re.DOTALL).group(1))  # type: ignore[union-attr]
+    case = json.loads(
+        re.search(
+            r'<script type="application/json" id="case">(.*?)</script>', html, re.DOTALL
+        ).group(1)
+    )  # type: ignore[union-attr]
     assert sorted(a["id"] for a in case["alerts"]) == sorted(a["id"] for a in alerts)
     cards = [a["id"] for t, a in outline.tags if t == "div" and a.get("class") == "card"]
-    assert cards == ["card-alerts", "card-functions", "card-critical", "card-suppressed",
-                     "card-contained"]
+    assert cards == [
+        "card-alerts",
+        "card-functions",
+        "card-critical",
+        "card-suppressed",
+        "card-contained",
+    ]
 
 
 def test_report_cli_contract(tmp_path: Path) -> None:
@@ -145,13 +165,16 @@ def test_report_cli_contract(tmp_path: Path) -> None:
 
 
 def test_masking_fires_on_secrets_and_keeps_names() -> None:
-    tree = {"requestParameters": {"environment": {"variables": {"DB_URL": "postgres://u:pw@h/db",
-                                                                 "MODE": "prod"}},
-                                  "note": "key AKIAIOSFODNN7EXAMPLE here",
-                                  "token": "ghp_" + "a1B2" * 9,
-                                  "role": "arn:aws:iam::111122223333:role/x",
-                                  "code": "s3://bucket/key.zip"},
-            "event_id": "6642d073-04f9-474f-a31d-5ef412875c07"}
+    tree = {
+        "requestParameters": {
+            "environment": {"variables": {"DB_URL": "postgres://u:pw@h/db", "MODE": "prod"}},
+            "note": "key AKIAIOSFODNN7EXAMPLE here",
+            "token": "ghp_" + "a1B2" * 9,
+            "role": "arn:aws:iam::111122223333:role/x",
+            "code": "s3://bucket/key.zip",
+        },
+        "event_id": "6642d073-04f9-474f-a31d-5ef412875c07",
+    }
     masked = mask_tree(tree)
     req = masked["requestParameters"]
     assert req["environment"]["variables"] == {"DB_URL": "****(20 chars)", "MODE": "****(4 chars)"}
@@ -166,20 +189,43 @@ def test_masking_fires_on_secrets_and_keeps_names() -> None:
 def test_severity_bars_geometry() -> None:
     bars = charts.severity_bars({"critical": 2, "medium": 1})
     assert [(b.label, b.count, b.height) for b in bars] == [
-        ("critical", 2, 90.0), ("high", 0, 0.0), ("medium", 1, 45.0), ("low", 0, 0.0),
-        ("info", 0, 0.0)]
+        ("critical", 2, 90.0),
+        ("high", 0, 0.0),
+        ("medium", 1, 45.0),
+        ("low", 0, 0.0),
+        ("info", 0, 0.0),
+    ]
     assert bars[0].y == 12.0 and bars[2].y == 57.0
 
 
 def test_render_report_api_for_hunt_format_html() -> None:
-    alert = {"id": "lw-1", "rule": "LW100", "title": "t", "severity": "high", "priority": "P2",
-             "account": "111122223333", "region": "us-east-1", "function": "f",
-             "function_arn": "arn:aws:lambda:us-east-1:111122223333:function:f",
-             "first_seen": "2025-03-14T08:00:00Z", "last_seen": "2025-03-14T08:00:00Z",
-             "event_count": 0, "event_ids": [], "event_names": [], "principals": [],
-             "source_ips": [], "user_agents": [], "findings": [], "risk": 30,
-             "risk_explanation": [], "suppressed": False, "suppression_reason": None,
-             "mitre": [], "playbook": ["Check it"], "rules": ["LW100"]}
+    alert = {
+        "id": "lw-1",
+        "rule": "LW100",
+        "title": "t",
+        "severity": "high",
+        "priority": "P2",
+        "account": "111122223333",
+        "region": "us-east-1",
+        "function": "f",
+        "function_arn": "arn:aws:lambda:us-east-1:111122223333:function:f",
+        "first_seen": "2025-03-14T08:00:00Z",
+        "last_seen": "2025-03-14T08:00:00Z",
+        "event_count": 0,
+        "event_ids": [],
+        "event_names": [],
+        "principals": [],
+        "source_ips": [],
+        "user_agents": [],
+        "findings": [],
+        "risk": 30,
+        "risk_explanation": [],
+        "suppressed": False,
+        "suppression_reason": None,
+        "mitre": [],
+        "playbook": ["Check it"],
+        "rules": ["LW100"],
+    }
     html = render_report([alert], {}, {"case": "run"})
     assert '<section class="alert" id="lw-1">' in html
     assert "<li>Check it</li>" in html and "No trigger seen in the logs." in html

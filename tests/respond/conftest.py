@@ -19,8 +19,12 @@ from lambdawatch.aws import CallRecorder, ClientFactory
 from lambdawatch.respond.fetch import Fetcher
 from tests.respond import moto_harness, scenario
 
-CREDS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-         "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+CREDS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 
 
 @pytest.fixture(scope="session")
@@ -104,8 +108,13 @@ def proxy(moto_endpoint: str) -> Iterator[tuple[str, Faults]]:
 
         def _any(self) -> None:
             if faults.match(self.command, self.path):
-                body = json.dumps({"Type": "User", "Message": "User is not authorized to "
-                                   "perform this action (injected by the test)"}).encode()
+                body = json.dumps(
+                    {
+                        "Type": "User",
+                        "Message": "User is not authorized to "
+                        "perform this action (injected by the test)",
+                    }
+                ).encode()
                 self.send_response(403)
                 self.send_header("x-amzn-ErrorType", "AccessDeniedException")
                 self.send_header("Content-Type", "application/json")
@@ -114,13 +123,16 @@ def proxy(moto_endpoint: str) -> Iterator[tuple[str, Faults]]:
                 self.wfile.write(body)
                 return
             data = self._body()
-            headers = {k: v for k, v in self.headers.items()
-                       if k.lower() not in ("host", "content-length", "transfer-encoding",
-                                            "expect")}
+            headers = {
+                k: v
+                for k, v in self.headers.items()
+                if k.lower() not in ("host", "content-length", "transfer-encoding", "expect")
+            }
             if data is not None and not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "binary/octet-stream"  # not urllib's form default
-            req = urllib.request.Request(moto_endpoint + self.path, data=data, headers=headers,
-                                         method=self.command)
+            req = urllib.request.Request(
+                moto_endpoint + self.path, data=data, headers=headers, method=self.command
+            )
             try:
                 with urllib.request.urlopen(req, timeout=30) as resp:
                     status, rheaders, body = resp.status, resp.headers.items(), resp.read()
@@ -128,8 +140,13 @@ def proxy(moto_endpoint: str) -> Iterator[tuple[str, Faults]]:
                 status, rheaders, body = err.code, err.headers.items(), err.read()
             self.send_response(status)
             for k, v in rheaders:
-                if k.lower() not in ("content-length", "transfer-encoding", "connection",
-                                     "server", "date"):
+                if k.lower() not in (
+                    "content-length",
+                    "transfer-encoding",
+                    "connection",
+                    "server",
+                    "date",
+                ):
                     self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -146,11 +163,13 @@ def proxy(moto_endpoint: str) -> Iterator[tuple[str, Faults]]:
 
 
 @pytest.fixture
-def world(moto_endpoint: str, code_server: tuple[str, Downloads],
-          proxy: tuple[str, Faults]) -> Iterator[dict[str, Any]]:
+def world(
+    moto_endpoint: str, code_server: tuple[str, Downloads], proxy: tuple[str, Faults]
+) -> Iterator[dict[str, Any]]:
     """A fresh moto with the scenario; clients through the proxy, every call recorded."""
-    urllib.request.urlopen(urllib.request.Request(
-        moto_endpoint + "/moto-api/reset", method="POST"), timeout=30).read()
+    urllib.request.urlopen(
+        urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"), timeout=30
+    ).read()
     moto_harness.reset()
     code_url, files = code_server
     files.clear()
@@ -165,5 +184,12 @@ def world(moto_endpoint: str, code_server: tuple[str, Downloads],
         assert url.startswith("https://awslambda-us-east-1-"), url
         return code_url + "/" + url.split("/", 3)[3]
 
-    yield {"factory": factory, "setup": setup, "recorder": recorder, "faults": faults,
-           "fetcher": Fetcher(resolve), "files": files, **info}
+    yield {
+        "factory": factory,
+        "setup": setup,
+        "recorder": recorder,
+        "faults": faults,
+        "fetcher": Fetcher(resolve),
+        "files": files,
+        **info,
+    }

@@ -11,8 +11,12 @@ from lambdawatch.respond.target import parse_function
 
 
 def run(world: dict[str, Any], case_dir: Path, **opts: Any) -> Outcome:
-    return respond(world["factory"], parse_function("payments-sync", None),
-                   Options(str(case_dir), **opts), fetcher=world["fetcher"])
+    return respond(
+        world["factory"],
+        parse_function("payments-sync", None),
+        Options(str(case_dir), **opts),
+        fetcher=world["fetcher"],
+    )
 
 
 def actions(case_dir: Path) -> list[dict[str, Any]]:
@@ -24,5 +28,11 @@ def actions(case_dir: Path) -> list[dict[str, Any]]:
 
 def steps(case_dir: Path) -> list[tuple[str, str, str]]:
     """(step, short target, status) of every actions.jsonl line."""
-    return [(a["step"], a["target"].split(":function:")[-1].split(":event-source-mapping:")[0],
-             a["status"]) for a in actions(case_dir)]
+    return [
+        (
+            a["step"],
+            a["target"].split(":function:")[-1].split(":event-source-mapping:")[0],
+            a["status"],
+        )
+        for a in actions(case_dir)
+    ]

@@ -116,8 +116,11 @@ def create_url(self: LambdaResponse) -> Any:
 
 def get_url(self: LambdaResponse) -> Any:
     name, qualifier = _name(self.path, 2), _qualifier(self)
-    return 200, {"status": 200}, json.dumps(_url_dict(_url_config(self, name, qualifier),
-                                                     qualifier))
+    return (
+        200,
+        {"status": 200},
+        json.dumps(_url_dict(_url_config(self, name, qualifier), qualifier)),
+    )
 
 
 def update_url(self: LambdaResponse) -> str:
@@ -144,12 +147,14 @@ def list_layers(self: LambdaResponse) -> str:
     arn = self.querystring["Arn"][0]
     parts = arn.split(":")
     if parts[4] != self.current_account:
-        raise _AccessDenied(f"User is not authorized to perform: lambda:GetLayerVersion on "
-                            f"resource: {arn}")
+        raise _AccessDenied(
+            f"User is not authorized to perform: lambda:GetLayerVersion on resource: {arn}"
+        )
     layer = self.backend.get_layer_version(parts[6], parts[7])
     out = layer.get_layer_version()
-    out["Content"]["Location"] = LAYER_LOCATION.format(region=self.region, name=parts[6],
-                                                       version=parts[7])
+    out["Content"]["Location"] = LAYER_LOCATION.format(
+        region=self.region, name=parts[6], version=parts[7]
+    )
     return json.dumps(out)
 
 
@@ -163,7 +168,8 @@ def _get_code(self: Any) -> Any:
     out = _original_get_code(self)
     if "Location" in out.get("Code", {}):
         out["Code"]["Location"] = CODE_LOCATION.format(
-            region=self.region, name=self.function_name, version=self.version)
+            region=self.region, name=self.function_name, version=self.version
+        )
     return out
 
 

@@ -19,14 +19,16 @@ def live_state(client: Any) -> dict[str, Any]:
         except lam.exceptions.ResourceNotFoundException:
             out["policies"][q or "$LATEST"] = []
         try:
-            out["urls"][q or "$LATEST"] = lam.get_function_url_config(
-                FunctionName=NAME, **kw)["AuthType"]
+            out["urls"][q or "$LATEST"] = lam.get_function_url_config(FunctionName=NAME, **kw)[
+                "AuthType"
+            ]
         except lam.exceptions.ResourceNotFoundException:
             pass
     conc = lam.get_function_concurrency(FunctionName=NAME)
     out["concurrency"] = conc.get("ReservedConcurrentExecutions")
-    out["mappings"] = sorted(m["State"] for m in lam.list_event_source_mappings(
-        FunctionName=NAME)["EventSourceMappings"])
+    out["mappings"] = sorted(
+        m["State"] for m in lam.list_event_source_mappings(FunctionName=NAME)["EventSourceMappings"]
+    )
     fn_arn = lam.get_function(FunctionName=NAME)["Configuration"]["FunctionArn"]
     out["tags"] = lam.list_tags(Resource=fn_arn)["Tags"]
     out["rule"] = events.describe_rule(Name="payments-every-minute")["State"]

@@ -30,8 +30,9 @@ def contained(before: dict[str, Any], case: str) -> dict[str, Any]:
     after["concurrency"] = 0
     after["mappings"] = ["Disabled"]
     after["urls"] = {"$LATEST": "AWS_IAM", "live": "AWS_IAM"}
-    after["policies"]["$LATEST"] = [s for s in before["policies"]["$LATEST"]
-                                    if s["Sid"] in ("events-invoke", "same-account")]
+    after["policies"]["$LATEST"] = [
+        s for s in before["policies"]["$LATEST"] if s["Sid"] in ("events-invoke", "same-account")
+    ]
     after["policies"]["2"] = []
     after["policies"]["live"] = []
     after["tags"] = {**before["tags"], "lambdawatch:case": case}
@@ -44,8 +45,9 @@ def _without_time(state: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def test_apply_contains_exactly_and_records_every_before(world: dict[str, Any],
-                                                         tmp_path: Path) -> None:
+def test_apply_contains_exactly_and_records_every_before(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     client = world["setup"].client
     before = live_state(client)
     case = tmp_path / "case"
@@ -66,8 +68,7 @@ def test_apply_contains_exactly_and_records_every_before(world: dict[str, Any],
     assert "kept: statement events-invoke on $LATEST: AWS service principal bound" in text
 
 
-def test_second_apply_changes_nothing_and_says_so(world: dict[str, Any],
-                                                  tmp_path: Path) -> None:
+def test_second_apply_changes_nothing_and_says_so(world: dict[str, Any], tmp_path: Path) -> None:
     client = world["setup"].client
     case = tmp_path / "case"
     run(world, case, apply=True, case="IR-42")
@@ -77,9 +78,14 @@ def test_second_apply_changes_nothing_and_says_so(world: dict[str, Any],
     assert live_state(client) == once
     assert steps(case) == CONTAINED_STEPS  # no new line
     assert [(s.step, s.status) for s in again.plan.steps] == [
-        ("disable-mapping", "unchanged"), ("throttle", "unchanged"), ("url-auth", "unchanged"),
-        ("url-auth", "unchanged"), ("disable-rule", "optional"),
-        ("disable-schedule", "optional"), ("tag", "unchanged")]
+        ("disable-mapping", "unchanged"),
+        ("throttle", "unchanged"),
+        ("url-auth", "unchanged"),
+        ("url-auth", "unchanged"),
+        ("disable-rule", "optional"),
+        ("disable-schedule", "optional"),
+        ("tag", "unchanged"),
+    ]
     assert "Nothing to change: the function is already contained." in render.text(again)
 
 
@@ -92,8 +98,16 @@ def test_rollback_restores_the_state_before(world: dict[str, Any], tmp_path: Pat
     assert (mid["rule"], mid["schedule"]) == ("DISABLED", "DISABLED")
     result = rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
     assert [r["step"] for r in result.restored] == [
-        "tag", "disable-schedule", "disable-rule", "remove-statement", "remove-statement",
-        "remove-statement", "url-auth", "throttle", "disable-mapping"]
+        "tag",
+        "disable-schedule",
+        "disable-rule",
+        "remove-statement",
+        "remove-statement",
+        "remove-statement",
+        "url-auth",
+        "throttle",
+        "disable-mapping",
+    ]
     assert not result.failed
     assert live_state(client) == before
     # a second rollback has nothing left to do
@@ -102,8 +116,7 @@ def test_rollback_restores_the_state_before(world: dict[str, Any], tmp_path: Pat
     assert live_state(client) == before
 
 
-def test_failure_midway_stops_reports_and_rolls_back(world: dict[str, Any],
-                                                     tmp_path: Path) -> None:
+def test_failure_midway_stops_reports_and_rolls_back(world: dict[str, Any], tmp_path: Path) -> None:
     client = world["setup"].client
     before = live_state(client)
     world["faults"].deny("PUT", r"/functions/payments-sync/url")  # no UpdateFunctionUrlConfig
@@ -115,12 +128,17 @@ def test_failure_midway_stops_reports_and_rolls_back(world: dict[str, Any],
     assert steps(case) == [
         ("disable-mapping", "arn:aws:lambda:us-east-1:123456789012", "done"),
         ("throttle", NAME, "done"),
-        ("url-auth", f"{NAME}:$LATEST", "failed")]
+        ("url-auth", f"{NAME}:$LATEST", "failed"),
+    ]
     assert [s.status for s in out.plan.steps if s.step in ("remove-statement", "tag")] == [
-        "not-run"] * 4
+        "not-run"
+    ] * 4
     mid = live_state(client)
     assert (mid["concurrency"], mid["mappings"], mid["urls"]) == (
-        0, ["Disabled"], {"$LATEST": "NONE", "live": "AWS_IAM"})
+        0,
+        ["Disabled"],
+        {"$LATEST": "NONE", "live": "AWS_IAM"},
+    )
     assert mid["policies"] == before["policies"] and mid["tags"] == before["tags"]
     text = render.text(out)
     assert "STOPPED: 2 step(s) done, 5 not done." in text
@@ -157,8 +175,9 @@ def test_rollback_restores_a_previous_reservation(world: dict[str, Any], tmp_pat
     assert live_state(client) == before
 
 
-def test_unreadable_state_is_planned_around_but_blocks_apply(world: dict[str, Any],
-                                                             tmp_path: Path) -> None:
+def test_unreadable_state_is_planned_around_but_blocks_apply(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     import pytest
 
     from lambdawatch.errors import AwsError
@@ -170,9 +189,13 @@ def test_unreadable_state_is_planned_around_but_blocks_apply(world: dict[str, An
     out = run(world, case)
     assert out.plan.notes[0].startswith(
         "could not read arn:aws:lambda:us-east-1:123456789012:function:payments-sync "
-        "(lambda:GetFunctionConcurrency: access-denied)")
-    with pytest.raises(AwsError, match=r"no containment step run: grant "
-                                       r"lambda:GetFunctionConcurrency$"):
+        "(lambda:GetFunctionConcurrency: access-denied)"
+    )
+    with pytest.raises(
+        AwsError,
+        match=r"no containment step run: grant "
+        r"lambda:GetFunctionConcurrency$",
+    ):
         run(world, case, apply=True)
     assert live_state(client) == before and actions(case) == []
     world["faults"].rules.clear()
@@ -180,7 +203,8 @@ def test_unreadable_state_is_planned_around_but_blocks_apply(world: dict[str, An
 
 
 def test_a_refused_undo_is_reported_the_others_run_and_a_retry_finishes(
-        world: dict[str, Any], tmp_path: Path) -> None:
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     client = world["setup"].client
     before = live_state(client)
     case = tmp_path / "case"
@@ -189,10 +213,8 @@ def test_a_refused_undo_is_reported_the_others_run_and_a_retry_finishes(
     first = rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
     assert [r["step"] for r in first.failed] == ["remove-statement"] * 3
     assert all("access denied; grant lambda:AddPermission" in r["error"] for r in first.failed)
-    assert [r["step"] for r in first.restored] == [
-        "tag", "url-auth", "throttle", "disable-mapping"]
+    assert [r["step"] for r in first.restored] == ["tag", "url-auth", "throttle", "disable-mapping"]
     world["faults"].rules.clear()
     second = rollback(LocalStore(case), lambda s: world["factory"].client(s, "us-east-1"))
-    assert ([r["step"] for r in second.restored], second.already) == (
-        ["remove-statement"] * 3, 4)
+    assert ([r["step"] for r in second.restored], second.already) == (["remove-statement"] * 3, 4)
     assert live_state(client) == before

@@ -17,19 +17,35 @@ from tests.respond.scenario import CODE_V1, CODE_V2, FOREIGN_LAYER, LAYER_ZIP, S
 from tests.respond.state import live_state
 
 EXPECTED = {
-    "function/versions.json", "function/aliases.json",
-    "versions/$LATEST/function.json", "code/$LATEST.zip",
-    "versions/1/function.json", "code/1.zip", "versions/2/function.json", "code/2.zip",
-    "policy/$LATEST.json", "policy/2.json", "policy/live.json", "url/$LATEST.json", "url/live.json",
-    "function/event-source-mappings.json", "function/concurrency.json",
-    "function/provisioned-concurrency.json", "function/tags.json",
-    "function/event-invoke-configs.json", "function/code-signing.json",
+    "function/versions.json",
+    "function/aliases.json",
+    "versions/$LATEST/function.json",
+    "code/$LATEST.zip",
+    "versions/1/function.json",
+    "code/1.zip",
+    "versions/2/function.json",
+    "code/2.zip",
+    "policy/$LATEST.json",
+    "policy/2.json",
+    "policy/live.json",
+    "url/$LATEST.json",
+    "url/live.json",
+    "function/event-source-mappings.json",
+    "function/concurrency.json",
+    "function/provisioned-concurrency.json",
+    "function/tags.json",
+    "function/event-invoke-configs.json",
+    "function/code-signing.json",
     "layers/123456789012-shared-utils-1.json",
     "layers/123456789012-shared-utils-1.zip",
     "layers/123456789012-shared-utils-1.policy.json",
-    "role/role.json", "role/inline/inline-admin.json", "role/attached.json",
-    "triggers/eventbridge-rules.json", "triggers/scheduler-schedules.json",
-    "triggers/s3-notifications.json", "triggers/sns-subscriptions.json",
+    "role/role.json",
+    "role/inline/inline-admin.json",
+    "role/attached.json",
+    "triggers/eventbridge-rules.json",
+    "triggers/scheduler-schedules.json",
+    "triggers/s3-notifications.json",
+    "triggers/sns-subscriptions.json",
 }
 
 
@@ -38,15 +54,26 @@ def b64sha(data: bytes) -> str:
 
 
 def test_plan_preserves_every_version_alias_and_trigger_and_changes_nothing(
-        world: dict[str, Any], tmp_path: Path) -> None:
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     before = live_state(world["setup"].client)
     case = tmp_path / "case"
     out = run(world, case)
     manifest = json.loads((case / "manifest.json").read_bytes())
     assert {a["path"] for a in manifest["artifacts"]} == EXPECTED
-    assert set(manifest) == {"case", "tool", "function_arn", "collected_at", "collected_by",
-                             "region", "artifacts", "gaps"}
-    assert manifest["function_arn"] == "arn:aws:lambda:us-east-1:123456789012:function:payments-sync"
+    assert set(manifest) == {
+        "case",
+        "tool",
+        "function_arn",
+        "collected_at",
+        "collected_by",
+        "region",
+        "artifacts",
+        "gaps",
+    }
+    assert (
+        manifest["function_arn"] == "arn:aws:lambda:us-east-1:123456789012:function:payments-sync"
+    )
     assert manifest["collected_by"].startswith("arn:aws:")
     assert manifest["case"] == out.case and out.case.startswith("lw-payments-sync-")
     for art in manifest["artifacts"]:  # every hash is the file's
@@ -69,9 +96,11 @@ def test_plan_preserves_every_version_alias_and_trigger_and_changes_nothing(
     gaps = {(g["what"], g["api"], g["error"]) for g in manifest["gaps"]}
     assert (f"layer {FOREIGN_LAYER}", "lambda:GetLayerVersion", "access-denied") in gaps
     # moto does not serve these two: recorded as gaps, never a crash
-    assert {g[1] for g in gaps} == {"lambda:GetLayerVersion",
-                                    "lambda:ListProvisionedConcurrencyConfigs",
-                                    "lambda:GetRuntimeManagementConfig"}
+    assert {g[1] for g in gaps} == {
+        "lambda:GetLayerVersion",
+        "lambda:ListProvisionedConcurrencyConfigs",
+        "lambda:GetRuntimeManagementConfig",
+    }
     rules = json.loads((case / "triggers/eventbridge-rules.json").read_text())
     assert [r["Rule"]["Name"] for r in rules] == ["payments-every-minute"]
     schedules = json.loads((case / "triggers/scheduler-schedules.json").read_text())
@@ -81,10 +110,15 @@ def test_plan_preserves_every_version_alias_and_trigger_and_changes_nothing(
     sns = json.loads((case / "triggers/sns-subscriptions.json").read_text())
     assert [s["Protocol"] for s in sns] == ["lambda"]  # not the SQS subscription
     assert out.plan.notes == [
-        ("S3 bucket payments-uploads invokes the function (reserved concurrency 0 throttles it); "
-        "remove the trigger at its source after approval"),
-        ("SNS topic arn:aws:sns:us-east-1:123456789012:payments-events invokes the function "
-        "(reserved concurrency 0 throttles it); remove the trigger at its source after approval")]
+        (
+            "S3 bucket payments-uploads invokes the function (reserved concurrency 0 throttles it); "
+            "remove the trigger at its source after approval"
+        ),
+        (
+            "SNS topic arn:aws:sns:us-east-1:123456789012:payments-events invokes the function "
+            "(reserved concurrency 0 throttles it); remove the trigger at its source after approval"
+        ),
+    ]
     # the secret stays inside the evidence store and out of everything printed
     assert SECRET in (case / "versions/$LATEST/function.json").read_text()
     assert SECRET not in render.text(out) and SECRET not in render.as_json(out)
@@ -107,8 +141,9 @@ def test_tampered_evidence_blocks_containment(world: dict[str, Any], tmp_path: P
     assert not (case / "actions.jsonl").exists()
 
 
-def test_untampered_evidence_is_reused_not_collected_again(world: dict[str, Any],
-                                                           tmp_path: Path) -> None:
+def test_untampered_evidence_is_reused_not_collected_again(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     case = tmp_path / "case"
     first = run(world, case)
     manifest = (case / "manifest.json").read_bytes()
@@ -118,15 +153,17 @@ def test_untampered_evidence_is_reused_not_collected_again(world: dict[str, Any]
     assert (case / "manifest.json").read_bytes() == manifest
 
 
-def test_code_that_does_not_match_its_hash_blocks_containment(world: dict[str, Any],
-                                                              tmp_path: Path) -> None:
+def test_code_that_does_not_match_its_hash_blocks_containment(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     world["files"]["/payments-sync/1"] = CODE_V2  # the download is not what Lambda runs
     case = tmp_path / "case"
     before = live_state(world["setup"].client)
     out = run(world, case)
     assert not out.verification.ok
     assert out.verification.problems == [
-        "code/1.zip: downloaded code does not match its CodeSha256"]
+        "code/1.zip: downloaded code does not match its CodeSha256"
+    ]
     gaps = [g for g in out.manifest["gaps"] if g["error"] == "hash-mismatch"]
     assert [g["what"] for g in gaps] == ["code of version 1"]
     with pytest.raises(AwsError, match="does not verify"):
@@ -139,15 +176,17 @@ def test_alert_records_are_preserved(world: dict[str, Any], tmp_path: Path) -> N
     from lambdawatch.respond.target import Resolved
 
     records = [{"eventID": "e-1", "eventName": "UpdateFunctionCode20150331v2"}]
-    resolved = Resolved("payments-sync", "us-east-1", "123456789012", alert_id="lw-abc",
-                        records=records)
+    resolved = Resolved(
+        "payments-sync", "us-east-1", "123456789012", alert_id="lw-abc", records=records
+    )
     case = tmp_path / "case"
     respond(world["factory"], resolved, Options(str(case)), fetcher=world["fetcher"])
     saved = json.loads((case / "cloudtrail/records.json").read_text())
     assert saved == {"alert": "lw-abc", "Records": records}
     manifest = json.loads((case / "manifest.json").read_text())
-    assert [a["qualifier"] for a in manifest["artifacts"]
-            if a["path"] == "cloudtrail/records.json"] == ["lw-abc"]
+    assert [
+        a["qualifier"] for a in manifest["artifacts"] if a["path"] == "cloudtrail/records.json"
+    ] == ["lw-abc"]
 
 
 def test_alert_in_another_account_is_refused(world: dict[str, Any], tmp_path: Path) -> None:
@@ -156,8 +195,8 @@ def test_alert_in_another_account_is_refused(world: dict[str, Any], tmp_path: Pa
     from lambdawatch.respond.target import Resolved
 
     resolved = Resolved("payments-sync", "us-east-1", "999999999999", alert_id="lw-x")
-    with pytest.raises(UsageError, match="in account 999999999999 but the credentials are "
-                                         "for account 123456789012"):
-        respond(world["factory"], resolved, Options(str(tmp_path / "c")),
-                fetcher=world["fetcher"])
+    with pytest.raises(
+        UsageError, match="in account 999999999999 but the credentials are for account 123456789012"
+    ):
+        respond(world["factory"], resolved, Options(str(tmp_path / "c")), fetcher=world["fetcher"])
     assert not (tmp_path / "c").exists()

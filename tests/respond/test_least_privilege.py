@@ -34,31 +34,43 @@ def outside(calls: set[str], policy: str) -> set[str]:
     return needed - granted
 
 
-def test_plan_calls_only_what_the_plan_policy_grants(world: dict[str, Any],
-                                                     tmp_path: Path) -> None:
+def test_plan_calls_only_what_the_plan_policy_grants(world: dict[str, Any], tmp_path: Path) -> None:
     run(world, tmp_path / "case")
     calls = world["recorder"].operations()
     assert "lambda:GetLayerVersionByArn" in calls and "scheduler:GetSchedule" in calls
     assert outside(calls, "respond-plan-policy.json") == set()
-    writes = {c for c in calls if c.split(":")[1].startswith(
-        ("Put", "Update", "Remove", "Tag", "Disable", "Delete", "Add"))}
+    writes = {
+        c
+        for c in calls
+        if c.split(":")[1].startswith(
+            ("Put", "Update", "Remove", "Tag", "Disable", "Delete", "Add")
+        )
+    }
     assert writes == set()
 
 
-def test_apply_calls_only_what_the_apply_policy_grants(world: dict[str, Any],
-                                                       tmp_path: Path) -> None:
+def test_apply_calls_only_what_the_apply_policy_grants(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     run(world, tmp_path / "case", apply=True, disable_triggers=True)
     calls = world["recorder"].operations()
-    assert {"lambda:PutFunctionConcurrency", "lambda:RemovePermission",
-            "lambda:UpdateFunctionUrlConfig", "lambda:UpdateEventSourceMapping",
-            "lambda:TagResource", "events:DisableRule", "scheduler:UpdateSchedule"} <= calls
+    assert {
+        "lambda:PutFunctionConcurrency",
+        "lambda:RemovePermission",
+        "lambda:UpdateFunctionUrlConfig",
+        "lambda:UpdateEventSourceMapping",
+        "lambda:TagResource",
+        "events:DisableRule",
+        "scheduler:UpdateSchedule",
+    } <= calls
     assert outside(calls, "respond-apply-policy.json") == set()
     assert "lambda:AddPermission" not in allowed("respond-apply-policy.json")
     assert "lambda:DeleteFunction" not in allowed("respond-apply-policy.json")
 
 
-def test_rollback_calls_only_what_the_rollback_policy_grants(world: dict[str, Any],
-                                                             tmp_path: Path) -> None:
+def test_rollback_calls_only_what_the_rollback_policy_grants(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
     case = tmp_path / "case"
     run(world, case, apply=True, disable_triggers=True)
     world["recorder"].calls.clear()
@@ -68,12 +80,16 @@ def test_rollback_calls_only_what_the_rollback_policy_grants(world: dict[str, An
     assert outside(calls, "respond-rollback-policy.json") == set()
 
 
-@pytest.mark.parametrize(("calls", "missing"), [
-    ({"lambda:GetFunction", "sts:GetCallerIdentity"}, set()),
-    ({"lambda:GetLayerVersionByArn"}, set()),
-    ({"lambda:DeleteFunction"}, {"lambda:DeleteFunction"}),
-    ({"lambda:PutFunctionConcurrency"}, {"lambda:PutFunctionConcurrency"}),
-])
-def test_the_check_fails_on_a_call_outside_the_plan_policy(calls: set[str],
-                                                           missing: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("calls", "missing"),
+    [
+        ({"lambda:GetFunction", "sts:GetCallerIdentity"}, set()),
+        ({"lambda:GetLayerVersionByArn"}, set()),
+        ({"lambda:DeleteFunction"}, {"lambda:DeleteFunction"}),
+        ({"lambda:PutFunctionConcurrency"}, {"lambda:PutFunctionConcurrency"}),
+    ],
+)
+def test_the_check_fails_on_a_call_outside_the_plan_policy(
+    calls: set[str], missing: set[str]
+) -> None:
     assert outside(calls, "respond-plan-policy.json") == missing

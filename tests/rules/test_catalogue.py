@@ -14,11 +14,22 @@ from lambdawatch.engine.ruleset import RuleSet
 from lambdawatch.engine.ruletest import run_rule_tests
 from tests.conftest import ROOT, run_cli
 
-DESIGN_KINDS = {"admin-role", "privileged-role", "public-function-url", "permissive-cors",
-                "public-invoke-permission", "cross-account-invoke-permission", "foreign-layer",
-                "public-layer", "high-frequency-schedule", "wildcard-s3-trigger",
-                "public-api-trigger", "privesc-chain", "lambda-role-iam-activity",
-                "code-signing-disabled"}
+DESIGN_KINDS = {
+    "admin-role",
+    "privileged-role",
+    "public-function-url",
+    "permissive-cors",
+    "public-invoke-permission",
+    "cross-account-invoke-permission",
+    "foreign-layer",
+    "public-layer",
+    "high-frequency-schedule",
+    "wildcard-s3-trigger",
+    "public-api-trigger",
+    "privesc-chain",
+    "lambda-role-iam-activity",
+    "code-signing-disabled",
+}
 
 
 def test_every_inline_case_passes() -> None:
@@ -74,6 +85,10 @@ def test_predicate_match_must_declare_sql_superset(tmp_path: Path) -> None:
 
 
 def test_rule_docs_are_current() -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/gen_rule_docs.py"), "--check"],
-                          check=False, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/gen_rule_docs.py"), "--check"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr

@@ -21,15 +21,30 @@ from lambdawatch.engine.sql import render
 from tests.conftest import SHARED
 
 RULES = RuleSet.load()
-ISSUER = "STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, username VARCHAR)"
-IDENT = (f"STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, "
-         f"invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, "
-         f"sessioncontext STRUCT(sessionissuer {ISSUER}))")
-COLUMNS = [("eventid", "VARCHAR"), ("eventtime", "VARCHAR"), ("eventsource", "VARCHAR"),
-           ("eventname", "VARCHAR"), ("awsregion", "VARCHAR"), ("sourceipaddress", "VARCHAR"),
-           ("useragent", "VARCHAR"), ("errorcode", "VARCHAR"), ("readonly", "VARCHAR"),
-           ("recipientaccountid", "VARCHAR"), ("requestparameters", "VARCHAR"),
-           ("responseelements", "VARCHAR"), ("additionaleventdata", "VARCHAR"), ("useridentity", IDENT)]
+ISSUER = (
+    "STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, username VARCHAR)"
+)
+IDENT = (
+    f"STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, "
+    f"invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, "
+    f"sessioncontext STRUCT(sessionissuer {ISSUER}))"
+)
+COLUMNS = [
+    ("eventid", "VARCHAR"),
+    ("eventtime", "VARCHAR"),
+    ("eventsource", "VARCHAR"),
+    ("eventname", "VARCHAR"),
+    ("awsregion", "VARCHAR"),
+    ("sourceipaddress", "VARCHAR"),
+    ("useragent", "VARCHAR"),
+    ("errorcode", "VARCHAR"),
+    ("readonly", "VARCHAR"),
+    ("recipientaccountid", "VARCHAR"),
+    ("requestparameters", "VARCHAR"),
+    ("responseelements", "VARCHAR"),
+    ("additionaleventdata", "VARCHAR"),
+    ("useridentity", IDENT),
+]
 
 
 def _fixtures() -> list[dict]:
@@ -53,13 +68,24 @@ def _ident(r: dict) -> dict | None:
     if not isinstance(u, dict):
         return None
     issuer = (u.get("sessionContext") or {}).get("sessionIssuer") or {}
-    return {"type": u.get("type"), "principalid": u.get("principalId"), "arn": u.get("arn"),
-            "accountid": u.get("accountId"), "invokedby": u.get("invokedBy"),
-            "accesskeyid": u.get("accessKeyId"), "username": u.get("userName"),
-            "sessioncontext": {"sessionissuer": {
-                "type": issuer.get("type"), "principalid": issuer.get("principalId"),
-                "arn": issuer.get("arn"), "accountid": issuer.get("accountId"),
-                "username": issuer.get("userName")}}}
+    return {
+        "type": u.get("type"),
+        "principalid": u.get("principalId"),
+        "arn": u.get("arn"),
+        "accountid": u.get("accountId"),
+        "invokedby": u.get("invokedBy"),
+        "accesskeyid": u.get("accessKeyId"),
+        "username": u.get("userName"),
+        "sessioncontext": {
+            "sessionissuer": {
+                "type": issuer.get("type"),
+                "principalid": issuer.get("principalId"),
+                "arn": issuer.get("arn"),
+                "accountid": issuer.get("accountId"),
+                "username": issuer.get("userName"),
+            }
+        },
+    }
 
 
 def _json(v: object) -> str | None:
@@ -73,13 +99,28 @@ RECORDS = _fixtures()
 def db() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("CREATE TABLE cloudtrail_logs (" + ", ".join(f"{n} {t}" for n, t in COLUMNS) + ")")
-    rows = [(r["eventID"], r.get("eventTime"), r.get("eventSource"), r.get("eventName"),
-             r.get("awsRegion"), r.get("sourceIPAddress"), r.get("userAgent"), r.get("errorCode"),
-             None if r.get("readOnly") is None else str(r.get("readOnly")).lower(),
-             r.get("recipientAccountId"), _json(r.get("requestParameters")),
-             _json(r.get("responseElements")), _json(r.get("additionalEventData")), _ident(r))
-            for r in RECORDS]
-    con.executemany("INSERT INTO cloudtrail_logs VALUES (" + ", ".join("?" * len(COLUMNS)) + ")", rows)
+    rows = [
+        (
+            r["eventID"],
+            r.get("eventTime"),
+            r.get("eventSource"),
+            r.get("eventName"),
+            r.get("awsRegion"),
+            r.get("sourceIPAddress"),
+            r.get("userAgent"),
+            r.get("errorCode"),
+            None if r.get("readOnly") is None else str(r.get("readOnly")).lower(),
+            r.get("recipientAccountId"),
+            _json(r.get("requestParameters")),
+            _json(r.get("responseElements")),
+            _json(r.get("additionalEventData")),
+            _ident(r),
+        )
+        for r in RECORDS
+    ]
+    con.executemany(
+        "INSERT INTO cloudtrail_logs VALUES (" + ", ".join("?" * len(COLUMNS)) + ")", rows
+    )
     return con
 
 

@@ -44,32 +44,47 @@ def spark_context() -> Iterator[Any]:
         sc.stop()
 
 
-def both(spark_context: Any, opts: HuntOptions, partitions: int | None = None
-         ) -> tuple[HuntResult, HuntResult]:
+def both(
+    spark_context: Any, opts: HuntOptions, partitions: int | None = None
+) -> tuple[HuntResult, HuntResult]:
     """The local engine's result and the Spark engine's, from the same options."""
     from lambdawatch.spark import SparkOptions, run_spark_hunt
 
     local = run_hunt(replace(opts, workers=1))
-    spark = run_spark_hunt(replace(opts), SparkOptions(partitions=partitions,
-                                                       context=spark_context))
+    spark = run_spark_hunt(
+        replace(opts), SparkOptions(partitions=partitions, context=spark_context)
+    )
     return local, spark
 
 
-def alice(n: int, account: str, ip: str, time: str, base: str = "update-function-code"
-          ) -> dict[str, Any]:
+def alice(
+    n: int, account: str, ip: str, time: str, base: str = "update-function-code"
+) -> dict[str, Any]:
     """A change by one IAM user of account A, made in ``account`` (cross-account when B)."""
-    return record(base, n, recipientAccountId=account, sourceIPAddress=ip, eventTime=time,
-                  userIdentity={"type": "IAMUser", "principalId": "AIDAALICE",
-                                "arn": f"arn:aws:iam::{ACCOUNT_A}:user/alice",
-                                "accountId": ACCOUNT_A, "userName": "alice"},
-                  requestParameters__functionName=f"shared-fn-{account}")
+    return record(
+        base,
+        n,
+        recipientAccountId=account,
+        sourceIPAddress=ip,
+        eventTime=time,
+        userIdentity={
+            "type": "IAMUser",
+            "principalId": "AIDAALICE",
+            "arn": f"arn:aws:iam::{ACCOUNT_A}:user/alice",
+            "accountId": ACCOUNT_A,
+            "userName": "alice",
+        },
+        requestParameters__functionName=f"shared-fn-{account}",
+    )
 
 
 def cross_account_file(folder: Path) -> Path:
     """Alice changes a function in A from one IP, then one in B from another: B's change is
     'source IP never seen for this principal' only if B's Detector saw A's record."""
-    records = [alice(900001, ACCOUNT_A, "198.51.100.7", "2024-11-02T10:00:00Z"),
-               alice(900002, ACCOUNT_B, "203.0.113.9", "2024-11-02T12:00:00Z")]
+    records = [
+        alice(900001, ACCOUNT_A, "198.51.100.7", "2024-11-02T10:00:00Z"),
+        alice(900002, ACCOUNT_B, "203.0.113.9", "2024-11-02T12:00:00Z"),
+    ]
     return write(folder / "cross" / "cross-account.json.gz", delivery_bytes(records), gz=True)
 
 
@@ -78,8 +93,20 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """20,000 generated records over four accounts (bench/gen_corpus.py), plus the
     cross-account pair above."""
     out = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), str(out),
-                    "--records", "20000", "--workers", "1", "--lambda-share", "0.05"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "gen_corpus.py"),
+            str(out),
+            "--records",
+            "20000",
+            "--workers",
+            "1",
+            "--lambda-share",
+            "0.05",
+        ],
+        check=True,
+        capture_output=True,
+    )
     cross_account_file(out)
     return out

@@ -37,8 +37,9 @@ def test_examples_rows_only(spark_context: Any) -> None:
 
 
 @pytest.mark.parametrize("partitions", [2, 7])
-def test_generated_multi_account_corpus(spark_context: Any, generated: Path,
-                                        partitions: int) -> None:
+def test_generated_multi_account_corpus(
+    spark_context: Any, generated: Path, partitions: int
+) -> None:
     local, spark = both(spark_context, HuntOptions([str(generated)]), partitions)
     _same(local, spark)
     accounts = {a["account"] for a in local.alerts}
@@ -54,35 +55,52 @@ def test_generated_rows_only(spark_context: Any, generated: Path) -> None:
 
 
 def test_since_until_window(spark_context: Any, generated: Path) -> None:
-    opts = HuntOptions([str(generated)], since=datetime(2024, 11, 2, tzinfo=UTC),
-                       until=datetime(2024, 11, 4, tzinfo=UTC))
+    opts = HuntOptions(
+        [str(generated)],
+        since=datetime(2024, 11, 2, tzinfo=UTC),
+        until=datetime(2024, 11, 4, tzinfo=UTC),
+    )
     local, spark = both(spark_context, opts, 2)
     _same(local, spark)
     assert local.summary.records_skipped["outside --since/--until"] > 0
 
 
-def test_cross_account_principal_novelty_survives_partitioning(spark_context: Any,
-                                                               generated: Path) -> None:
+def test_cross_account_principal_novelty_survives_partitioning(
+    spark_context: Any, generated: Path
+) -> None:
     """Must fire: B's change by A's user gets 'source IP never seen' from A's record, in
     Spark too, although A and B would sit in different partitions by account alone."""
     _, spark = both(spark_context, HuntOptions([str(generated / "cross")]), 8)
     by_account = {a["account"]: a for a in spark.alerts}
-    reasons = [f["evidence"].get("reasons") for f in by_account[ACCOUNT_B]["findings"]
-               if f["kind"] == "unusual-principal"]
+    reasons = [
+        f["evidence"].get("reasons")
+        for f in by_account[ACCOUNT_B]["findings"]
+        if f["kind"] == "unusual-principal"
+    ]
     assert reasons == [["source IP never seen for this principal"]]
-    first = [f for a in spark.alerts if a["account"] != ACCOUNT_B for f in a["findings"]
-             if f["kind"] == "unusual-principal"]
+    first = [
+        f
+        for a in spark.alerts
+        if a["account"] != ACCOUNT_B
+        for f in a["findings"]
+        if f["kind"] == "unusual-principal"
+    ]
     assert first == []  # must not fire: A's first change has nothing before it
 
 
-GOOD = [record("create-function", 1), record("add-permission", 2),
-        record("update-function-code", 3)]
+GOOD = [
+    record("create-function", 1),
+    record("add-permission", 2),
+    record("update-function-code", 3),
+]
 
 
 def _bad_corpus(root: Path) -> dict[str, Path]:
     data = gzip.compress(delivery_bytes(GOOD), mtime=0)
-    text = json.dumps({"Records": [record("create-function", 11),
-                                   record("update-function-configuration", 12)]}, indent=1)
+    text = json.dumps(
+        {"Records": [record("create-function", 11), record("update-function-configuration", 12)]},
+        indent=1,
+    )
     cut = text.index(record("update-function-configuration", 12)["eventID"])
     return {
         "good": write(root / "a" / "good.json", delivery_bytes([record("create-function", 21)])),
@@ -93,8 +111,7 @@ def _bad_corpus(root: Path) -> dict[str, Path]:
     }
 
 
-def test_bad_input_reported_per_file_the_rest_goes_on(spark_context: Any,
-                                                      tmp_path: Path) -> None:
+def test_bad_input_reported_per_file_the_rest_goes_on(spark_context: Any, tmp_path: Path) -> None:
     files = _bad_corpus(tmp_path)
     local, spark = both(spark_context, HuntOptions([str(tmp_path)], want_rows=False), 3)
     _same(local, spark)
@@ -104,9 +121,14 @@ def test_bad_input_reported_per_file_the_rest_goes_on(spark_context: Any,
     assert partial[str(files["truncated"])].startswith("truncated gzip; recovered")
     assert partial[str(files["broken"])].startswith("invalid JSON")
     events = sorted(e for a in spark.alerts for e in a["event_ids"])
-    assert events == sorted([GOOD[0]["eventID"], GOOD[1]["eventID"],
-                             record("create-function", 11)["eventID"],
-                             record("create-function", 21)["eventID"]])
+    assert events == sorted(
+        [
+            GOOD[0]["eventID"],
+            GOOD[1]["eventID"],
+            record("create-function", 11)["eventID"],
+            record("create-function", 21)["eventID"],
+        ]
+    )
 
 
 def test_empty_folder(spark_context: Any, tmp_path: Path) -> None:

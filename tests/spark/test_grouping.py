@@ -20,38 +20,61 @@ def _matched(account: str, rec: Mapping[str, object]) -> Matched:
 
 
 def test_principal_of_another_account_links_it() -> None:
-    rec = {"userIdentity": {"type": "IAMUser", "arn": f"arn:aws:iam::{A}:user/alice",
-                            "accountId": A}, "recipientAccountId": B}
+    rec = {
+        "userIdentity": {"type": "IAMUser", "arn": f"arn:aws:iam::{A}:user/alice", "accountId": A},
+        "recipientAccountId": B,
+    }
     assert linked_accounts(_matched(B, rec)) == (B, A)
 
 
 def test_assumed_role_and_function_and_role_arns_link() -> None:
-    rec = {"userIdentity": {"type": "AssumedRole", "accountId": B,
-                            "arn": f"arn:aws:sts::{B}:assumed-role/deploy/s"},
-           "requestParameters": {
-               "role": f"arn:aws:iam::{C}:role/exec",
-               "notificationConfiguration": {"LambdaFunctionArn":
-                                             f"arn:aws:lambda:us-east-1:{A}:function:f"}}}
+    rec = {
+        "userIdentity": {
+            "type": "AssumedRole",
+            "accountId": B,
+            "arn": f"arn:aws:sts::{B}:assumed-role/deploy/s",
+        },
+        "requestParameters": {
+            "role": f"arn:aws:iam::{C}:role/exec",
+            "notificationConfiguration": {
+                "LambdaFunctionArn": f"arn:aws:lambda:us-east-1:{A}:function:f"
+            },
+        },
+    }
     assert linked_accounts(_matched(B, rec)) == (B, A, C)
 
 
 def test_same_account_and_layers_keys_buckets_do_not_link() -> None:
-    rec = {"userIdentity": {"type": "AssumedRole", "accountId": A,
-                            "arn": f"arn:aws:sts::{A}:assumed-role/deploy/s"},
-           "requestParameters": {
-               "layers": ["arn:aws:lambda:us-east-1:464622532012:layer:Datadog:1"],
-               "kMSKeyArn": f"arn:aws:kms:us-east-1:{C}:key/1",
-               "sourceArn": f"arn:aws:s3:::bucket-{B}"}}
+    rec = {
+        "userIdentity": {
+            "type": "AssumedRole",
+            "accountId": A,
+            "arn": f"arn:aws:sts::{A}:assumed-role/deploy/s",
+        },
+        "requestParameters": {
+            "layers": ["arn:aws:lambda:us-east-1:464622532012:layer:Datadog:1"],
+            "kMSKeyArn": f"arn:aws:kms:us-east-1:{C}:key/1",
+            "sourceArn": f"arn:aws:s3:::bucket-{B}",
+        },
+    }
     assert linked_accounts(_matched(A, rec)) == (A,)
 
 
 def test_permission_grantee_does_not_link() -> None:
     """Must not fire: the account an AddPermission grants to keys no stream state."""
-    rec = {"eventName": "AddPermission20150331v2",
-           "userIdentity": {"type": "AssumedRole", "accountId": A,
-                            "arn": f"arn:aws:sts::{A}:assumed-role/deploy/s"},
-           "requestParameters": {"functionName": "f", "principal": f"arn:aws:iam::{B}:root",
-                                 "sourceAccount": C}}
+    rec = {
+        "eventName": "AddPermission20150331v2",
+        "userIdentity": {
+            "type": "AssumedRole",
+            "accountId": A,
+            "arn": f"arn:aws:sts::{A}:assumed-role/deploy/s",
+        },
+        "requestParameters": {
+            "functionName": "f",
+            "principal": f"arn:aws:iam::{B}:root",
+            "sourceAccount": C,
+        },
+    }
     assert linked_accounts(_matched(A, rec)) == (A,)
 
 
@@ -76,11 +99,19 @@ def test_merged_groups_equal_one_aggregation_over_everything() -> None:
     cols = list(rule.output)
 
     def row(name: str, user: str) -> dict[str, object]:
-        return {rule.id: {c: (name if c == "functionName" else user if c == "user_arn" else c)
-                          for c in cols}}
+        return {
+            rule.id: {
+                c: (name if c == "functionName" else user if c == "user_arn" else c) for c in cols
+            }
+        }
 
-    events = [(row("f", "u"), 10.0, "b"), (row("f", "u"), 30.0, "a"), (row("g", "u"), 5.0, "c"),
-              (row("f", "u"), 30.0, "c"), (row("f", "v"), 1.0, "d")]
+    events = [
+        (row("f", "u"), 10.0, "b"),
+        (row("f", "u"), 30.0, "a"),
+        (row("g", "u"), 5.0, "c"),
+        (row("f", "u"), 30.0, "c"),
+        (row("f", "v"), 1.0, "d"),
+    ]
     whole = Rows(rules.rules)
     for ev in events:
         whole.add(*ev)

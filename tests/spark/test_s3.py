@@ -31,9 +31,14 @@ def s3_factory() -> Iterator[Any]:
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     # a picklable factory: the executors make their own client from it
-    factory = partial(boto3.client, "s3", endpoint_url=f"http://127.0.0.1:{port}",
-                      region_name="us-east-1", aws_access_key_id="testing",
-                      aws_secret_access_key="testing")
+    factory = partial(
+        boto3.client,
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     try:
         yield factory
     finally:
@@ -45,15 +50,19 @@ def test_s3_prefix_same_as_local_engine(spark_context: Any, s3_factory: Any) -> 
     s3.create_bucket(Bucket="trail")
     for path in sorted(EXAMPLES.rglob("*")):
         if path.is_file():
-            s3.put_object(Bucket="trail", Key="x/" + str(path.relative_to(EXAMPLES)),
-                          Body=path.read_bytes())
+            s3.put_object(
+                Bucket="trail", Key="x/" + str(path.relative_to(EXAMPLES)), Body=path.read_bytes()
+            )
     s3.put_object(Bucket="trail", Key="x/AWSLogs/bad.json.gz", Body=b"\x1f\x8b\x08\x00junk")
-    local, spark = both(spark_context, HuntOptions(["s3://trail/x/"], s3_client_factory=s3_factory),
-                        3)
+    local, spark = both(
+        spark_context, HuntOptions(["s3://trail/x/"], s3_client_factory=s3_factory), 3
+    )
     assert spark.alerts == local.alerts and len(spark.alerts) == 4
     assert spark.summary.to_dict() == local.summary.to_dict()
     skipped = dict(spark.summary.files_skipped)
     assert "s3://trail/x/AWSLogs/bad.json.gz" in skipped
-    via_s3a = run_spark_hunt(HuntOptions(["s3a://trail/x/"], s3_client_factory=s3_factory),
-                             SparkOptions(partitions=2, context=spark_context))
+    via_s3a = run_spark_hunt(
+        HuntOptions(["s3a://trail/x/"], s3_client_factory=s3_factory),
+        SparkOptions(partitions=2, context=spark_context),
+    )
     assert via_s3a.alerts == local.alerts

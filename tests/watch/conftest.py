@@ -42,10 +42,15 @@ def moto_endpoint() -> Iterator[str]:
 def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     import urllib.request
 
-    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset",
-                                                  method="POST")).read()
-    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto_endpoint}.items():
+    urllib.request.urlopen(
+        urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    ).read()
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": moto_endpoint,
+    }.items():
         monkeypatch.setenv(k, v)
     return moto_endpoint
 
@@ -71,28 +76,44 @@ class Trail:
     def depth(self, url: str | None = None) -> int:
         attrs = self.sqs.get_queue_attributes(
             QueueUrl=url or self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )
         a = attrs["Attributes"]
-        return int(a["ApproximateNumberOfMessages"]) + int(a["ApproximateNumberOfMessagesNotVisible"])
+        return int(a["ApproximateNumberOfMessages"]) + int(
+            a["ApproximateNumberOfMessagesNotVisible"]
+        )
 
 
 @pytest.fixture
 def trail(aws: str) -> Trail:
     sqs, s3 = boto3.client("sqs"), boto3.client("s3")
     dlq = sqs.create_queue(QueueName="lw-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
-    url = sqs.create_queue(QueueName="lw-trail", Attributes={
-        "VisibilityTimeout": "30",
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"})})[
-        "QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    url = sqs.create_queue(
+        QueueName="lw-trail",
+        Attributes={
+            "VisibilityTimeout": "30",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
+        },
+    )["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     s3.create_bucket(Bucket="trail-bucket")
-    s3.put_bucket_notification_configuration(Bucket="trail-bucket", NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
-                                 "Filter": {"Key": {"FilterRules": [
-                                     {"Name": "suffix", "Value": ".json.gz"}]}}}]})
+    s3.put_bucket_notification_configuration(
+        Bucket="trail-bucket",
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": ".json.gz"}]}},
+                }
+            ]
+        },
+    )
     return Trail(url, dlq, "trail-bucket", sqs, s3)
 
 
@@ -109,8 +130,12 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 code = outer.script.pop(0) if outer.script else 204
-                outer.requests.append(({k.lower(): v for k, v in self.headers.items()},
-                                       {"status": code, **json.loads(body)}))
+                outer.requests.append(
+                    (
+                        {k.lower(): v for k, v in self.headers.items()},
+                        {"status": code, **json.loads(body)},
+                    )
+                )
                 self.send_response(code)
                 if code == 429:
                     self.send_header("Retry-After", "1")

@@ -23,13 +23,25 @@ from tests.conftest import delivery_bytes, run_cli, write
 from tests.detect.corpus import stream
 from tests.watch.conftest import Receiver
 
-HOSTILE = {"id": "lw-1", "title": "Lambda function created or modified: <!channel>",
-           "function": "evil<https://phish.example|click>&fn", "severity": "critical",
-           "priority": "P1", "account": "1", "region": "us-east-1", "risk": 90,
-           "principals": ["arn:aws:iam::1:user/<@U123>"], "source_ips": ["203.0.113.9"],
-           "user_agents": ["curl http://evil.example/x"], "first_seen": "t", "last_seen": "t",
-           "event_count": 1, "rule": "LW100", "mitre": ["T1648"],
-           "findings": [{"kind": "admin-role", "severity": "high", "title": "<!here> admin"}]}
+HOSTILE = {
+    "id": "lw-1",
+    "title": "Lambda function created or modified: <!channel>",
+    "function": "evil<https://phish.example|click>&fn",
+    "severity": "critical",
+    "priority": "P1",
+    "account": "1",
+    "region": "us-east-1",
+    "risk": 90,
+    "principals": ["arn:aws:iam::1:user/<@U123>"],
+    "source_ips": ["203.0.113.9"],
+    "user_agents": ["curl http://evil.example/x"],
+    "first_seen": "t",
+    "last_seen": "t",
+    "event_count": 1,
+    "rule": "LW100",
+    "mitre": ["T1648"],
+    "findings": [{"kind": "admin-role", "severity": "high", "title": "<!here> admin"}],
+}
 
 
 def test_slack_text_from_data_cannot_mention_or_link() -> None:
@@ -82,17 +94,25 @@ def test_retries_with_backoff_then_gives_up_on_a_4xx(tmp_path: Path) -> None:
 
 def test_sns_publish_standard_and_fifo(aws: str, tmp_path: Path) -> None:
     sns, sqs = boto3.client("sns"), boto3.client("sqs")
-    topics = {name: sns.create_topic(Name=name, Attributes=attrs)["TopicArn"]
-              for name, attrs in (("alerts", {}), ("alerts.fifo", {
-                  "FifoTopic": "true", "ContentBasedDeduplication": "false"}))}
+    topics = {
+        name: sns.create_topic(Name=name, Attributes=attrs)["TopicArn"]
+        for name, attrs in (
+            ("alerts", {}),
+            ("alerts.fifo", {"FifoTopic": "true", "ContentBasedDeduplication": "false"}),
+        )
+    }
     q = sqs.create_queue(QueueName="sub")["QueueUrl"]
     qarn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"]
+        "QueueArn"
+    ]
     sns.subscribe(TopicArn=topics["alerts"], Protocol="sqs", Endpoint=qarn)
     for arn in topics.values():
         target = Target("sns", arn)
-        store = _store_with_row(tmp_path / arn.rsplit(":", 1)[-1], target.sink,
-                                payloads.sns_message("alert.created", 1, HOSTILE, "t"))
+        store = _store_with_row(
+            tmp_path / arn.rsplit(":", 1)[-1],
+            target.sink,
+            payloads.sns_message("alert.created", 1, HOSTILE, "t"),
+        )
         sender = Sender([target], sns_client=lambda region: boto3.client("sns", region))
         assert sender.flush(store) == 1
         store.close()
@@ -110,15 +130,28 @@ def test_hunt_state_notify_sends_once_per_revision(tmp_path: Path) -> None:
         days = stream(2)
         for i, day in enumerate(days):
             f = write(tmp_path / f"d{i}.json", delivery_bytes(day))
-            res = run_cli("hunt", str(f), "--state", str(db), "--format", "jsonl", "-q",
-                          "--notify", f"webhook:{recv.url}", "--notify-min-severity", "low")
+            res = run_cli(
+                "hunt",
+                str(f),
+                "--state",
+                str(db),
+                "--format",
+                "jsonl",
+                "-q",
+                "--notify",
+                f"webhook:{recv.url}",
+                "--notify-min-severity",
+                "low",
+            )
             assert res.exit_code == 0, res.stderr
         delivered = recv.delivered()
         assert len(delivered) == len(set(delivered))
         kinds = {k for _i, k in delivered}
         assert kinds == {"alert.created", "alert.updated"}  # the open window grew on day 2
-        assert run_cli("hunt", str(tmp_path / "d0.json"), "--notify",
-                       f"webhook:{recv.url}").exit_code == 2  # --notify needs --state
+        assert (
+            run_cli("hunt", str(tmp_path / "d0.json"), "--notify", f"webhook:{recv.url}").exit_code
+            == 2
+        )  # --notify needs --state
     finally:
         recv.close()
 
@@ -131,8 +164,19 @@ def test_no_secret_value_leaves_in_a_notification(tmp_path: Path) -> None:
         day = stream(1)[0]
         day[0]["userAgent"] = f"aws-cli/2.15 creds/{key}"
         f = write(tmp_path / "d.json", delivery_bytes(day))
-        res = run_cli("hunt", str(f), "--state", str(tmp_path / "s.db"), "--format", "jsonl",
-                      "-q", "--notify", f"webhook:{recv.url}", "--notify-min-severity", "low")
+        res = run_cli(
+            "hunt",
+            str(f),
+            "--state",
+            str(tmp_path / "s.db"),
+            "--format",
+            "jsonl",
+            "-q",
+            "--notify",
+            f"webhook:{recv.url}",
+            "--notify-min-severity",
+            "low",
+        )
         assert res.exit_code == 0 and recv.requests
         assert all(key not in json.dumps(body) for _h, body in recv.requests)
     finally:

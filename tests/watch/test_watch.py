@@ -52,33 +52,65 @@ def _fill(trail: Trail) -> list[dict[str, Any]]:
     for n, recs in (("c", days[1][:half]), ("d", days[1][half:])):
         body = gzip.compress(json.dumps({"Records": recs}).encode(), mtime=0)
         trail.s3.put_object(Bucket="quiet-bucket", Key=KEY.format(d=11, n=n), Body=body)
-    s3_event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-                             "s3": {"bucket": {"name": "quiet-bucket"},
-                                    "object": {"key": KEY.format(d=11, n="c").replace("/", "%2F"),
-                                               "eTag": "c1"}}}]}
+    s3_event = {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": "quiet-bucket"},
+                    "object": {"key": KEY.format(d=11, n="c").replace("/", "%2F"), "eTag": "c1"},
+                },
+            }
+        ]
+    }
     sns = {"Type": "Notification", "TopicArn": "arn:aws:sns:us-east-1:1:t", "MessageId": "1"}
     trail.send({**sns, "Message": json.dumps(s3_event)})
     trail.send({**sns, "Message": json.dumps(s3_event)})  # delivered twice
-    trail.send({**sns, "Message": json.dumps({"s3Bucket": "quiet-bucket",
-                                              "s3ObjectKey": [KEY.format(d=11, n="d")]})})
+    trail.send(
+        {
+            **sns,
+            "Message": json.dumps(
+                {"s3Bucket": "quiet-bucket", "s3ObjectKey": [KEY.format(d=11, n="d")]}
+            ),
+        }
+    )
     # 4. EventBridge API-call events carrying the records, each sent twice
     for rec in days[2]:
-        event = {"version": "0", "detail-type": "AWS API Call via CloudTrail",
-                 "source": "aws.lambda", "detail": rec}
+        event = {
+            "version": "0",
+            "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.lambda",
+            "detail": rec,
+        }
         trail.send(event)
         trail.send(event)
     return [r for day in days for r in day]
 
 
-def test_watch_gives_hunts_alerts_and_notifies_once(trail: Trail, receiver: Receiver,
-                                                    tmp_path: Path) -> None:
+def test_watch_gives_hunts_alerts_and_notifies_once(
+    trail: Trail, receiver: Receiver, tmp_path: Path
+) -> None:
     records = _fill(trail)
     trail.send({"hello": "unknown shape"})
     db = tmp_path / "watch.db"
     metrics = tmp_path / "m.json"
-    result = run_cli("watch", "--queue", trail.queue_url, "--state", str(db), "--once",
-                     "--notify", f"webhook:{receiver.url}", "--notify-min-severity", "low",
-                     "--metrics-file", str(metrics), "--wait-seconds", "1")
+    result = run_cli(
+        "watch",
+        "--queue",
+        trail.queue_url,
+        "--state",
+        str(db),
+        "--once",
+        "--notify",
+        f"webhook:{receiver.url}",
+        "--notify-min-severity",
+        "low",
+        "--metrics-file",
+        str(metrics),
+        "--wait-seconds",
+        "1",
+    )
     assert result.exit_code == 0, result.stderr
     assert _alerts(db) == _hunt_alerts(tmp_path, records)
     counters = json.loads(metrics.read_text())["counters"]
@@ -95,16 +127,22 @@ def test_watch_gives_hunts_alerts_and_notifies_once(trail: Trail, receiver: Rece
     assert created == sorted(a["id"] for a in _alerts(db) if not a["suppressed"])
 
 
-def test_a_second_watch_over_redelivered_messages_changes_nothing(trail: Trail,
-                                                                  tmp_path: Path) -> None:
+def test_a_second_watch_over_redelivered_messages_changes_nothing(
+    trail: Trail, tmp_path: Path
+) -> None:
     _fill(trail)
     db = tmp_path / "watch.db"
-    assert run_cli("watch", "--queue", trail.queue_url, "--state", str(db), "--once",
-                   "--wait-seconds", "1").exit_code == 0
+    assert (
+        run_cli(
+            "watch", "--queue", trail.queue_url, "--state", str(db), "--once", "--wait-seconds", "1"
+        ).exit_code
+        == 0
+    )
     before = _alerts(db)
     _fill(trail)  # everything again: same objects (re-uploaded), same records
-    again = run_cli("watch", "--queue", trail.queue_url, "--state", str(db), "--once",
-                    "--wait-seconds", "1")
+    again = run_cli(
+        "watch", "--queue", trail.queue_url, "--state", str(db), "--once", "--wait-seconds", "1"
+    )
     assert again.exit_code == 0 and jsonl(again.stdout) == []
     assert _alerts(db) == before
 
@@ -114,19 +152,39 @@ def _watch_process(trail: Trail, db: Path, url: str, fault: str | None) -> int:
     env.pop("LAMBDAWATCH_FAULT", None)
     if fault:
         env["LAMBDAWATCH_FAULT"] = fault
-    proc = subprocess.run([sys.executable, "-m", "lambdawatch", "watch", "--queue",
-                           trail.queue_url, "--state", str(db), "--once", "--wait-seconds", "1",
-                           "--notify", f"webhook:{url}", "--notify-min-severity", "low",
-                           "--format", "none"], env=env, capture_output=True, timeout=300,
-                          check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lambdawatch",
+            "watch",
+            "--queue",
+            trail.queue_url,
+            "--state",
+            str(db),
+            "--once",
+            "--wait-seconds",
+            "1",
+            "--notify",
+            f"webhook:{url}",
+            "--notify-min-severity",
+            "low",
+            "--format",
+            "none",
+        ],
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     return proc.returncode
 
 
 @pytest.mark.parametrize("fault", ["before_commit", "after_commit"])
 def test_sigkill_then_restart_loses_nothing_and_sends_each_revision_once(
-        trail: Trail, receiver: Receiver, tmp_path: Path, fault: str) -> None:
-    trail.sqs.set_queue_attributes(QueueUrl=trail.queue_url,
-                                   Attributes={"VisibilityTimeout": "2"})
+    trail: Trail, receiver: Receiver, tmp_path: Path, fault: str
+) -> None:
+    trail.sqs.set_queue_attributes(QueueUrl=trail.queue_url, Attributes={"VisibilityTimeout": "2"})
     records = _fill(trail)
     db = tmp_path / "watch.db"
     assert _watch_process(trail, db, receiver.url, fault) == -9  # killed in the first batch

@@ -23,14 +23,20 @@ def _layers(value: Any) -> list[str]:
 
 
 def context(alert: dict[str, Any], events: list[Event], inventory: Any) -> dict[str, Any]:
-    info = inventory.function(alert["account"], alert["region"], alert["function"]) if inventory else None
+    info = (
+        inventory.function(alert["account"], alert["region"], alert["function"])
+        if inventory
+        else None
+    )
     people: dict[str, tuple[Any, list[str]]] = {}
     for e in events:
         kind, signals = people.get(str(e.principal_arn), (get(e.record, "userIdentity.type"), []))
         signals += [s for s in human_signals(e) if s not in signals]
         people[str(e.principal_arn)] = (kind, signals)
-    who = [f"{arn} ({kind}; {'human: ' + ', '.join(s) if s else 'automation'})"
-           for arn, (kind, s) in people.items()]
+    who = [
+        f"{arn} ({kind}; {'human: ' + ', '.join(s) if s else 'automation'})"
+        for arn, (kind, s) in people.items()
+    ]
     role = None
     requested_role = None
     code: list[str] = []
@@ -51,8 +57,10 @@ def context(alert: dict[str, Any], events: list[Event], inventory: Any) -> dict[
             code.append(str(image))
         layers += _layers(p.get("layers"))
         if e.base_name == "AddPermission":
-            triggers.append(f"permission: {p.get('principal')} may {p.get('action')}"
-                            + (f" (source {p.get('sourceArn')})" if p.get("sourceArn") else ""))
+            triggers.append(
+                f"permission: {p.get('principal')} may {p.get('action')}"
+                + (f" (source {p.get('sourceArn')})" if p.get("sourceArn") else "")
+            )
         if e.base_name == "CreateEventSourceMapping":
             triggers.append(f"event source: {p.get('eventSourceArn')}")
         if e.base_name in ("CreateFunctionUrlConfig", "UpdateFunctionUrlConfig"):
@@ -64,19 +72,33 @@ def context(alert: dict[str, Any], events: list[Event], inventory: Any) -> dict[
         if info.code.get("ImageUri"):
             code.append(info.code["ImageUri"])
         elif info.code.get("RepositoryType") and not code:
-            code.append(f"{info.code['RepositoryType']} package (download with aws lambda get-function)")
+            code.append(
+                f"{info.code['RepositoryType']} package (download with aws lambda get-function)"
+            )
         triggers += [f"event source: {m.get('EventSourceArn')}" for m in info.mappings]
-        triggers += [f"function URL (auth {u.get('AuthType')}): {u.get('FunctionUrl')}"
-                     for u in info.url_configs]
+        triggers += [
+            f"function URL (auth {u.get('AuthType')}): {u.get('FunctionUrl')}"
+            for u in info.url_configs
+        ]
         for st in (info.policy or {}).get("Statement", []):
             triggers.append(f"permission: {st.get('Principal')} may {st.get('Action')}")
     kinds = {f["kind"] for f in alert["findings"]}
-    admin = ("yes (admin-role finding)" if "admin-role" in kinds
-             else "privileged (privileged-role finding)" if "privileged-role" in kinds
-             else "not shown (no admin finding; give --iam-inventory to know)")
-    return {"who": who, "role": role, "role_admin": admin, "triggers": list(dict.fromkeys(triggers)),
-            "code": list(dict.fromkeys(code)), "layers": list(dict.fromkeys(layers)),
-            "function": escaped(alert["function"])}
+    admin = (
+        "yes (admin-role finding)"
+        if "admin-role" in kinds
+        else "privileged (privileged-role finding)"
+        if "privileged-role" in kinds
+        else "not shown (no admin finding; give --iam-inventory to know)"
+    )
+    return {
+        "who": who,
+        "role": role,
+        "role_admin": admin,
+        "triggers": list(dict.fromkeys(triggers)),
+        "code": list(dict.fromkeys(code)),
+        "layers": list(dict.fromkeys(layers)),
+        "function": escaped(alert["function"]),
+    }
 
 
 def lines(ctx: dict[str, Any]) -> list[str]:

@@ -29,8 +29,9 @@ def _rules(alert: Alert, ctx: HuntContext) -> list[Any]:
 def rescore(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:
     rules = _rules(alert, ctx)
     rule_severity = max_severity([r.severity for r in rules])
-    findings = sorted(alert["findings"], key=lambda f: (-SEVERITY_ORDER[f["severity"]], f["kind"],
-                                                         f["code"]))
+    findings = sorted(
+        alert["findings"], key=lambda f: (-SEVERITY_ORDER[f["severity"]], f["kind"], f["code"])
+    )
     severity = max_severity([rule_severity] + [f["severity"] for f in findings])
     env = tuning.environment_of(ctx.config, alert["account"])
     env_shift: int | None = None
@@ -42,8 +43,15 @@ def rescore(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:
     shown = escaped(alert["function"])
     if shown != alert["function"]:  # hidden or look-alike characters: never print them raw
         title = title.replace(alert["function"], shown)
-    return {**alert, "title": title, "findings": findings, "severity": severity, "environment": env,
-            "risk": risk.risk, "risk_explanation": risk.why}
+    return {
+        **alert,
+        "title": title,
+        "findings": findings,
+        "severity": severity,
+        "environment": env,
+        "risk": risk.risk,
+        "risk_explanation": risk.why,
+    }
 
 
 def tune(alert: Alert, events: list[Event], ctx: HuntContext) -> Alert:

@@ -22,9 +22,21 @@ CATEGORY_UID = 2
 ACTIVITY_CREATE = 1
 SEVERITY_ID = OCSF_SEVERITY_ID
 SEVERITY_NAME = OCSF_SEVERITY_NAME
-RISK_LEVELS = [(80, 4, "Critical"), (60, 3, "High"), (40, 2, "Medium"), (20, 1, "Low"), (0, 0, "Info")]
-TACTIC_NAMES = {"TA0002": "Execution", "TA0003": "Persistence", "TA0004": "Privilege Escalation",
-                "TA0005": "Defense Evasion", "TA0006": "Credential Access", "TA0010": "Exfiltration"}
+RISK_LEVELS = [
+    (80, 4, "Critical"),
+    (60, 3, "High"),
+    (40, 2, "Medium"),
+    (20, 1, "Low"),
+    (0, 0, "Info"),
+]
+TACTIC_NAMES = {
+    "TA0002": "Execution",
+    "TA0003": "Persistence",
+    "TA0004": "Privilege Escalation",
+    "TA0005": "Defense Evasion",
+    "TA0006": "Credential Access",
+    "TA0010": "Exfiltration",
+}
 
 
 def _ms(iso: str) -> int:
@@ -38,9 +50,13 @@ def _risk_level(risk: int) -> tuple[int, str]:
 def to_ocsf(alert: dict[str, Any]) -> dict[str, Any]:
     level_id, level = _risk_level(alert["risk"])
     first, last = _ms(alert["first_seen"]), _ms(alert["last_seen"])
-    attacks = [{"technique": {"uid": t, "name": t}, "version": "v15"} for t in alert.get("mitre", [])]
-    attacks += [{"tactic": {"uid": t, "name": TACTIC_NAMES.get(t, t)}, "version": "v15"}
-                for t in alert.get("tactics", [])]
+    attacks = [
+        {"technique": {"uid": t, "name": t}, "version": "v15"} for t in alert.get("mitre", [])
+    ]
+    attacks += [
+        {"tactic": {"uid": t, "name": TACTIC_NAMES.get(t, t)}, "version": "v15"}
+        for t in alert.get("tactics", [])
+    ]
     return {
         "class_uid": CLASS_UID,
         "class_name": "Detection Finding",
@@ -62,7 +78,11 @@ def to_ocsf(alert: dict[str, Any]) -> dict[str, Any]:
         "message": alert["title"],
         "metadata": {
             "version": OCSF_VERSION,
-            "product": {"name": "lambdawatch", "vendor_name": "lambdawatch", "version": __version__},
+            "product": {
+                "name": "lambdawatch",
+                "vendor_name": "lambdawatch",
+                "version": __version__,
+            },
             "event_code": alert["rule"],
             "uid": alert["id"],
         },
@@ -77,27 +97,57 @@ def to_ocsf(alert: dict[str, Any]) -> dict[str, Any]:
             "attacks": attacks or None,
             "data_sources": ["AWS CloudTrail"],
         },
-        "cloud": {"provider": "AWS", "region": alert["region"],
-                  "account": {"uid": alert["account"], "name": alert["account"], "type_id": 10,
-                              "type": "AWS Account"}},
-        "resources": [{"type": "AWS::Lambda::Function", "uid": alert["function_arn"],
-                       "name": alert["function"], "region": alert["region"],
-                       "cloud_partition": "aws"}],
+        "cloud": {
+            "provider": "AWS",
+            "region": alert["region"],
+            "account": {
+                "uid": alert["account"],
+                "name": alert["account"],
+                "type_id": 10,
+                "type": "AWS Account",
+            },
+        },
+        "resources": [
+            {
+                "type": "AWS::Lambda::Function",
+                "uid": alert["function_arn"],
+                "name": alert["function"],
+                "region": alert["region"],
+                "cloud_partition": "aws",
+            }
+        ],
         "risk_score": alert["risk"],
         "risk_level_id": level_id,
         "risk_level": level,
         "risk_details": "; ".join(alert.get("risk_explanation") or []),
         "remediation": {"desc": "\n".join(alert["playbook"])},
-        "evidences": [{"name": f["kind"], "data": {"code": f["code"], "severity": f["severity"],
-                                                   "title": f["title"], "evidence": f["evidence"]}}
-                      for f in alert["findings"]] or None,
-        "unmapped": {"lambdawatch": {
-            "suppressed": alert["suppressed"], "suppression_reason": alert["suppression_reason"],
-            "change_ticket": alert.get("change_ticket"), "environment": alert.get("environment"),
-            "principals": alert["principals"], "source_ips": alert["source_ips"],
-            "user_agents": alert["user_agents"], "event_ids": alert["event_ids"],
-            "event_names": alert["event_names"], "rules": alert["rules"],
-        }},
+        "evidences": [
+            {
+                "name": f["kind"],
+                "data": {
+                    "code": f["code"],
+                    "severity": f["severity"],
+                    "title": f["title"],
+                    "evidence": f["evidence"],
+                },
+            }
+            for f in alert["findings"]
+        ]
+        or None,
+        "unmapped": {
+            "lambdawatch": {
+                "suppressed": alert["suppressed"],
+                "suppression_reason": alert["suppression_reason"],
+                "change_ticket": alert.get("change_ticket"),
+                "environment": alert.get("environment"),
+                "principals": alert["principals"],
+                "source_ips": alert["source_ips"],
+                "user_agents": alert["user_agents"],
+                "event_ids": alert["event_ids"],
+                "event_names": alert["event_names"],
+                "rules": alert["rules"],
+            }
+        },
     }
 
 

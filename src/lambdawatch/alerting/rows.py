@@ -15,6 +15,7 @@ from lambdawatch.engine.projection import MASK, Projector
 
 __all__ = ["MASK", "Projector", "Rows", "iso_seconds"]
 
+
 class Rows:
     """The founding query's GROUP BY, order-independent: for each group the values of its latest
     event (by event time, eventID breaking ties), its count, first and last event time."""
@@ -42,8 +43,14 @@ class Rows:
     def result(self) -> list[dict[str, Any]]:
         out = []
         for (latest_ts, _), values, count, first_ts in self.groups.values():
-            out.append({**values, "count": count, "first_seen": iso_seconds(first_ts),
-                        "last_seen": iso_seconds(latest_ts)})
+            out.append(
+                {
+                    **values,
+                    "count": count,
+                    "first_seen": iso_seconds(first_ts),
+                    "last_seen": iso_seconds(latest_ts),
+                }
+            )
         return sorted(out, key=lambda r: (r["first_seen"], repr(list(r.values()))))
 
 

@@ -43,8 +43,12 @@ def _strongest(findings: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def score_kinds(rule_severity: str, findings: Iterable[tuple[str, str]],
-                environment: str | None = None, env_shift: int | None = None) -> Score:
+def score_kinds(
+    rule_severity: str,
+    findings: Iterable[tuple[str, str]],
+    environment: str | None = None,
+    env_shift: int | None = None,
+) -> Score:
     w = weights()
     total = w["base_by_rule_severity"][rule_severity]
     why = [f"+{total} rule severity {rule_severity}"]
@@ -74,7 +78,15 @@ def score(rule_severity: str, findings: list[Finding]) -> Score:
     return score_kinds(rule_severity, [(f.kind, f.severity) for f in findings])
 
 
-def score_alert(alert: dict[str, Any], rule_severity: str, environment: str | None = None,
-                env_shift: int | None = None) -> Score:
-    return score_kinds(rule_severity, [(f["kind"], f["severity"]) for f in alert["findings"]],
-                       environment, env_shift)
+def score_alert(
+    alert: dict[str, Any],
+    rule_severity: str,
+    environment: str | None = None,
+    env_shift: int | None = None,
+) -> Score:
+    return score_kinds(
+        rule_severity,
+        [(f["kind"], f["severity"]) for f in alert["findings"]],
+        environment,
+        env_shift,
+    )

@@ -20,7 +20,13 @@ from lambdawatch.severity import SEVERITY_ORDER
 from lambdawatch.textsafe import safe_cell
 
 Alert = dict[str, Any]
-_SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_SEV_STYLE = {
+    "critical": "bold red",
+    "high": "red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
 
 
 def _line(obj: Any) -> str:
@@ -57,8 +63,9 @@ def write_json(items: Iterable[dict[str, Any]], out: TextIO) -> None:
 
 
 def by_risk(alerts: list[Alert]) -> list[Alert]:
-    return sorted(alerts, key=lambda a: (-a["risk"], -SEVERITY_ORDER[a["severity"]],
-                                         a["first_seen"], a["id"]))
+    return sorted(
+        alerts, key=lambda a: (-a["risk"], -SEVERITY_ORDER[a["severity"]], a["first_seen"], a["id"])
+    )
 
 
 def write_table(alerts: list[Alert], out: TextIO, *, show_suppressed: bool = False) -> None:
@@ -66,24 +73,41 @@ def write_table(alerts: list[Alert], out: TextIO, *, show_suppressed: bool = Fal
     masked data: markup, escapes and bidi controls in a log are shown, never interpreted."""
     shown = [a for a in by_risk(alerts) if show_suppressed or not a["suppressed"]]
     hidden = len(alerts) - len(shown)
-    console = Console(file=out, width=200 if not out.isatty() else None, highlight=False,
-                      markup=False, emoji=False)
+    console = Console(
+        file=out,
+        width=200 if not out.isatty() else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
     table = Table(title=f"lambdawatch: {len(shown)} alert(s)", show_lines=False)
-    for col in ("risk", "severity", "function", "account/region", "first seen", "events",
-                "who", "findings", "id"):
+    for col in (
+        "risk",
+        "severity",
+        "function",
+        "account/region",
+        "first seen",
+        "events",
+        "who",
+        "findings",
+        "id",
+    ):
         table.add_column(col, overflow="fold")
     for a in shown:
         kinds = ", ".join(dict.fromkeys(str(f["kind"]) for f in a["findings"])) or "-"
         sev = str(a["severity"])
         table.add_row(
             safe_cell(a["risk"]),
-            safe_cell(sev + (" (suppressed)" if a["suppressed"] else ""),
-                      style=_SEV_STYLE.get(sev, "")),
+            safe_cell(
+                sev + (" (suppressed)" if a["suppressed"] else ""), style=_SEV_STYLE.get(sev, "")
+            ),
             safe_cell(a["function"], ascii_only=True),
-            safe_cell(f"{a['account']}/{a['region']}"), safe_cell(a["first_seen"]),
+            safe_cell(f"{a['account']}/{a['region']}"),
+            safe_cell(a["first_seen"]),
             safe_cell(a["event_count"]),
             safe_cell("\n".join(str(p) for p in a["principals"]) or "-"),
-            safe_cell(kinds), safe_cell(a["id"]),
+            safe_cell(kinds),
+            safe_cell(a["id"]),
         )
     console.print(table)
     if hidden:

@@ -61,15 +61,23 @@ def _principals(event: Event) -> tuple[Any, ...]:
 
 def allow_matches(entry: Allow, alert: Alert, events: list[Event]) -> bool:
     return bool(events) and all(
-        _glob(entry.principal, *_principals(e)) and _glob(entry.user_agent, e.user_agent or "")
-        and _glob(entry.function, alert["function"]) and _glob(entry.account, e.account)
-        for e in events)
+        _glob(entry.principal, *_principals(e))
+        and _glob(entry.user_agent, e.user_agent or "")
+        and _glob(entry.function, alert["function"])
+        and _glob(entry.account, e.account)
+        for e in events
+    )
 
 
 def change_matches(change: Change, alert: Alert, events: list[Event]) -> bool:
-    return bool(events) and _glob(change.function, alert["function"]) and all(
-        change.start <= e.time < change.end and _glob(change.principal, *_principals(e))
-        for e in events)
+    return (
+        bool(events)
+        and _glob(change.function, alert["function"])
+        and all(
+            change.start <= e.time < change.end and _glob(change.principal, *_principals(e))
+            for e in events
+        )
+    )
 
 
 def blocking(entry: _Tuning, alert: Alert) -> list[str]:
@@ -86,9 +94,12 @@ def blocking(entry: _Tuning, alert: Alert) -> list[str]:
 
 
 def _red_floor(alert: Alert, entry: _Tuning) -> str:
-    sev = [f["severity"] for f in alert["findings"]
-           if SEVERITY_ORDER[f["severity"]] >= SEVERITY_ORDER["high"]
-           and not any(fnmatchcase(f["kind"], k) for k in entry.accept)]
+    sev = [
+        f["severity"]
+        for f in alert["findings"]
+        if SEVERITY_ORDER[f["severity"]] >= SEVERITY_ORDER["high"]
+        and not any(fnmatchcase(f["kind"], k) for k in entry.accept)
+    ]
     return max(sev, key=SEVERITY_ORDER.__getitem__, default="info")
 
 
@@ -120,7 +131,12 @@ def apply(alert: Alert, events: list[Event], config: Config) -> Alert:
             notes.append(f"change {change.ticket} matched; kept visible by {', '.join(kept)}")
         elif reason is None:
             reason = f"change {change.ticket}: {why}"
-    out = {**alert, "severity": severity, "suppressed": reason is not None,
-           "suppression_reason": reason, "change_ticket": ticket,
-           "tuning": alert.get("tuning", []) + notes}
+    out = {
+        **alert,
+        "severity": severity,
+        "suppressed": reason is not None,
+        "suppression_reason": reason,
+        "change_ticket": ticket,
+        "tuning": alert.get("tuning", []) + notes,
+    }
     return out

@@ -34,6 +34,7 @@ from lambdawatch.inventory.lambda_inventory import load_lambda_inventory
 
 Analyzer = Callable[[Event, Any], list[Finding]]
 
+
 def isolated(name: str, fn: Analyzer) -> Analyzer:
     def run(event: Event, ctx: Any) -> list[Finding]:
         try:
@@ -56,10 +57,15 @@ def setup(ctx: HuntContext, opts: Any) -> None:
         raise ValueError("the analyzers need the stream state")
     book, novelty = ctx.state.names, ctx.state.novelty
     ctx.observers.extend([book, novelty])
-    for name, fn in (("names", analyze_names), ("runtimes", analyze_runtime),
-                     ("configuration", analyze_configuration), ("existing", analyze_existing),
-                     ("env", analyze_env), ("human-identity", analyze_human),
-                     ("unusual-principal", novelty.analyze)):
+    for name, fn in (
+        ("names", analyze_names),
+        ("runtimes", analyze_runtime),
+        ("configuration", analyze_configuration),
+        ("existing", analyze_existing),
+        ("env", analyze_env),
+        ("human-identity", analyze_human),
+        ("unusual-principal", novelty.analyze),
+    ):
         ctx.analyzers.append(isolated(name, fn))
     ctx.add_finisher("typosquat", finish_typosquat)
     ctx.attachers.append(lambda event: attach_http_api(event, ctx))

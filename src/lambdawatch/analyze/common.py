@@ -33,14 +33,16 @@ def params(event: Event) -> dict[str, Any]:
     if isinstance(resp, dict):
         merged.update(resp)
     if isinstance(req, dict):
-        merged.update({k: v for k, v in req.items() if v not in (None, {}, [])
-                       or k not in merged})
+        merged.update({k: v for k, v in req.items() if v not in (None, {}, []) or k not in merged})
     return merged
 
 
 def is_function_change(event: Event) -> bool:
     return event.event_source == "lambda.amazonaws.com" and event.base_name in (
-        "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode")
+        "CreateFunction",
+        "UpdateFunctionConfiguration",
+        "UpdateFunctionCode",
+    )
 
 
 def inventory_of(ctx: Any) -> Any:

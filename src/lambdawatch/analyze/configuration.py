@@ -24,8 +24,9 @@ def thresholds(ctx: Any) -> dict[str, int]:
     return {**DEFAULT_THRESHOLDS, **given}
 
 
-def resource_findings(memory: Any, timeout: Any, ephemeral: Any, limits: dict[str, int],
-                      where: str) -> list[Finding]:
+def resource_findings(
+    memory: Any, timeout: Any, ephemeral: Any, limits: dict[str, int], where: str
+) -> list[Finding]:
     over: dict[str, Any] = {}
     if isinstance(memory, int) and memory >= limits["memory_mb"]:
         over["memory_mb"] = memory
@@ -36,8 +37,15 @@ def resource_findings(memory: Any, timeout: Any, ephemeral: Any, limits: dict[st
     if not over:
         return []
     what = ", ".join(f"{k}={v}" for k, v in over.items())
-    return [Finding("high-resources", "CF101", "low", f"High memory or timeout allocation ({what})",
-                    {**over, "thresholds": {k: limits[k] for k in over}, "source": where})]
+    return [
+        Finding(
+            "high-resources",
+            "CF101",
+            "low",
+            f"High memory or timeout allocation ({what})",
+            {**over, "thresholds": {k: limits[k] for k in over}, "source": where},
+        )
+    ]
 
 
 def open_egress(group: dict[str, Any]) -> bool:
@@ -51,14 +59,25 @@ def open_egress(group: dict[str, Any]) -> bool:
     return False
 
 
-def egress_findings(group_ids: list[str], groups: dict[str, dict[str, Any]], where: str) -> list[Finding]:
+def egress_findings(
+    group_ids: list[str], groups: dict[str, dict[str, Any]], where: str
+) -> list[Finding]:
     open_ids = [g for g in group_ids if g in groups and open_egress(groups[g])]
     if not open_ids:
         return []
-    return [Finding("vpc-egress-unrestricted", "CF102", "medium",
-                    "VPC function's security group allows all outbound traffic",
-                    {"security_groups": open_ids, "egress": "all protocols to 0.0.0.0/0 or ::/0",
-                     "source": where})]
+    return [
+        Finding(
+            "vpc-egress-unrestricted",
+            "CF102",
+            "medium",
+            "VPC function's security group allows all outbound traffic",
+            {
+                "security_groups": open_ids,
+                "egress": "all protocols to 0.0.0.0/0 or ::/0",
+                "source": where,
+            },
+        )
+    ]
 
 
 def analyze_configuration(event: Event, ctx: Any) -> list[Finding]:
@@ -66,8 +85,13 @@ def analyze_configuration(event: Event, ctx: Any) -> list[Finding]:
         return []
     p = params(event)
     eph = p.get("ephemeralStorage")
-    out = resource_findings(p.get("memorySize"), p.get("timeout"),
-                            eph.get("size") if isinstance(eph, dict) else None, thresholds(ctx), "event")
+    out = resource_findings(
+        p.get("memorySize"),
+        p.get("timeout"),
+        eph.get("size") if isinstance(eph, dict) else None,
+        thresholds(ctx),
+        "event",
+    )
     inventory = inventory_of(ctx)
     vpc = p.get("vpcConfig")
     if inventory is not None and isinstance(vpc, dict):

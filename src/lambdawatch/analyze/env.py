@@ -22,17 +22,33 @@ def env_findings(variables: dict[str, Any], where: str) -> list[Finding]:
         sealed = unseal(variables[name])  # a stored record: the secret was found, then sealed
         hit = Hit(*sealed) if sealed is not None else scan_variable(name, variables[name])
         if hit is not None:
-            hits.append({"variable": name, "detector": hit.detector, "severity": hit.severity,
-                         "value": hit.value_shown})
+            hits.append(
+                {
+                    "variable": name,
+                    "detector": hit.detector,
+                    "severity": hit.severity,
+                    "value": hit.value_shown,
+                }
+            )
     if not hits:
         return []
     kinds = {h["detector"] for h in hits}
     pair = {"aws-access-key-id", "aws-secret-access-key"} <= kinds
-    title = ("AWS access key pair in environment variables" if pair
-             else f"Secret-looking environment variable(s): {', '.join(h['variable'] for h in hits)}")
+    title = (
+        "AWS access key pair in environment variables"
+        if pair
+        else f"Secret-looking environment variable(s): {', '.join(h['variable'] for h in hits)}"
+    )
     severity = "critical" if pair else max_severity([h["severity"] for h in hits])
-    return [Finding("env-secret", "EV101", severity, title,
-                    {"variables": hits, "source": where, "values": "masked"})]
+    return [
+        Finding(
+            "env-secret",
+            "EV101",
+            severity,
+            title,
+            {"variables": hits, "source": where, "values": "masked"},
+        )
+    ]
 
 
 def analyze_env(event: Event, ctx: Any) -> list[Finding]:

@@ -24,8 +24,13 @@ from lambdawatch.layer_publishers import foreign_layer
 
 SOURCE = "lambda inventory"
 _ACCOUNT_IN = re.compile(r"(?:^|:)(\d{12})(?::|$)")
-_SCOPING_KEYS = ("aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:sourceowner",
-                 "aws:principalaccount")
+_SCOPING_KEYS = (
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:principalorgid",
+    "aws:sourceowner",
+    "aws:principalaccount",
+)
 
 
 def _principals(principal: Any) -> list[str]:
@@ -63,15 +68,31 @@ def policy_findings(info: FunctionInfo, known: set[str]) -> list[Finding]:
         sid = st.get("Sid")
         for p in _principals(st.get("Principal")):
             if p == "*" and not _scoped(st.get("Condition")):
-                out.append(Finding("public-invoke-permission", "CF112", "high",
-                                   "Existing function: anyone may invoke it",
-                                   {"sid": sid, "principal": p, "action": st.get("Action"),
-                                    "source": SOURCE}))
+                out.append(
+                    Finding(
+                        "public-invoke-permission",
+                        "CF112",
+                        "high",
+                        "Existing function: anyone may invoke it",
+                        {"sid": sid, "principal": p, "action": st.get("Action"), "source": SOURCE},
+                    )
+                )
             elif (m := _ACCOUNT_IN.search(p)) and m.group(1) not in known | {info.account}:
-                out.append(Finding("cross-account-invoke-permission", "CF113", "medium",
-                                   f"Existing function: account {m.group(1)} may invoke it",
-                                   {"sid": sid, "principal": p, "account": m.group(1),
-                                    "action": st.get("Action"), "source": SOURCE}))
+                out.append(
+                    Finding(
+                        "cross-account-invoke-permission",
+                        "CF113",
+                        "medium",
+                        f"Existing function: account {m.group(1)} may invoke it",
+                        {
+                            "sid": sid,
+                            "principal": p,
+                            "account": m.group(1),
+                            "action": st.get("Action"),
+                            "source": SOURCE,
+                        },
+                    )
+                )
     return out
 
 
@@ -79,17 +100,32 @@ def url_findings(info: FunctionInfo) -> list[Finding]:
     out: list[Finding] = []
     for url in info.url_configs:
         if url.get("AuthType") == "NONE":
-            out.append(Finding("public-function-url", "CF110", "high",
-                               "Existing function has a public URL (AuthType NONE)",
-                               {"url": url.get("FunctionUrl"), "auth_type": "NONE", "source": SOURCE}))
+            out.append(
+                Finding(
+                    "public-function-url",
+                    "CF110",
+                    "high",
+                    "Existing function has a public URL (AuthType NONE)",
+                    {"url": url.get("FunctionUrl"), "auth_type": "NONE", "source": SOURCE},
+                )
+            )
         cors = url.get("Cors") or {}
         origins = cors.get("AllowOrigins") or []
         if "*" in origins:
-            out.append(Finding("permissive-cors", "CF111", "medium",
-                               "Existing function URL allows any origin (CORS *)",
-                               {"url": url.get("FunctionUrl"), "allow_origins": origins,
-                                "allow_credentials": bool(cors.get("AllowCredentials")),
-                                "source": SOURCE}))
+            out.append(
+                Finding(
+                    "permissive-cors",
+                    "CF111",
+                    "medium",
+                    "Existing function URL allows any origin (CORS *)",
+                    {
+                        "url": url.get("FunctionUrl"),
+                        "allow_origins": origins,
+                        "allow_credentials": bool(cors.get("AllowCredentials")),
+                        "source": SOURCE,
+                    },
+                )
+            )
     return out
 
 
@@ -99,10 +135,15 @@ def layer_findings(info: FunctionInfo, trusted: set[str]) -> list[Finding]:
     for arn in info.layers:
         ref = foreign_layer(arn, {info.account}, trusted)
         if ref is not None:
-            out.append(Finding("foreign-layer", "CF114", "high",
-                               f"Existing function uses a layer from account {ref.account}",
-                               {"layer": arn, "publisher_account": ref.account,
-                                "source": SOURCE}))
+            out.append(
+                Finding(
+                    "foreign-layer",
+                    "CF114",
+                    "high",
+                    f"Existing function uses a layer from account {ref.account}",
+                    {"layer": arn, "publisher_account": ref.account, "source": SOURCE},
+                )
+            )
     return out
 
 
@@ -114,8 +155,9 @@ def existing_findings(info: FunctionInfo, ctx: Any, when: date) -> list[Finding]
     eph = c.get("EphemeralStorage") or {}
     inventory = inventory_of(ctx)
     out = url_findings(info) + policy_findings(info, known) + layer_findings(info, trusted)
-    out += resource_findings(c.get("MemorySize"), c.get("Timeout"), eph.get("Size"), thresholds(ctx),
-                             SOURCE)
+    out += resource_findings(
+        c.get("MemorySize"), c.get("Timeout"), eph.get("Size"), thresholds(ctx), SOURCE
+    )
     image = (info.code or {}).get("ImageUri")
     out += runtime_findings(c.get("Runtime"), c.get("PackageType"), image, when, SOURCE)
     if inventory is not None:

@@ -57,15 +57,18 @@ def _base(record: Record) -> str:
 def http_integration_of(record: Record) -> HttpIntegration | None:
     """A v2 CreateIntegration/UpdateIntegration record's integration, else None."""
     if record.get("eventSource") != SOURCE or _base(record) not in (
-            "CreateIntegration", "UpdateIntegration"):
+        "CreateIntegration",
+        "UpdateIntegration",
+    ):
         return None
     api = _field(record, "apiId")
     if not isinstance(api, str):
         return None
     ident = _field(record, "integrationId")
     arns = lambda_arns_in(_field(record, "integrationUri"))
-    return HttpIntegration(api, ident if isinstance(ident, str) else None,
-                           arns[0] if arns else None)
+    return HttpIntegration(
+        api, ident if isinstance(ident, str) else None, arns[0] if arns else None
+    )
 
 
 def http_route_of(record: Record) -> HttpRoute | None:
@@ -77,15 +80,22 @@ def http_route_of(record: Record) -> HttpRoute | None:
     if not isinstance(api, str):
         return None
     target = _field(record, "target")
-    integration = (target.split("/", 1)[1] if isinstance(target, str)
-                   and target.startswith("integrations/") else None)
+    integration = (
+        target.split("/", 1)[1]
+        if isinstance(target, str) and target.startswith("integrations/")
+        else None
+    )
     auth = _field(record, "authorizationType")
     if auth is None and base == "CreateRoute":
         auth = "NONE"  # the API's default
     route_id, key = _field(record, "routeId"), _field(record, "routeKey")
-    return HttpRoute(api, route_id if isinstance(route_id, str) else None,
-                     key if isinstance(key, str) else None, integration,
-                     str(auth).upper() if auth is not None else None)
+    return HttpRoute(
+        api,
+        route_id if isinstance(route_id, str) else None,
+        key if isinstance(key, str) else None,
+        integration,
+        str(auth).upper() if auth is not None else None,
+    )
 
 
 def quick_create_target(record: Record) -> str | None:
@@ -116,11 +126,14 @@ class HttpApiBook:
                 self.integrations[key] = integ.function_arn
         elif (route := http_route_of(event.record)) and (route.route_id or route.route_key):
             key = (acct, region, route.api_id, route.route_id or f"key:{route.route_key}")
-            known = self.routes.setdefault(key, {"auth": None, "integration": None,
-                                                 "route_key": None})
-            for name, value in (("auth", route.authorization),
-                                ("integration", route.integration_id),
-                                ("route_key", route.route_key)):
+            known = self.routes.setdefault(
+                key, {"auth": None, "integration": None, "route_key": None}
+            )
+            for name, value in (
+                ("auth", route.authorization),
+                ("integration", route.integration_id),
+                ("route_key", route.route_key),
+            ):
                 if value is not None:
                     known[name] = value
 
@@ -128,22 +141,29 @@ class HttpApiBook:
         """What is known of a route: the record's values over what the stream showed."""
         key = (account, region, route.api_id, route.route_id or f"key:{route.route_key}")
         known = dict(self.routes.get(key) or {})
-        for name, value in (("auth", route.authorization), ("integration", route.integration_id),
-                            ("route_key", route.route_key)):
+        for name, value in (
+            ("auth", route.authorization),
+            ("integration", route.integration_id),
+            ("route_key", route.route_key),
+        ):
             if value is not None:
                 known[name] = value
         return known
 
-    def function_of(self, account: str, region: str, api: str, integration: str | None
-                    ) -> str | None:
+    def function_of(
+        self, account: str, region: str, api: str, integration: str | None
+    ) -> str | None:
         return self.integrations.get((account, region, api, integration)) if integration else None
 
     def open_routes_to(self, account: str, region: str, integ: HttpIntegration) -> list[str]:
         """Route keys with no authorization that target this integration."""
-        return sorted(str(r.get("route_key") or k[3]) for k, r in self.routes.items()
-                      if k[:3] == (account, region, integ.api_id)
-                      and r.get("integration") == integ.integration_id
-                      and r.get("auth") == "NONE")
+        return sorted(
+            str(r.get("route_key") or k[3])
+            for k, r in self.routes.items()
+            if k[:3] == (account, region, integ.api_id)
+            and r.get("integration") == integ.integration_id
+            and r.get("auth") == "NONE"
+        )
 
 
 def attached_function(event: Event, book: HttpApiBook | None) -> str | None:

@@ -18,11 +18,21 @@ from typing import Any
 from lambdawatch.findings import Finding
 from lambdawatch.ingest.normalize import Event, get
 
-_TOOLS = [("terraform", "Terraform"), ("cloudformation", "CloudFormation"), ("aws-cdk", "CDK"),
-          ("pulumi", "Pulumi"), ("aws-sam", "SAM"), ("serverless", "Serverless Framework"),
-          ("aws-cli", "aws-cli"), ("boto3", "Boto3"), ("botocore", "Botocore"),
-          ("console.amazonaws.com", "console"), ("mozilla/", "browser"), ("aws-sdk-", "AWS SDK"),
-          ("aws internal", "AWS Internal")]
+_TOOLS = [
+    ("terraform", "Terraform"),
+    ("cloudformation", "CloudFormation"),
+    ("aws-cdk", "CDK"),
+    ("pulumi", "Pulumi"),
+    ("aws-sam", "SAM"),
+    ("serverless", "Serverless Framework"),
+    ("aws-cli", "aws-cli"),
+    ("boto3", "Boto3"),
+    ("botocore", "Botocore"),
+    ("console.amazonaws.com", "console"),
+    ("mozilla/", "browser"),
+    ("aws-sdk-", "AWS SDK"),
+    ("aws internal", "AWS Internal"),
+]
 
 
 def tool_of(user_agent: str | None) -> str | None:
@@ -67,10 +77,19 @@ def analyze_human(event: Event, ctx: Any) -> list[Finding]:
     if not signals:
         return []
     severity = "high" if "root user" in signals else "low"
-    return [Finding("human-identity", "ID101", severity,
-                    f"Change made by a human identity ({signals[0]})",
-                    {"principal": event.principal_arn,
-                     "identity_type": get(event.record, "userIdentity.type"), "signals": signals})]
+    return [
+        Finding(
+            "human-identity",
+            "ID101",
+            severity,
+            f"Change made by a human identity ({signals[0]})",
+            {
+                "principal": event.principal_arn,
+                "identity_type": get(event.record, "userIdentity.type"),
+                "signals": signals,
+            },
+        )
+    ]
 
 
 def _first(seen: dict[str, None], n: int = 5) -> list[str]:
@@ -98,7 +117,8 @@ class Novelty:
     # insertion-ordered dicts used as sets, least recently seen first, at most NOVELTY_MEMORY
     # each: "seen before" shows the first five, in O(1)
     by_function: dict[tuple[str, str, str], dict[str, None]] = field(
-        default_factory=lambda: defaultdict(dict))
+        default_factory=lambda: defaultdict(dict)
+    )
     ips: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
     tools: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -122,8 +142,11 @@ class Novelty:
         tool = tool_of(event.user_agent)
         if tool and tool != "AWS Internal":
             if self.tools[who] and tool not in self.tools[who]:
-                facts["new_user_agent"] = {"user_agent": event.user_agent, "tool": tool,
-                                           "seen_before": _first(self.tools[who])}
+                facts["new_user_agent"] = {
+                    "user_agent": event.user_agent,
+                    "tool": tool,
+                    "seen_before": _first(self.tools[who]),
+                }
             _remember(self.tools[who], tool)
         if facts:
             self.facts[event.event_id] = facts
@@ -140,5 +163,12 @@ class Novelty:
         if "new_user_agent" in facts:
             reasons.append("user agent never seen for this principal")
         severity = "medium" if "first_time_on_function" in facts else "low"
-        return [Finding("unusual-principal", "ID102", severity, f"Unusual principal: {reasons[0]}",
-                        {"principal": principal_key(event), **facts, "reasons": reasons})]
+        return [
+            Finding(
+                "unusual-principal",
+                "ID102",
+                severity,
+                f"Unusual principal: {reasons[0]}",
+                {"principal": principal_key(event), **facts, "reasons": reasons},
+            )
+        ]

@@ -63,9 +63,14 @@ def hidden_characters(text: str, *, strict: bool) -> list[dict[str, str]]:
         invisible = cat in _INVISIBLE_CATEGORIES and ch != " "
         lookalike = strict and ord(ch) > 127 and not invisible
         if invisible or lookalike:
-            out.append({"index": str(i), "codepoint": f"U+{ord(ch):04X}",
-                        "name": unicodedata.name(ch, "UNNAMED"),
-                        "why": "invisible or bidi control" if invisible else "non-ASCII look-alike"})
+            out.append(
+                {
+                    "index": str(i),
+                    "codepoint": f"U+{ord(ch):04X}",
+                    "name": unicodedata.name(ch, "UNNAMED"),
+                    "why": "invisible or bidi control" if invisible else "non-ASCII look-alike",
+                }
+            )
     return out
 
 
@@ -84,12 +89,26 @@ def analyze_names(event: Event, ctx: Any) -> list[Finding]:
     name = _function_name_of(event) or event.function
     shown = escaped(name)
     if generic_tokens(name):
-        out.append(Finding("suspicious-name", "NM101", "low", f"Generic function name {shown}",
-                           {"function": shown, "generic_words": generic_tokens(name)}))
+        out.append(
+            Finding(
+                "suspicious-name",
+                "NM101",
+                "low",
+                f"Generic function name {shown}",
+                {"function": shown, "generic_words": generic_tokens(name)},
+            )
+        )
     part = random_part(name)
     if part:
-        out.append(Finding("random-name", "NM103", "medium", f"Random-looking function name {shown}",
-                           {"function": shown, "random_part": escaped(part)}))
+        out.append(
+            Finding(
+                "random-name",
+                "NM103",
+                "medium",
+                f"Random-looking function name {shown}",
+                {"function": shown, "random_part": escaped(part)},
+            )
+        )
     hidden = hidden_characters(name, strict=True) if not _NAME_OK.match(name) else []
     p = params(event)
     for fld in ("description", "handler"):
@@ -98,7 +117,13 @@ def analyze_names(event: Event, ctx: Any) -> list[Finding]:
             hidden.extend({**m, "field": fld} for m in marks)
     if hidden:
         where = sorted({h.get("field", "functionName") for h in hidden})
-        out.append(Finding("hidden-characters", "NM104", "high",
-                           f"Hidden characters in {', '.join(where)} of {shown}",
-                           {"function": shown, "characters": hidden}))
+        out.append(
+            Finding(
+                "hidden-characters",
+                "NM104",
+                "high",
+                f"Hidden characters in {', '.join(where)} of {shown}",
+                {"function": shown, "characters": hidden},
+            )
+        )
     return out

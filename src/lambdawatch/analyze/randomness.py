@@ -58,7 +58,7 @@ def _wordlike(token: str) -> bool:
         return True
     if len(low) < 2 or not low.isalpha() or not _VOWELS & set(low):
         return False
-    pairs = [low[i:i + 2] for i in range(len(low) - 1)]
+    pairs = [low[i : i + 2] for i in range(len(low) - 1)]
     rare = sum(1 for p in pairs if p not in _common_bigrams())
     if len(low) < 4:
         return rare == 0
@@ -107,9 +107,11 @@ def generated_parts(name: str) -> tuple[str, ...]:
     for i, seg in enumerate(segments):
         before = segments[i - 1].lower() if i > 0 else ""
         terraform = bool(_TERRAFORM_ID.match(seg)) or (
-            seg.startswith("terraform") and seg[9:].isdigit())
+            seg.startswith("terraform") and seg[9:].isdigit()
+        )
         amplify = (before == "amplify" and bool(_AMPLIFY_APP.match(seg))) or (
-            before in ("sandbox", "branch") and bool(_AMPLIFY_HASH.match(seg)))
+            before in ("sandbox", "branch") and bool(_AMPLIFY_HASH.match(seg))
+        )
         if terraform or amplify or _CDK_SINGLETON.match(seg):
             out.append(seg)
     return tuple(dict.fromkeys(out))

@@ -24,24 +24,47 @@ def deprecated_since(runtime: str, when: date) -> str | None:
     return since if when >= date.fromisoformat(since) else None
 
 
-def runtime_findings(runtime: Any, package_type: Any, image_uri: Any, when: date,
-                     where: str) -> list[Finding]:
+def runtime_findings(
+    runtime: Any, package_type: Any, image_uri: Any, when: date, where: str
+) -> list[Finding]:
     out: list[Finding] = []
     if isinstance(runtime, str) and runtime:
         if since := deprecated_since(runtime, when):
-            out.append(Finding("deprecated-runtime", "RT101", "medium",
-                               f"Deprecated runtime {runtime}",
-                               {"runtime": runtime, "deprecated_since": since,
-                                "judged_at": when.isoformat(), "source": where}))
+            out.append(
+                Finding(
+                    "deprecated-runtime",
+                    "RT101",
+                    "medium",
+                    f"Deprecated runtime {runtime}",
+                    {
+                        "runtime": runtime,
+                        "deprecated_since": since,
+                        "judged_at": when.isoformat(),
+                        "source": where,
+                    },
+                )
+            )
         if runtime in load("runtimes.yml")["custom"]:
-            out.append(Finding("custom-runtime", "RT102", "low", f"Custom runtime {runtime}",
-                               {"runtime": runtime, "source": where,
-                                "note": "bootstrap is your own code: scan it"}))
+            out.append(
+                Finding(
+                    "custom-runtime",
+                    "RT102",
+                    "low",
+                    f"Custom runtime {runtime}",
+                    {
+                        "runtime": runtime,
+                        "source": where,
+                        "note": "bootstrap is your own code: scan it",
+                    },
+                )
+            )
     if package_type == "Image" or (isinstance(image_uri, str) and image_uri):
         ev: dict[str, Any] = {"packageType": package_type or "Image", "source": where}
         if isinstance(image_uri, str) and image_uri:
             ev["imageUri"] = image_uri
-        out.append(Finding("container-image", "RT103", "low", "Function runs a container image", ev))
+        out.append(
+            Finding("container-image", "RT103", "low", "Function runs a container image", ev)
+        )
     return out
 
 
@@ -50,5 +73,11 @@ def analyze_runtime(event: Event, ctx: Any) -> list[Finding]:
         return []
     p = params(event)
     code = p.get("code") if isinstance(p.get("code"), dict) else {}
-    image = p.get("imageUri") or code.get("imageUri") or (p.get("imageConfigResponse") or {}).get("imageUri")
-    return runtime_findings(p.get("runtime"), p.get("packageType"), image, event.time.date(), "event")
+    image = (
+        p.get("imageUri")
+        or code.get("imageUri")
+        or (p.get("imageConfigResponse") or {}).get("imageUri")
+    )
+    return runtime_findings(
+        p.get("runtime"), p.get("packageType"), image, event.time.date(), "event"
+    )

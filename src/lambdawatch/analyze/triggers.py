@@ -46,9 +46,14 @@ class S3Entry:
         return not self.filters or bool(self.whole_family)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "function": self.function, "events": list(self.events),
-                "filters": [{"name": n, "value": v} for n, v in self.filters],
-                "filtered": bool(self.filters), "whole_family": list(self.whole_family)}
+        return {
+            "id": self.id,
+            "function": self.function,
+            "events": list(self.events),
+            "filters": [{"name": n, "value": v} for n, v in self.filters],
+            "filtered": bool(self.filters),
+            "whole_family": list(self.whole_family),
+        }
 
 
 def _filters(entry: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -68,7 +73,8 @@ def s3_entries(record: Record) -> list[S3Entry]:
     if not isinstance(conf, dict):
         return []
     items = as_list(conf.get("CloudFunctionConfiguration")) + as_list(
-        conf.get("LambdaFunctionConfiguration"))
+        conf.get("LambdaFunctionConfiguration")
+    )
     out = []
     for item in items:
         if not isinstance(item, dict):
@@ -77,8 +83,15 @@ def s3_entries(record: Record) -> list[S3Entry]:
         arn = arns[0] if arns else None
         events = tuple(e for e in as_list(item.get("Event")) if isinstance(e, str))
         ident = item.get("Id")
-        out.append(S3Entry(str(ident) if ident is not None else None, arn,
-                           bare_function_name(arn) if arn else None, events, _filters(item)))
+        out.append(
+            S3Entry(
+                str(ident) if ident is not None else None,
+                arn,
+                bare_function_name(arn) if arn else None,
+                events,
+                _filters(item),
+            )
+        )
     return out
 
 
@@ -102,9 +115,18 @@ def for_function(record: Record, function: str) -> Record:
     kept = dict(conf)
     for key in ("CloudFunctionConfiguration", "LambdaFunctionConfiguration"):
         if key in kept:
-            mine = [i for i in as_list(kept[key]) if isinstance(i, dict) and bare_function_name(
-                next(iter(lambda_arns_in(i.get("CloudFunction") or i.get("LambdaFunctionArn"))),
-                     None)) == function]
+            mine = [
+                i
+                for i in as_list(kept[key])
+                if isinstance(i, dict)
+                and bare_function_name(
+                    next(
+                        iter(lambda_arns_in(i.get("CloudFunction") or i.get("LambdaFunctionArn"))),
+                        None,
+                    )
+                )
+                == function
+            ]
             if mine:
                 kept[key] = mine
             else:

@@ -99,8 +99,7 @@ class NameBook:
         if event.event_source != "lambda.amazonaws.com" or not event.function:
             return
         key = (event.account, event.function)
-        created = (event.base_name == "CreateFunction" and event.success
-                   and key not in self.created)
+        created = event.base_name == "CreateFunction" and event.success and key not in self.created
         if key in self.seen and not created:
             return  # nothing the judgement reads has changed: keep the index and verdicts
         self.seen.add(key)
@@ -132,7 +131,7 @@ def _limit(name: str) -> int:
 def _deletes(word: str, depth: int) -> set[str]:
     out, frontier = {word}, {word}
     for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
     return out
 
@@ -212,9 +211,14 @@ def _typosquat_of(name: str, account: str, book: NameBook, inventory: Any) -> li
         else:
             squat = _age(book, account, other) < mine
         if squat:
-            out.append({"looks_like": escaped(other), "how": how,
-                        "distance": distance(name.lower(), other.lower()),
-                        "skeleton": escaped(skeleton(name)[0])})
+            out.append(
+                {
+                    "looks_like": escaped(other),
+                    "how": how,
+                    "distance": distance(name.lower(), other.lower()),
+                    "skeleton": escaped(skeleton(name)[0]),
+                }
+            )
     return out
 
 
@@ -228,7 +232,11 @@ def finish_typosquat(alert: dict[str, Any], events: list[Event], ctx: Any) -> di
         return alert
     confusable = any(m["how"] == "confusable" for m in matches)
     shown = escaped(alert["function"])
-    finding = Finding("typosquat-name", "NM102", "high" if confusable else "medium",
-                      f"{shown} looks like {matches[0]['looks_like']}",
-                      {"function": shown, "matches": matches})
+    finding = Finding(
+        "typosquat-name",
+        "NM102",
+        "high" if confusable else "medium",
+        f"{shown} looks like {matches[0]['looks_like']}",
+        {"function": shown, "matches": matches},
+    )
     return {**alert, "findings": [*alert["findings"], finding.to_dict()]}

@@ -44,15 +44,17 @@ class Caller:
             found = self._locks.get((service, region))
             if found is None:
                 found = self._locks[(service, region)] = threading.BoundedSemaphore(
-                    self.per_service)
+                    self.per_service
+                )
             return found
 
     def _count(self) -> None:
         with self._guard:
             self.calls += 1
 
-    def call(self, service: str, region: str, op: str, resource: str | None = None,
-             **kwargs: Any) -> tuple[dict[str, Any] | None, Gap | None]:
+    def call(
+        self, service: str, region: str, op: str, resource: str | None = None, **kwargs: Any
+    ) -> tuple[dict[str, Any] | None, Gap | None]:
         client = self.factory.client(service, region)
         with self._slot(service, region):
             self._count()
@@ -62,8 +64,15 @@ class Caller:
                 return None, gap_from(exc, _api(service, client, op), resource)
         return result, None
 
-    def pages(self, service: str, region: str, op: str, key: str, resource: str | None = None,
-              **kwargs: Any) -> tuple[list[Any], Gap | None]:
+    def pages(
+        self,
+        service: str,
+        region: str,
+        op: str,
+        key: str,
+        resource: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[list[Any], Gap | None]:
         """Every item under ``key`` of every page (what was read before a failure is kept)."""
         client = self.factory.client(service, region)
         items: list[Any] = []

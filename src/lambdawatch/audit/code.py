@@ -39,7 +39,9 @@ class CodeScanner:
         self.resolver = resolver
         self.done: dict[str, tuple[list[Finding], list[Gap]]] = {}
 
-    def package(self, sha: str, location: str | None, label: str) -> tuple[list[Finding], list[Gap]]:
+    def package(
+        self, sha: str, location: str | None, label: str
+    ) -> tuple[list[Finding], list[Gap]]:
         if sha in self.done:
             return self.done[sha]
         self.done[sha] = result = self._scan(sha, location, label)
@@ -51,18 +53,37 @@ class CodeScanner:
         try:
             data = self.resolver(location)
         except Exception as exc:  # noqa: BLE001 - isolation boundary: one package
-            return [], [Gap("code-download", "unreachable", f"{type(exc).__name__}: {exc}"[:300],
-                            label)]
+            return [], [
+                Gap("code-download", "unreachable", f"{type(exc).__name__}: {exc}"[:300], label)
+            ]
         got = sha256_b64(data)
         if got != sha:
-            return [], [Gap("code-download", "integrity",
-                            f"downloaded package hashes to {got}, AWS reports {sha}: not scanned",
-                            label)]
+            return [], [
+                Gap(
+                    "code-download",
+                    "integrity",
+                    f"downloaded package hashes to {got}, AWS reports {sha}: not scanned",
+                    label,
+                )
+            ]
         result = scan_bytes(label, "package.zip", data)
-        out = [Finding(f.kind, f.code, str(f.severity), f.message,
-                       {"file": f.file, "line": f.line, "evidence": f.evidence,
-                        "package": label, "code_sha256": sha, "source": "code scan"})
-               for f in result.sorted_findings()]
+        out = [
+            Finding(
+                f.kind,
+                f.code,
+                str(f.severity),
+                f.message,
+                {
+                    "file": f.file,
+                    "line": f.line,
+                    "evidence": f.evidence,
+                    "package": label,
+                    "code_sha256": sha,
+                    "source": "code scan",
+                },
+            )
+            for f in result.sorted_findings()
+        ]
         gaps = [Gap("code-scan", "other", err[:300], label) for err in result.errors]
         return out, gaps
 
@@ -73,14 +94,18 @@ class CodeScanner:
         version = str(config.get("Version") or LATEST)
         code = fn.code.get(version)
         if code is None:
-            got, gap = self.caller.call("lambda", fn.region, "get_function",
-                                        f"{fn.name}:{version}", FunctionName=fn.name,
-                                        Qualifier=version)
+            got, gap = self.caller.call(
+                "lambda",
+                fn.region,
+                "get_function",
+                f"{fn.name}:{version}",
+                FunctionName=fn.name,
+                Qualifier=version,
+            )
             if gap is not None:
                 return [], [gap]
             code = fn.code[version] = (got or {}).get("Code") or {}
-        return self.package(str(config["CodeSha256"]), code.get("Location"),
-                            f"{fn.arn}:{version}")
+        return self.package(str(config["CodeSha256"]), code.get("Location"), f"{fn.arn}:{version}")
 
     def layer(self, layer: LayerState) -> tuple[list[Finding], list[Gap]]:
         sha = layer.content.get("CodeSha256")
@@ -99,4 +124,6 @@ def merge(parts: list[tuple[list[Finding], list[Gap]]]) -> tuple[list[Finding], 
 
 
 def layers_of(config: dict[str, Any]) -> list[str]:
-    return [la["Arn"] for la in config.get("Layers") or [] if isinstance(la, dict) and la.get("Arn")]
+    return [
+        la["Arn"] for la in config.get("Layers") or [] if isinstance(la, dict) and la.get("Arn")
+    ]

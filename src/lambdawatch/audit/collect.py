@@ -15,8 +15,9 @@ from lambdawatch.aws import Gap
 
 
 def list_functions(caller: Caller, state: RegionState, only: set[str] | None) -> None:
-    items, gap = caller.pages("lambda", state.region, "list_functions", "Functions",
-                              FunctionVersion="ALL")
+    items, gap = caller.pages(
+        "lambda", state.region, "list_functions", "Functions", FunctionVersion="ALL"
+    )
     if gap is not None:
         state.gaps.append(gap)
     for config in items:
@@ -27,15 +28,18 @@ def list_functions(caller: Caller, state: RegionState, only: set[str] | None) ->
         fn.configs[str(config.get("Version") or LATEST)] = config
 
 
-def collect_region(caller: Caller, account: str, region: str, only: set[str] | None,
-                   workers: int) -> RegionState:
+def collect_region(
+    caller: Caller, account: str, region: str, only: set[str] | None, workers: int
+) -> RegionState:
     state = RegionState(account, region)
     list_functions(caller, state, only)
     if state.gaps and not state.functions:
         return state  # the region cannot be listed (opted out, denied): one gap, nothing else
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"audit-{region}") as pool:
-        found: list[Future[Found]] = [pool.submit(_isolated_triggers, name, fn, caller, region)
-                                      for name, fn in REGIONAL.items()]
+        found: list[Future[Found]] = [
+            pool.submit(_isolated_triggers, name, fn, caller, region)
+            for name, fn in REGIONAL.items()
+        ]
         mappings = pool.submit(region_mappings, caller, region)
         done = list(pool.map(lambda f: _isolated_function(caller, f), state.functions.values()))
         attach(state, [t for f in found for t in _triggers(state, f.result())])
@@ -79,8 +83,14 @@ def _hoist_unsupported(state: RegionState) -> None:
             if gap.api not in seen:
                 seen.add(gap.api)
                 why = gap.message.split(":", 1)[0]
-                state.gaps.append(Gap(gap.api, gap.error, f"not served by this endpoint ({why});"
-                                      " read another way where one exists", state.region))
+                state.gaps.append(
+                    Gap(
+                        gap.api,
+                        gap.error,
+                        f"not served by this endpoint ({why}); read another way where one exists",
+                        state.region,
+                    )
+                )
 
 
 def _triggers(state: RegionState, found: Found) -> list[Trigger]:
@@ -97,23 +107,40 @@ def attach(state: RegionState, triggers: list[Trigger]) -> None:
 
 
 def layer_arns(state: RegionState) -> set[str]:
-    return {la["Arn"] for fn in state.functions.values() for c in fn.configs.values()
-            for la in c.get("Layers") or [] if isinstance(la, dict) and la.get("Arn")}
+    return {
+        la["Arn"]
+        for fn in state.functions.values()
+        for c in fn.configs.values()
+        for la in c.get("Layers") or []
+        if isinstance(la, dict) and la.get("Arn")
+    }
 
 
 def _layers(caller: Caller, state: RegionState) -> None:
     for arn in sorted(layer_arns(state)):
         name, _, version = arn.rpartition(":")
         layer = LayerState(arn)
-        got, gap = caller.call("lambda", state.region, "get_layer_version", arn,
-                               LayerName=name, VersionNumber=int(version))
+        got, gap = caller.call(
+            "lambda",
+            state.region,
+            "get_layer_version",
+            arn,
+            LayerName=name,
+            VersionNumber=int(version),
+        )
         if gap is not None:  # a foreign layer we may not read: a gap, and a finding
             layer.readable = False
             _gap_on_users(state, arn, gap)
         else:
             layer.content = dict((got or {}).get("Content") or {})
-            pol, gap = caller.call("lambda", state.region, "get_layer_version_policy", arn,
-                                   LayerName=name, VersionNumber=int(version))
+            pol, gap = caller.call(
+                "lambda",
+                state.region,
+                "get_layer_version_policy",
+                arn,
+                LayerName=name,
+                VersionNumber=int(version),
+            )
             if gap is not None and gap.error != "not-found":
                 _gap_on_users(state, arn, gap)
             layer.policy = _json((pol or {}).get("Policy"))
@@ -137,12 +164,24 @@ def _json(text: Any) -> dict[str, Any] | None:
 
 
 def _security_groups(caller: Caller, state: RegionState) -> None:
-    ids = sorted({g for fn in state.functions.values() for c in fn.configs.values()
-                  for g in (c.get("VpcConfig") or {}).get("SecurityGroupIds") or []})
+    ids = sorted(
+        {
+            g
+            for fn in state.functions.values()
+            for c in fn.configs.values()
+            for g in (c.get("VpcConfig") or {}).get("SecurityGroupIds") or []
+        }
+    )
     if not ids:
         return
-    groups, gap = caller.pages("ec2", state.region, "describe_security_groups", "SecurityGroups",
-                               ",".join(ids), GroupIds=ids)
+    groups, gap = caller.pages(
+        "ec2",
+        state.region,
+        "describe_security_groups",
+        "SecurityGroups",
+        ",".join(ids),
+        GroupIds=ids,
+    )
     state.security_groups = {g["GroupId"]: g for g in groups if g.get("GroupId")}
     if gap is not None:
         state.gaps.append(gap)

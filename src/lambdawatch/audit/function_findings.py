@@ -23,12 +23,20 @@ from lambdawatch.ingest.normalize import normalize
 
 def name_findings(judge: Judge, fn: FunctionState) -> list[Finding]:
     c = fn.latest
-    record = {"eventVersion": "1.08", "eventTime": c.get("LastModified") or "1970-01-01T00:00:00Z",
-              "eventSource": "lambda.amazonaws.com", "eventName": "CreateFunction20150331",
-              "awsRegion": fn.region, "recipientAccountId": fn.account,
-              "eventID": f"audit:{fn.account}:{fn.region}:{fn.name}",
-              "requestParameters": {"functionName": fn.name, "description": c.get("Description"),
-                                    "handler": c.get("Handler")}}
+    record = {
+        "eventVersion": "1.08",
+        "eventTime": c.get("LastModified") or "1970-01-01T00:00:00Z",
+        "eventSource": "lambda.amazonaws.com",
+        "eventName": "CreateFunction20150331",
+        "awsRegion": fn.region,
+        "recipientAccountId": fn.account,
+        "eventID": f"audit:{fn.account}:{fn.region}:{fn.name}",
+        "requestParameters": {
+            "functionName": fn.name,
+            "description": c.get("Description"),
+            "handler": c.get("Handler"),
+        },
+    }
     return analyze_names(normalize(record), judge)
 
 
@@ -38,19 +46,30 @@ def typosquat_findings(book: NameBook, fn: FunctionState) -> list[Finding]:
         return []
     confusable = any(m["how"] == "confusable" for m in matches)
     shown = escaped(fn.name)
-    return [Finding("typosquat-name", "NM102", "high" if confusable else "medium",
-                    f"{shown} looks like {matches[0]['looks_like']}",
-                    {"function": shown, "matches": matches, "source": "audit"})]
+    return [
+        Finding(
+            "typosquat-name",
+            "NM102",
+            "high" if confusable else "medium",
+            f"{shown} looks like {matches[0]['looks_like']}",
+            {"function": shown, "matches": matches, "source": "audit"},
+        )
+    ]
 
 
 def _s3_record(t: Trigger) -> dict[str, Any]:
     """The live notification as ``PutBucketNotification`` logs it (what the rule predicate reads)."""
-    rules = [{"Name": r.get("Name"), "Value": r.get("Value")}
-             for r in t.detail.get("filter_rules") or []]
-    conf = {"CloudFunction": t.function, "Event": t.detail.get("events"),
-            "Filter": {"S3Key": {"FilterRule": rules}}}
-    return {"requestParameters": {"NotificationConfiguration": {
-        "LambdaFunctionConfiguration": conf}}}
+    rules = [
+        {"Name": r.get("Name"), "Value": r.get("Value")} for r in t.detail.get("filter_rules") or []
+    ]
+    conf = {
+        "CloudFunction": t.function,
+        "Event": t.detail.get("events"),
+        "Filter": {"S3Key": {"FilterRule": rules}},
+    }
+    return {
+        "requestParameters": {"NotificationConfiguration": {"LambdaFunctionConfiguration": conf}}
+    }
 
 
 def trigger_findings(t: Trigger) -> list[Finding]:
@@ -63,8 +82,11 @@ def trigger_findings(t: Trigger) -> list[Finding]:
         return out + ([rule_finding("LW512", ev)] if is_high_frequency(schedule) else [])
     if t.kind == "s3" and wildcard_s3_configs(_s3_record(t)):
         return [rule_finding("LW513", ev)]
-    if t.kind.startswith("apigateway") and str(t.detail.get("authorization")).upper() == "NONE" \
-            and not t.detail.get("api_key_required"):
+    if (
+        t.kind.startswith("apigateway")
+        and str(t.detail.get("authorization")).upper() == "NONE"
+        and not t.detail.get("api_key_required")
+    ):
         return [rule_finding("LW514", ev)]
     return []
 
@@ -80,34 +102,57 @@ def destination_findings(judge: Judge, fn: FunctionState) -> list[Finding]:
     out: list[tuple[str, Any]] = []
     for cfg in fn.invoke_configs:
         for when in ("OnSuccess", "OnFailure"):
-            out.append((f"async {when}", ((cfg.get("DestinationConfig") or {}).get(when) or {})
-                        .get("Destination")))
+            out.append(
+                (
+                    f"async {when}",
+                    ((cfg.get("DestinationConfig") or {}).get(when) or {}).get("Destination"),
+                )
+            )
     out.append(("dead-letter queue", (fn.latest.get("DeadLetterConfig") or {}).get("TargetArn")))
     for m in fn.mappings:
-        out.append((f"event source mapping {m.get('UUID')} OnFailure",
-                    ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")))
-    return [audit_finding("async-destination-foreign", {"via": via, "destination": arn,
-                                                         "account": acct})
-            for via, arn in out if (acct := _foreign(arn, mine))]
+        out.append(
+            (
+                f"event source mapping {m.get('UUID')} OnFailure",
+                ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
+            )
+        )
+    return [
+        audit_finding(
+            "async-destination-foreign", {"via": via, "destination": arn, "account": acct}
+        )
+        for via, arn in out
+        if (acct := _foreign(arn, mine))
+    ]
 
 
 def signing_findings(fn: FunctionState, signing_in_use: bool) -> list[Finding]:
     policies = (fn.code_signing or {}).get("CodeSigningPolicies") or {}
     if fn.code_signing is not None and policies.get("UntrustedArtifactOnDeployment") == "Warn":
-        return [rule_finding("LW510", {"code_signing_config": fn.code_signing.get(
-            "CodeSigningConfigArn"), "untrusted_artifact_on_deployment": "Warn"},
-            "Code signing only warns: unsigned code deploys")]
+        return [
+            rule_finding(
+                "LW510",
+                {
+                    "code_signing_config": fn.code_signing.get("CodeSigningConfigArn"),
+                    "untrusted_artifact_on_deployment": "Warn",
+                },
+                "Code signing only warns: unsigned code deploys",
+            )
+        ]
     if fn.code_signing is None and signing_in_use and fn.latest.get("PackageType") != "Image":
-        return [rule_finding("LW510", {"code_signing_config": None,
-                                       "region_uses_code_signing": True},
-                             "Function has no code signing while others in the region do")]
+        return [
+            rule_finding(
+                "LW510",
+                {"code_signing_config": None, "region_uses_code_signing": True},
+                "Function has no code signing while others in the region do",
+            )
+        ]
     return []
 
 
-def function_findings(judge: Judge, book: NameBook, fn: FunctionState,
-                      signing_in_use: bool) -> list[Finding]:
+def function_findings(
+    judge: Judge, book: NameBook, fn: FunctionState, signing_in_use: bool
+) -> list[Finding]:
     out = name_findings(judge, fn) + typosquat_findings(book, fn)
     out += [f for t in fn.triggers if t.qualifier is None for f in trigger_findings(t)]
     out += destination_findings(judge, fn) + signing_findings(fn, signing_in_use)
     return out
-

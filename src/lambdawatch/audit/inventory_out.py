@@ -44,16 +44,20 @@ def _function(fn: FunctionState) -> dict[str, Any]:
 def lambda_inventory(run: AuditRun) -> dict[str, Any]:
     fns = [fn for s in run.states for fn in s.functions.values()]
     return {
-        "list-functions": {"Functions": [masked_config(c) for fn in fns
-                                         for c in fn.configs.values()]},
+        "list-functions": {
+            "Functions": [masked_config(c) for fn in fns for c in fn.configs.values()]
+        },
         "get-function": [_function(fn) for fn in fns],
         "get-policy": [{"Policy": json.dumps(doc)} for fn in fns for doc in fn.policies.values()],
-        "list-function-url-configs": {"FunctionUrlConfigs": [u for fn in fns
-                                                             for u in fn.urls.values()]},
-        "list-event-source-mappings": {"EventSourceMappings": [m for fn in fns
-                                                               for m in fn.mappings]},
-        "describe-security-groups": {"SecurityGroups": [g for s in run.states
-                                                        for g in s.security_groups.values()]},
+        "list-function-url-configs": {
+            "FunctionUrlConfigs": [u for fn in fns for u in fn.urls.values()]
+        },
+        "list-event-source-mappings": {
+            "EventSourceMappings": [m for fn in fns for m in fn.mappings]
+        },
+        "describe-security-groups": {
+            "SecurityGroups": [g for s in run.states for g in s.security_groups.values()]
+        },
     }
 
 
@@ -61,8 +65,10 @@ def save_inventory(run: AuditRun, folder: str | Path) -> list[Path]:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in ((LAMBDA_FILE, lambda_inventory(run)),
-                       (IAM_FILE, run.roles.authorization_details())):
+    for name, data in (
+        (LAMBDA_FILE, lambda_inventory(run)),
+        (IAM_FILE, run.roles.authorization_details()),
+    ):
         path = out / name
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -15,9 +15,15 @@ from lambdawatch.findings import Finding
 # kind -> (code, severity, title)
 AUDIT_KINDS: dict[str, tuple[str, str, str]] = {
     "weighted-alias-to-hidden-version": (
-        "AU101", "high", "Alias sends part of its traffic to a version no alias names"),
+        "AU101",
+        "high",
+        "Alias sends part of its traffic to a version no alias names",
+    ),
     "async-destination-foreign": (
-        "AU102", "high", "Asynchronous results or failures are sent to another account"),
+        "AU102",
+        "high",
+        "Asynchronous results or failures are sent to another account",
+    ),
     "scheduler-target": ("AU103", "medium", "EventBridge Scheduler invokes the function"),
     "unreadable-layer": ("AU104", "medium", "Layer version cannot be read"),
 }

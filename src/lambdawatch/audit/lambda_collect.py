@@ -32,26 +32,31 @@ def collect_function(caller: Caller, fn: FunctionState) -> FunctionState:
         fn.tags = dict(got.get("Tags") or {})
         reserved = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
         fn.concurrency = reserved if isinstance(reserved, int) else None
-    aliases, gap = caller.pages("lambda", region, "list_aliases", "Aliases", name,
-                                FunctionName=name)
+    aliases, gap = caller.pages(
+        "lambda", region, "list_aliases", "Aliases", name, FunctionName=name
+    )
     fn.aliases = aliases
     _gap(fn, gap)
     for qualifier in [LATEST, *fn.qualifiers()]:
         _policy(caller, fn, qualifier)
     _urls(caller, fn)
-    configs, gap = caller.pages("lambda", region, "list_function_event_invoke_configs",
-                                "FunctionEventInvokeConfigs", name, FunctionName=name)
+    configs, gap = caller.pages(
+        "lambda",
+        region,
+        "list_function_event_invoke_configs",
+        "FunctionEventInvokeConfigs",
+        name,
+        FunctionName=name,
+    )
     fn.invoke_configs = configs
     _gap(fn, gap)
     _signing(caller, fn)
     return fn
 
 
-def region_mappings(caller: Caller, region: str) -> tuple[dict[str, list[dict[str, Any]]],
-                                                          Any]:
+def region_mappings(caller: Caller, region: str) -> tuple[dict[str, list[dict[str, Any]]], Any]:
     """Every event source mapping of the region, by function name (its ARN may be qualified)."""
-    items, gap = caller.pages("lambda", region, "list_event_source_mappings",
-                              "EventSourceMappings")
+    items, gap = caller.pages("lambda", region, "list_event_source_mappings", "EventSourceMappings")
     out: dict[str, list[dict[str, Any]]] = {}
     for m in items:
         parts = str(m.get("FunctionArn") or "").split(":")
@@ -92,8 +97,14 @@ def _url_qualifier(fn: FunctionState, url: dict[str, Any]) -> str | None:
 
 
 def _urls(caller: Caller, fn: FunctionState) -> None:
-    urls, gap = caller.pages("lambda", fn.region, "list_function_url_configs",
-                             "FunctionUrlConfigs", fn.name, FunctionName=fn.name)
+    urls, gap = caller.pages(
+        "lambda",
+        fn.region,
+        "list_function_url_configs",
+        "FunctionUrlConfigs",
+        fn.name,
+        FunctionName=fn.name,
+    )
     if gap is None:
         for url in urls:
             if (q := _url_qualifier(fn, url)) is not None:
@@ -105,21 +116,24 @@ def _urls(caller: Caller, fn: FunctionState) -> None:
         kwargs: dict[str, Any] = {"FunctionName": fn.name}
         if qualifier != LATEST:
             kwargs["Qualifier"] = qualifier
-        got, gap = caller.call("lambda", fn.region, "get_function_url_config",
-                               f"{fn.name}:{qualifier}", **kwargs)
+        got, gap = caller.call(
+            "lambda", fn.region, "get_function_url_config", f"{fn.name}:{qualifier}", **kwargs
+        )
         _gap(fn, gap)
         if got is not None and _url_qualifier(fn, got) == qualifier:
             fn.urls[qualifier] = {k: v for k, v in got.items() if k != "ResponseMetadata"}
 
 
 def _signing(caller: Caller, fn: FunctionState) -> None:
-    got, gap = caller.call("lambda", fn.region, "get_function_code_signing_config", fn.name,
-                           FunctionName=fn.name)
+    got, gap = caller.call(
+        "lambda", fn.region, "get_function_code_signing_config", fn.name, FunctionName=fn.name
+    )
     _gap(fn, gap)
     arn = (got or {}).get("CodeSigningConfigArn")
     if not arn:
         return
-    found, gap = caller.call("lambda", fn.region, "get_code_signing_config", arn,
-                             CodeSigningConfigArn=arn)
+    found, gap = caller.call(
+        "lambda", fn.region, "get_code_signing_config", arn, CodeSigningConfigArn=arn
+    )
     _gap(fn, gap)
     fn.code_signing = (found or {}).get("CodeSigningConfig") or {"CodeSigningConfigArn": arn}

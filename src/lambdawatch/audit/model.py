@@ -27,8 +27,12 @@ class Trigger:
     region: str = ""  # the region the target ARN names
 
     def to_dict(self) -> dict[str, Any]:
-        return {"trigger": self.kind, "source": self.source, "qualifier": self.qualifier,
-                **self.detail}
+        return {
+            "trigger": self.kind,
+            "source": self.source,
+            "qualifier": self.qualifier,
+            **self.detail,
+        }
 
 
 @dataclass
@@ -55,8 +59,10 @@ class FunctionState:
 
     @property
     def arn(self) -> str:
-        return str(self.latest.get("FunctionArn")
-                   or f"arn:aws:lambda:{self.region}:{self.account}:function:{self.name}")
+        return str(
+            self.latest.get("FunctionArn")
+            or f"arn:aws:lambda:{self.region}:{self.account}:function:{self.name}"
+        )
 
     def qualifiers(self) -> list[str]:
         """Published versions (numeric order), then aliases (name order)."""

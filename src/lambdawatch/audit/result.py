@@ -25,8 +25,9 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return sorted(seen.values(), key=lambda f: (-f.rank, f.kind, f.code))
 
 
-def build(fn: FunctionState, qualifier: str, findings: list[Finding],
-          gaps: list[Gap]) -> dict[str, Any]:
+def build(
+    fn: FunctionState, qualifier: str, findings: list[Finding], gaps: list[Gap]
+) -> dict[str, Any]:
     config = fn.latest if qualifier == LATEST else fn.config_of(qualifier)
     found = _unique(findings)
     severity = max_severity([f.severity for f in found])
@@ -56,10 +57,14 @@ def build(fn: FunctionState, qualifier: str, findings: list[Finding],
             "code_sha256": config.get("CodeSha256"),
             "layers": [la.get("Arn") for la in config.get("Layers") or []],
             "reserved_concurrency": fn.concurrency,
-            "triggers": [t.to_dict() for t in fn.triggers
-                         if t.qualifier == (None if qualifier == LATEST else qualifier)],
+            "triggers": [
+                t.to_dict()
+                for t in fn.triggers
+                if t.qualifier == (None if qualifier == LATEST else qualifier)
+            ],
             "event_source_mappings": [m.get("EventSourceArn") for m in fn.mappings]
-            if qualifier == LATEST else [],
+            if qualifier == LATEST
+            else [],
             "tags": fn.tags if qualifier == LATEST else {},
         },
     }
@@ -83,5 +88,6 @@ def differs(fn: FunctionState, qualifier: str) -> bool:
         return True
     alias = fn.alias(qualifier)
     weights = ((alias or {}).get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
-    return any(fn.configs.get(str(v), {}).get("CodeSha256") != latest.get("CodeSha256")
-               for v in weights)
+    return any(
+        fn.configs.get(str(v), {}).get("CodeSha256") != latest.get("CodeSha256") for v in weights
+    )

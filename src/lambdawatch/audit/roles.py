@@ -55,28 +55,44 @@ class RoleReader:
         if role is None:
             self.gaps[role_arn] = gaps
             return
-        attached, gap = self.caller.pages("iam", self.region, "list_attached_role_policies",
-                                          "AttachedPolicies", role_arn, RoleName=name)
+        attached, gap = self.caller.pages(
+            "iam",
+            self.region,
+            "list_attached_role_policies",
+            "AttachedPolicies",
+            role_arn,
+            RoleName=name,
+        )
         gaps += [gap] if gap else []
-        inline_names, gap = self.caller.pages("iam", self.region, "list_role_policies",
-                                              "PolicyNames", role_arn, RoleName=name)
+        inline_names, gap = self.caller.pages(
+            "iam", self.region, "list_role_policies", "PolicyNames", role_arn, RoleName=name
+        )
         gaps += [gap] if gap else []
         inline = []
         for pname in inline_names:
-            got = self._call(gaps, "get_role_policy", f"{role_arn} {pname}", RoleName=name,
-                             PolicyName=pname)
+            got = self._call(
+                gaps, "get_role_policy", f"{role_arn} {pname}", RoleName=name, PolicyName=pname
+            )
             if got is not None:
-                inline.append({"PolicyName": pname,
-                               "PolicyDocument": parse_document(got.get("PolicyDocument"))})
+                inline.append(
+                    {
+                        "PolicyName": pname,
+                        "PolicyDocument": parse_document(got.get("PolicyDocument")),
+                    }
+                )
         for p in attached:
             gaps += self._managed(str(p.get("PolicyArn")))
         self.details[role_arn] = {
-            "RoleName": role.get("RoleName", name), "Arn": role.get("Arn", role_arn),
+            "RoleName": role.get("RoleName", name),
+            "Arn": role.get("Arn", role_arn),
             "Path": role.get("Path", "/"),
             "AssumeRolePolicyDocument": parse_document(role.get("AssumeRolePolicyDocument")),
-            "AttachedManagedPolicies": [{"PolicyName": p.get("PolicyName"),
-                                         "PolicyArn": p.get("PolicyArn")} for p in attached],
-            "RolePolicyList": inline}
+            "AttachedManagedPolicies": [
+                {"PolicyName": p.get("PolicyName"), "PolicyArn": p.get("PolicyArn")}
+                for p in attached
+            ],
+            "RolePolicyList": inline,
+        }
         if gaps:
             self.gaps[role_arn] = gaps
 
@@ -89,21 +105,36 @@ class RoleReader:
             if policy is None:
                 return gaps
             version = policy.get("DefaultVersionId")
-            got = self._call(gaps, "get_policy_version", arn, PolicyArn=arn,
-                             VersionId=version) if version else None
+            got = (
+                self._call(gaps, "get_policy_version", arn, PolicyArn=arn, VersionId=version)
+                if version
+                else None
+            )
             doc = ((got or {}).get("PolicyVersion") or {}).get("Document")
             self.policies[arn] = {
-                "PolicyName": policy.get("PolicyName"), "Arn": arn,
+                "PolicyName": policy.get("PolicyName"),
+                "Arn": arn,
                 "DefaultVersionId": version,
-                "PolicyVersionList": [{"VersionId": version, "IsDefaultVersion": True,
-                                       "Document": parse_document(doc)}] if doc else []}
+                "PolicyVersionList": [
+                    {
+                        "VersionId": version,
+                        "IsDefaultVersion": True,
+                        "Document": parse_document(doc),
+                    }
+                ]
+                if doc
+                else [],
+            }
             return gaps
 
     def authorization_details(self) -> dict[str, Any]:
         """The shape of ``aws iam get-account-authorization-details`` (what --iam-inventory reads)."""
-        return {"RoleDetailList": [self.details[k] for k in sorted(self.details)],
-                "Policies": [self.policies[k] for k in sorted(self.policies)],
-                "UserDetailList": [], "GroupDetailList": []}
+        return {
+            "RoleDetailList": [self.details[k] for k in sorted(self.details)],
+            "Policies": [self.policies[k] for k in sorted(self.policies)],
+            "UserDetailList": [],
+            "GroupDetailList": [],
+        }
 
     def inventory(self) -> RoleInventory:
         """The same judge ``hunt --iam-inventory`` builds from that file."""

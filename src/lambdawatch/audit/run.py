@@ -85,29 +85,54 @@ def run_audit(factory: ClientFactory, opts: AuditOptions) -> AuditRun:
     regions = _regions(caller, opts, home, gaps)
     only = set(opts.functions) if opts.functions else None
     with ThreadPoolExecutor(max_workers=opts.region_workers or max(1, len(regions))) as pool:
-        states = list(pool.map(lambda r: collect_region(caller, account, r, only, opts.workers),
-                               regions))
+        states = list(
+            pool.map(lambda r: collect_region(caller, account, r, only, opts.workers), regions)
+        )
     s3, s3_gaps = s3_triggers(caller, regions[0])
     gaps += s3_gaps
     for state in states:
         attach(state, [t for t in s3 if t.region == state.region])
         gaps += state.gaps
     roles = RoleReader(caller, regions[0])
-    role_arns = sorted({str(c["Role"]) for s in states for f in s.functions.values()
-                        for c in f.configs.values() if c.get("Role")})
+    role_arns = sorted(
+        {
+            str(c["Role"])
+            for s in states
+            for f in s.functions.values()
+            for c in f.configs.values()
+            if c.get("Role")
+        }
+    )
     with ThreadPoolExecutor(max_workers=opts.workers) as pool:
         role_gaps = dict(zip(role_arns, pool.map(roles.read, role_arns), strict=True))
     inventory = _inventory(states)
-    judge = Judge(opts.config, inventory, roles.inventory(),
-                  {k: v for s in states for k, v in s.layers.items()},
-                  opts.today or datetime.now(UTC).date(),
-                  [t for s in states for t in s.route_tables])
+    judge = Judge(
+        opts.config,
+        inventory,
+        roles.inventory(),
+        {k: v for s in states for k, v in s.layers.items()},
+        opts.today or datetime.now(UTC).date(),
+        [t for s in states for t in s.route_tables],
+    )
     scanner = CodeScanner(caller, opts.resolver) if opts.scan_code else None
     book = _name_book(states)
-    results = [r for s in states for fn in s.functions.values()
-               for r in _isolated_judge(judge, book, s, fn, role_gaps, scanner)]
-    return AuditRun(account, regions, results, gaps, states, roles, inventory, caller.calls,
-                    time.perf_counter() - started)
+    results = [
+        r
+        for s in states
+        for fn in s.functions.values()
+        for r in _isolated_judge(judge, book, s, fn, role_gaps, scanner)
+    ]
+    return AuditRun(
+        account,
+        regions,
+        results,
+        gaps,
+        states,
+        roles,
+        inventory,
+        caller.calls,
+        time.perf_counter() - started,
+    )
 
 
 def _inventory(states: list[RegionState]) -> LambdaInventory:
@@ -117,9 +142,15 @@ def _inventory(states: list[RegionState]) -> LambdaInventory:
         for fn in s.functions.values():
             url = fn.urls.get(LATEST)
             inv.functions[(fn.account, fn.region, fn.name)] = FunctionInfo(
-                fn.account, fn.region, fn.name, config=fn.latest, code=fn.code.get(LATEST, {}),
-                policy=fn.policies.get(LATEST), url_configs=[url] if url else [],
-                mappings=fn.mappings)
+                fn.account,
+                fn.region,
+                fn.name,
+                config=fn.latest,
+                code=fn.code.get(LATEST, {}),
+                policy=fn.policies.get(LATEST),
+                url_configs=[url] if url else [],
+                mappings=fn.mappings,
+            )
     return inv
 
 
@@ -129,8 +160,11 @@ def _first_seen(fn: FunctionState) -> datetime | None:
         m = _STAMP.match(str(c.get("LastModified") or ""))
         if m is not None:
             fraction = int((m.group(2) or "0")[:6].ljust(6, "0"))
-            stamps.append(datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(
-                microsecond=fraction, tzinfo=UTC))
+            stamps.append(
+                datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(
+                    microsecond=fraction, tzinfo=UTC
+                )
+            )
     return min(stamps) if stamps else None
 
 
@@ -147,9 +181,14 @@ def _name_book(states: list[RegionState]) -> NameBook:
     return book
 
 
-def _isolated_judge(judge: Judge, book: NameBook, state: RegionState, fn: FunctionState,
-                    role_gaps: dict[str, list[Gap]], scanner: CodeScanner | None
-                    ) -> list[dict[str, Any]]:
+def _isolated_judge(
+    judge: Judge,
+    book: NameBook,
+    state: RegionState,
+    fn: FunctionState,
+    role_gaps: dict[str, list[Gap]],
+    scanner: CodeScanner | None,
+) -> list[dict[str, Any]]:
     """Isolation boundary: a function whose judgement fails still has a result, with the gap."""
     try:
         return _judge_function(judge, book, state, fn, role_gaps, scanner)
@@ -158,9 +197,14 @@ def _isolated_judge(judge: Judge, book: NameBook, state: RegionState, fn: Functi
         return [build(fn, LATEST, [], [*fn.gaps, gap])]
 
 
-def _judge_function(judge: Judge, book: NameBook, state: RegionState, fn: FunctionState,
-                    role_gaps: dict[str, list[Gap]], scanner: CodeScanner | None
-                    ) -> list[dict[str, Any]]:
+def _judge_function(
+    judge: Judge,
+    book: NameBook,
+    state: RegionState,
+    fn: FunctionState,
+    role_gaps: dict[str, list[Gap]],
+    scanner: CodeScanner | None,
+) -> list[dict[str, Any]]:
     out = []
     for qualifier in [LATEST, *fn.qualifiers()]:
         if qualifier != LATEST and not differs(fn, qualifier):
@@ -172,12 +216,14 @@ def _judge_function(judge: Judge, book: NameBook, state: RegionState, fn: Functi
             findings += function_findings(judge, book, fn, state.signing_in_use)
             gaps = fn.gaps + gaps
         else:
-            findings += [f for t in fn.triggers if t.qualifier == qualifier
-                         for f in trigger_findings(t)]
+            findings += [
+                f for t in fn.triggers if t.qualifier == qualifier for f in trigger_findings(t)
+            ]
         if scanner is not None:
             code_findings, code_gaps = merge(
                 [scanner.function(fn, qualifier)]
-                + [scanner.layer(judge.layers[a]) for a in layers_of(config) if a in judge.layers])
+                + [scanner.layer(judge.layers[a]) for a in layers_of(config) if a in judge.layers]
+            )
             findings += code_findings
             gaps += code_gaps
         out.append(build(fn, qualifier, findings, gaps))

@@ -30,23 +30,55 @@ def _connect(path: str | Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
     except sqlite3.Error as exc:
-        raise StateError(f"cannot open the state for audit results ({exc})", where=str(path)) from None
+        raise StateError(
+            f"cannot open the state for audit results ({exc})", where=str(path)
+        ) from None
     return conn
 
 
-def record(path: str | Path, run_id: str, audited_at: str, account: str, regions: list[str],
-           calls: int, seconds: float, gaps: list[dict[str, Any]],
-           results: list[dict[str, Any]]) -> None:
+def record(
+    path: str | Path,
+    run_id: str,
+    audited_at: str,
+    account: str,
+    regions: list[str],
+    calls: int,
+    seconds: float,
+    gaps: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+) -> None:
     conn = _connect(path)
     try:
         with conn:
-            conn.execute("INSERT OR REPLACE INTO audit_runs VALUES (?,?,?,?,?,?,?)",
-                         (run_id, audited_at, account, orjson.dumps(regions).decode(), calls,
-                          seconds, orjson.dumps(gaps).decode()))
+            conn.execute(
+                "INSERT OR REPLACE INTO audit_runs VALUES (?,?,?,?,?,?,?)",
+                (
+                    run_id,
+                    audited_at,
+                    account,
+                    orjson.dumps(regions).decode(),
+                    calls,
+                    seconds,
+                    orjson.dumps(gaps).decode(),
+                ),
+            )
             conn.executemany(
                 "INSERT OR REPLACE INTO audit_results VALUES (?,?,?,?,?,?,?,?,?)",
-                [(run_id, r["id"], r["account"], r["region"], r["function"], r["qualifier"],
-                  r["severity"], r["risk"], orjson.dumps(r).decode()) for r in results])
+                [
+                    (
+                        run_id,
+                        r["id"],
+                        r["account"],
+                        r["region"],
+                        r["function"],
+                        r["qualifier"],
+                        r["severity"],
+                        r["risk"],
+                        orjson.dumps(r).decode(),
+                    )
+                    for r in results
+                ],
+            )
     finally:
         conn.close()
 
@@ -61,7 +93,8 @@ def latest(path: str | Path, account: str, region: str, function: str) -> list[d
             " SELECT MAX(u2.audited_at) FROM audit_results r2 JOIN audit_runs u2 USING (run_id)"
             " WHERE r2.account=r.account AND r2.region=r.region AND r2.function=r.function)"
             " ORDER BY r.qualifier IS NOT NULL, r.qualifier",
-            (account, region, function)).fetchall()
+            (account, region, function),
+        ).fetchall()
     finally:
         conn.close()
     return [orjson.loads(row[0]) for row in rows]

@@ -46,10 +46,16 @@ def info_for(fn: FunctionState, qualifier: str) -> FunctionInfo:
     """The qualifier as the Lambda inventory holds a function."""
     config = fn.latest if qualifier == LATEST else fn.config_of(qualifier)
     url = fn.urls.get(qualifier)
-    return FunctionInfo(fn.account, fn.region, fn.name, config=config,
-                        code=fn.code.get(qualifier) or fn.code.get(LATEST) or {},
-                        policy=fn.policies.get(qualifier), url_configs=[url] if url else [],
-                        mappings=fn.mappings if qualifier == LATEST else [])
+    return FunctionInfo(
+        fn.account,
+        fn.region,
+        fn.name,
+        config=config,
+        code=fn.code.get(qualifier) or fn.code.get(LATEST) or {},
+        policy=fn.policies.get(qualifier),
+        url_configs=[url] if url else [],
+        mappings=fn.mappings if qualifier == LATEST else [],
+    )
 
 
 def _relabel(findings: list[Finding], judge: Judge, config: dict[str, Any]) -> list[Finding]:
@@ -59,8 +65,9 @@ def _relabel(findings: list[Finding], judge: Judge, config: dict[str, Any]) -> l
     for f in findings:
         extra: dict[str, Any] = {"source": "audit"}
         if f.kind == "vpc-egress-unrestricted":
-            extra["internet_routes"] = internet_routes(judge.route_tables,
-                                                       config.get("VpcConfig") or {})
+            extra["internet_routes"] = internet_routes(
+                judge.route_tables, config.get("VpcConfig") or {}
+            )
         out.append(replace(f, evidence={**f.evidence, **extra}))
     return out
 
@@ -80,8 +87,10 @@ def _public_statements(policy: dict[str, Any] | None) -> list[Any]:
     out = []
     for st in (policy or {}).get("Statement") or []:
         principal = st.get("Principal") if isinstance(st, dict) else None
-        if st.get("Effect") == "Allow" and (principal == "*" or (
-                isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))):
+        if st.get("Effect") == "Allow" and (
+            principal == "*"
+            or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
+        ):
             out.append(st.get("Sid"))
     return out
 
@@ -93,9 +102,13 @@ def layer_findings(judge: Judge, info: FunctionInfo) -> list[Finding]:
         if layer is None:
             continue
         if not layer.readable:
-            out.append(audit_finding("unreadable-layer", {"layer": arn},
-                                     f"Layer {arn.split(':')[6]} cannot be read: its code is "
-                                     "not verified"))
+            out.append(
+                audit_finding(
+                    "unreadable-layer",
+                    {"layer": arn},
+                    f"Layer {arn.split(':')[6]} cannot be read: its code is not verified",
+                )
+            )
         elif sids := _public_statements(layer.policy):
             out.append(rule_finding("LW508", {"layer": arn, "statements": sids}))
     return out
@@ -103,8 +116,11 @@ def layer_findings(judge: Judge, info: FunctionInfo) -> list[Finding]:
 
 def view_findings(judge: Judge, fn: FunctionState, qualifier: str) -> list[Finding]:
     info = info_for(fn, qualifier)
-    out = _relabel(existing_findings(info, judge, judge.today) + env_findings(info.env, "audit"),
-                   judge, info.config)
+    out = _relabel(
+        existing_findings(info, judge, judge.today) + env_findings(info.env, "audit"),
+        judge,
+        info.config,
+    )
     out += role_findings(judge, info.config.get("Role"), fn.account)
     out += layer_findings(judge, info)
     alias = fn.alias(qualifier)
@@ -123,12 +139,24 @@ def weighted_findings(fn: FunctionState, alias: dict[str, Any]) -> list[Finding]
             continue
         hidden = fn.configs.get(str(version), {})
         primary = fn.configs.get(str(alias.get("FunctionVersion")), {})
-        differs = [k for k in ("CodeSha256", "Role", "Layers", "Handler")
-                   if hidden.get(k) != primary.get(k)]
-        out.append(audit_finding("weighted-alias-to-hidden-version", {
-            "alias": alias.get("Name"), "primary_version": alias.get("FunctionVersion"),
-            "hidden_version": str(version), "weight": weight, "differs_in": differs,
-            "hidden_code_sha256": hidden.get("CodeSha256")},
-            f"Alias {alias.get('Name')} sends {float(weight):.0%} of invocations to version "
-            f"{version}, which no alias names"))
+        differs = [
+            k
+            for k in ("CodeSha256", "Role", "Layers", "Handler")
+            if hidden.get(k) != primary.get(k)
+        ]
+        out.append(
+            audit_finding(
+                "weighted-alias-to-hidden-version",
+                {
+                    "alias": alias.get("Name"),
+                    "primary_version": alias.get("FunctionVersion"),
+                    "hidden_version": str(version),
+                    "weight": weight,
+                    "differs_in": differs,
+                    "hidden_code_sha256": hidden.get("CodeSha256"),
+                },
+                f"Alias {alias.get('Name')} sends {float(weight):.0%} of invocations to version "
+                f"{version}, which no alias names",
+            )
+        )
     return out

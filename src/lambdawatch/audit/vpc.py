@@ -14,12 +14,24 @@ _DEFAULT = ("0.0.0.0/0", "::/0")
 
 
 def collect_routes(caller: Caller, state: RegionState) -> None:
-    vpcs = sorted({str((c.get("VpcConfig") or {}).get("VpcId")) for fn in state.functions.values()
-                   for c in fn.configs.values() if (c.get("VpcConfig") or {}).get("VpcId")})
+    vpcs = sorted(
+        {
+            str((c.get("VpcConfig") or {}).get("VpcId"))
+            for fn in state.functions.values()
+            for c in fn.configs.values()
+            if (c.get("VpcConfig") or {}).get("VpcId")
+        }
+    )
     if not vpcs:
         return
-    tables, gap = caller.pages("ec2", state.region, "describe_route_tables", "RouteTables",
-                               ",".join(vpcs), Filters=[{"Name": "vpc-id", "Values": vpcs}])
+    tables, gap = caller.pages(
+        "ec2",
+        state.region,
+        "describe_route_tables",
+        "RouteTables",
+        ",".join(vpcs),
+        Filters=[{"Name": "vpc-id", "Values": vpcs}],
+    )
     state.route_tables = tables
     if gap is not None:
         state.gaps.append(gap)
@@ -38,16 +50,26 @@ def _table_of(tables: list[dict[str, Any]], vpc: str, subnet: str) -> dict[str, 
     return main
 
 
-def internet_routes(tables: list[dict[str, Any]], vpc_config: dict[str, Any]) -> dict[str, str | None]:
+def internet_routes(
+    tables: list[dict[str, Any]], vpc_config: dict[str, Any]
+) -> dict[str, str | None]:
     """subnet -> the gateway its default route leads to (``igw-...``/``nat-...``), or None."""
     out: dict[str, str | None] = {}
     vpc = str(vpc_config.get("VpcId") or "")
     for subnet in vpc_config.get("SubnetIds") or []:
         table = _table_of(tables, vpc, subnet) or {}
-        out[subnet] = next((str(r.get("GatewayId") or r.get("NatGatewayId"))
-                            for r in table.get("Routes") or []
-                            if (r.get("DestinationCidrBlock") in _DEFAULT
-                                or r.get("DestinationIpv6CidrBlock") in _DEFAULT)
-                            and str(r.get("GatewayId") or r.get("NatGatewayId") or "").startswith(
-                                ("igw-", "nat-"))), None)
+        out[subnet] = next(
+            (
+                str(r.get("GatewayId") or r.get("NatGatewayId"))
+                for r in table.get("Routes") or []
+                if (
+                    r.get("DestinationCidrBlock") in _DEFAULT
+                    or r.get("DestinationIpv6CidrBlock") in _DEFAULT
+                )
+                and str(r.get("GatewayId") or r.get("NatGatewayId") or "").startswith(
+                    ("igw-", "nat-")
+                )
+            ),
+            None,
+        )
     return out

@@ -7,14 +7,37 @@ from typing import Any
 
 from lambdawatch.errors import AwsError
 
-_ACCESS = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-           "UnrecognizedClientException", "AuthorizationError", "AuthFailure"}
-_NOT_FOUND_SUFFIX = ("NotFound", "NotFoundException", "NoSuchEntity", "NoSuchKey",
-                     "NoSuchBucket", "NoSuchBucketPolicy", "NoSuchConfiguration")
-_THROTTLE = {"Throttling", "ThrottlingException", "TooManyRequestsException",
-             "RequestLimitExceeded", "SlowDown"}
-_UNSUPPORTED = {"NotImplemented", "NotImplementedError", "InvalidAction", "UnknownOperation",
-                "UnsupportedOperation"}
+_ACCESS = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnrecognizedClientException",
+    "AuthorizationError",
+    "AuthFailure",
+}
+_NOT_FOUND_SUFFIX = (
+    "NotFound",
+    "NotFoundException",
+    "NoSuchEntity",
+    "NoSuchKey",
+    "NoSuchBucket",
+    "NoSuchBucketPolicy",
+    "NoSuchConfiguration",
+)
+_THROTTLE = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+}
+_UNSUPPORTED = {
+    "NotImplemented",
+    "NotImplementedError",
+    "InvalidAction",
+    "UnknownOperation",
+    "UnsupportedOperation",
+}
 _REGION = {"InvalidClientTokenId", "OptInRequired", "UnrecognizedClientException"}
 
 
@@ -28,15 +51,22 @@ class Gap:
     resource: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"api": self.api, "error": self.error, "message": self.message,
-                "resource": self.resource}
+        return {
+            "api": self.api,
+            "error": self.error,
+            "message": self.message,
+            "resource": self.resource,
+        }
 
 
 def _code_of(exc: BaseException) -> tuple[str, str, int]:
     response = getattr(exc, "response", None) or {}
     err = response.get("Error", {}) if isinstance(response, dict) else {}
-    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) if isinstance(
-        response, dict) else 0
+    status = (
+        response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if isinstance(response, dict)
+        else 0
+    )
     return str(err.get("Code", type(exc).__name__)), str(err.get("Message", exc)), int(status or 0)
 
 
@@ -61,8 +91,7 @@ def classify(exc: BaseException) -> str:
 
 def gap_from(exc: BaseException, api: str, resource: str | None = None) -> Gap:
     code, message, _status = _code_of(exc)
-    return Gap(api=api, error=classify(exc), message=f"{code}: {message}"[:300],
-               resource=resource)
+    return Gap(api=api, error=classify(exc), message=f"{code}: {message}"[:300], resource=resource)
 
 
 def raise_for(exc: BaseException, api: str, resource: str | None = None) -> AwsError:

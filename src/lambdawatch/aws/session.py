@@ -36,13 +36,21 @@ class ClientFactory:
     ``endpoint_url`` overrides boto3's own configuration (which already honours
     ``AWS_ENDPOINT_URL`` and ``AWS_ENDPOINT_URL_<SERVICE>``); tests point it at moto's server."""
 
-    def __init__(self, *, profile: str | None = None, region: str | None = None,
-                 endpoint_url: str | None = None, recorder: CallRecorder | None = None,
-                 max_pool_connections: int = 16, session: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        recorder: CallRecorder | None = None,
+        max_pool_connections: int = 16,
+        session: Any = None,
+    ) -> None:
         import boto3  # lazy: start-up of commands that never touch AWS stays fast
 
-        self._session: Any = session or boto3.session.Session(profile_name=profile,
-                                                          region_name=region)
+        self._session: Any = session or boto3.session.Session(
+            profile_name=profile, region_name=region
+        )
         self.endpoint_url = endpoint_url
         self.recorder = recorder
         self._pool = max_pool_connections
@@ -61,9 +69,12 @@ class ClientFactory:
             if found is None:
                 from botocore.config import Config
 
-                config = Config(retries=dict(_RETRIES),  # type: ignore[arg-type]
-                                max_pool_connections=self._pool,
-                                connect_timeout=10, read_timeout=60)
+                config = Config(
+                    retries=dict(_RETRIES),  # type: ignore[arg-type]
+                    max_pool_connections=self._pool,
+                    connect_timeout=10,
+                    read_timeout=60,
+                )
                 kwargs: dict[str, Any] = {"region_name": key[1], "config": config}
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url

@@ -21,8 +21,12 @@ _debug = {"on": False}
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lambdawatch")
-@click.option("--debug", is_flag=True, envvar="LAMBDAWATCH_DEBUG",
-              help="On an internal error (exit 3), print the traceback too.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="LAMBDAWATCH_DEBUG",
+    help="On an internal error (exit 3), print the traceback too.",
+)
 def main(debug: bool) -> None:
     """Find, explain and contain AWS Lambda backdoors and persistence.
 
@@ -51,8 +55,11 @@ def run(argv: list[str] | None = None, *, group: click.Group | None = None) -> N
     except (click.ClickException, LambdawatchError, OSError) as exc:
         sys.exit(exits.report_error(exc, sys.stderr))
     except Exception as exc:  # noqa: BLE001 - the boundary: a bug becomes one line and exit 3
-        sys.exit(exits.report_internal(exc, exits.describe_invocation(cli, args), sys.stderr,
-                                       debug=_debug["on"]))
+        sys.exit(
+            exits.report_internal(
+                exc, exits.describe_invocation(cli, args), sys.stderr, debug=_debug["on"]
+            )
+        )
     sys.exit(code if isinstance(code, int) else exits.OK)
 
 

@@ -88,6 +88,9 @@ def report_internal(exc: BaseException, invocation: str, err: TextIO, *, debug: 
         lines = "".join(traceback.format_exception(exc)).splitlines()
         err.writelines(safe_line(line) + "\n" for line in lines)
     hint = "" if debug else " (rerun with `lambdawatch --debug ...` for the traceback)"
-    click.echo(f"lambdawatch: internal error in `{safe_line(invocation)}`: "
-               f"{type(exc).__name__}: {safe_line(exc)}{hint}", file=err)
+    click.echo(
+        f"lambdawatch: internal error in `{safe_line(invocation)}`: "
+        f"{type(exc).__name__}: {safe_line(exc)}{hint}",
+        file=err,
+    )
     return INTERNAL

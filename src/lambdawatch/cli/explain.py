@@ -30,12 +30,16 @@ def _lines(alert: dict[str, Any]) -> list[str]:
         f"  function {escaped(alert['function'])} in {alert['account']}/{alert['region']}",
         f"  {alert['first_seen']} .. {alert['last_seen']}, {alert['event_count']} event(s): "
         + ", ".join(alert["event_names"]),
-        (f"  by {', '.join(map(str, alert['principals'])) or '-'} "
-         f"from {', '.join(map(str, alert['source_ips'])) or '-'}"),
+        (
+            f"  by {', '.join(map(str, alert['principals'])) or '-'} "
+            f"from {', '.join(map(str, alert['source_ips'])) or '-'}"
+        ),
     ]
     if alert.get("superseded"):
-        out.append("  SUPERSEDED: a later run re-evaluated this window (a late record moved it);"
-                   " the current alert of this function covers these events")
+        out.append(
+            "  SUPERSEDED: a later run re-evaluated this window (a late record moved it);"
+            " the current alert of this function covers these events"
+        )
     if alert["suppressed"]:
         out.append(f"  SUPPRESSED: {alert['suppression_reason']}")
     if alert.get("change_ticket"):
@@ -58,8 +62,13 @@ def _lines(alert: dict[str, Any]) -> list[str]:
 
 @click.command()
 @click.argument("alert_id")
-@click.option("--state", "state_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="The SQLite state file a `hunt --state` run wrote.")
+@click.option(
+    "--state",
+    "state_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The SQLite state file a `hunt --state` run wrote.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stored alert as JSON instead.")
 def explain(alert_id: str, state_path: str, as_json: bool) -> None:
     """Explain one alert: why its risk, what it found, and what to do (its playbook)."""
@@ -72,7 +81,9 @@ def explain(alert_id: str, state_path: str, as_json: bool) -> None:
     finally:
         store.close()
     if alert is None:
-        raise CliError(f"no alert {alert_id!r} in {state_path} (ids are listed by hunt --format table)")
+        raise CliError(
+            f"no alert {alert_id!r} in {state_path} (ids are listed by hunt --format table)"
+        )
     if as_json:
         click.echo(json.dumps(redact_value(alert), indent=2, ensure_ascii=True))
         return

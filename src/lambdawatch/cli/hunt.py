@@ -50,8 +50,11 @@ def _fails(alerts: list[dict[str, Any]], level: str | None) -> bool:
     if level is None:
         return False
     bar = SEVERITY_ORDER[level]
-    return any(SEVERITY_ORDER[a["severity"]] >= bar for a in alerts
-               if not a["suppressed"] and not a.get("superseded"))
+    return any(
+        SEVERITY_ORDER[a["severity"]] >= bar
+        for a in alerts
+        if not a["suppressed"] and not a.get("superseded")
+    )
 
 
 def _write_html(store: Any, out: TextIO, shown: list[dict[str, Any]]) -> None:
@@ -64,8 +67,12 @@ def _write_html(store: Any, out: TextIO, shown: list[dict[str, Any]]) -> None:
     alerts = list(store.run_alerts(emitted_only=True))
     shown.extend(alerts)
     events = {a["id"]: store.events_by_id(a["event_ids"]) for a in alerts}
-    meta = {"case": "hunt", "version": __version__, "command": "lambdawatch hunt",
-            "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    meta = {
+        "case": "hunt",
+        "version": __version__,
+        "command": "lambdawatch hunt",
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     out.write(render_report(alerts, events, meta))
 
 
@@ -90,56 +97,147 @@ def _deliver(state_path: str, policy: Any) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table (sorted by risk), jsonl/json (alerts), rows (the founding query's rows), "
-                   "ocsf (OCSF 1.5.0 Detection Finding, one per line).")
-@click.option("--state", "state_path", type=click.Path(dir_okay=False),
-              help="SQLite state file: no alert twice across runs, none lost.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="TOML configuration: accounts, allowlists, approved changes, layers, rules.")
-@click.option("--iam-inventory", type=click.Path(exists=True, dir_okay=False),
-              help="JSON of `aws iam get-account-authorization-details` (roles and policies).")
-@click.option("--lambda-inventory", type=click.Path(exists=True, dir_okay=False),
-              help="JSON of `aws lambda list-functions` (and get-function, get-policy, ...).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table (sorted by risk), jsonl/json (alerts), rows (the founding query's rows), "
+    "ocsf (OCSF 1.5.0 Detection Finding, one per line).",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False),
+    help="SQLite state file: no alert twice across runs, none lost.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="TOML configuration: accounts, allowlists, approved changes, layers, rules.",
+)
+@click.option(
+    "--iam-inventory",
+    type=click.Path(exists=True, dir_okay=False),
+    help="JSON of `aws iam get-account-authorization-details` (roles and policies).",
+)
+@click.option(
+    "--lambda-inventory",
+    type=click.Path(exists=True, dir_okay=False),
+    help="JSON of `aws lambda list-functions` (and get-function, get-policy, ...).",
+)
 @click.option("--since", help="Only events at or after this ISO 8601 time.")
 @click.option("--until", help="Only events before this ISO 8601 time.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="Write results here instead of stdout.")
-@click.option("--fail-on", type=click.Choice(list(SEVERITY_ORDER)),
-              help="Exit 1 when an unsuppressed alert is at or above this severity.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write results here instead of stdout.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(SEVERITY_ORDER)),
+    help="Exit 1 when an unsuppressed alert is at or above this severity.",
+)
 @click.option("--show-suppressed", is_flag=True, help="Table: show suppressed alerts too.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
-              help="Extra rule folder or file (repeatable).")
-@click.option("--workers", type=click.IntRange(1, 64), default=default_workers(), show_default=True,
-              help="Processes that decode files in parallel.")
-@click.option("--summary-json", type=click.Path(dir_okay=False), help="Write the run summary as JSON.")
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Extra rule folder or file (repeatable).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=default_workers(),
+    show_default=True,
+    help="Processes that decode files in parallel.",
+)
+@click.option(
+    "--summary-json", type=click.Path(dir_okay=False), help="Write the run summary as JSON."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
-@click.option("--notify", "notify", multiple=True,
-              help="With --state: webhook:URL, slack:WEBHOOK_URL or sns:TOPIC_ARN (repeatable).")
-@click.option("--notify-min-severity", type=click.Choice(list(SEVERITY_ORDER)),
-              help="Notify alerts at or above this severity (default high, or [notify]).")
-@click.option("--lock-timeout", type=click.FloatRange(0), default=30.0, show_default=True,
-              help="Seconds to wait for another run holding --state, then exit 2.")
-@click.option("--max-inflate", default="1G", show_default=True, callback=_size,
-              help="Bytes one input file may give once decompressed (docs/limits.md).")
-@click.option("--max-record", default="50M", show_default=True, callback=_size,
-              help="Bytes of one record; a larger one is skipped and reported.")
-@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
-              show_default=True, help="spark: the same alerts computed on Apache Spark "
-                                      "(pip install 'lambdawatch[spark]'; docs/spark.md).")
-@click.option("--spark-master", help="With --engine spark: local[N], spark://HOST:PORT, yarn, "
-                                     "... (default: spark-submit's, else local[*]).")
-@click.option("--partitions", type=click.IntRange(1), help="With --engine spark: detection "
-                                                           "partitions (default: parallelism).")
+@click.option(
+    "--notify",
+    "notify",
+    multiple=True,
+    help="With --state: webhook:URL, slack:WEBHOOK_URL or sns:TOPIC_ARN (repeatable).",
+)
+@click.option(
+    "--notify-min-severity",
+    type=click.Choice(list(SEVERITY_ORDER)),
+    help="Notify alerts at or above this severity (default high, or [notify]).",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for another run holding --state, then exit 2.",
+)
+@click.option(
+    "--max-inflate",
+    default="1G",
+    show_default=True,
+    callback=_size,
+    help="Bytes one input file may give once decompressed (docs/limits.md).",
+)
+@click.option(
+    "--max-record",
+    default="50M",
+    show_default=True,
+    callback=_size,
+    help="Bytes of one record; a larger one is skipped and reported.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="spark: the same alerts computed on Apache Spark "
+    "(pip install 'lambdawatch[spark]'; docs/spark.md).",
+)
+@click.option(
+    "--spark-master",
+    help="With --engine spark: local[N], spark://HOST:PORT, yarn, "
+    "... (default: spark-submit's, else local[*]).",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(1),
+    help="With --engine spark: detection partitions (default: parallelism).",
+)
 @click.pass_context
-def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str | None,
-         config_path: str | None, iam_inventory: str | None, lambda_inventory: str | None,
-         since: str | None, until: str | None, output: str, fail_on: str | None,
-         show_suppressed: bool, rule_dirs: tuple[str, ...], workers: int,
-         summary_json: str | None, quiet: bool, lock_timeout: float, notify: tuple[str, ...] = (),
-         notify_min_severity: str | None = None, max_inflate: int = 1 << 30,
-         max_record: int = 50 << 20, engine: str = "local", spark_master: str | None = None,
-         partitions: int | None = None) -> int:
+def hunt(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    fmt: str,
+    state_path: str | None,
+    config_path: str | None,
+    iam_inventory: str | None,
+    lambda_inventory: str | None,
+    since: str | None,
+    until: str | None,
+    output: str,
+    fail_on: str | None,
+    show_suppressed: bool,
+    rule_dirs: tuple[str, ...],
+    workers: int,
+    summary_json: str | None,
+    quiet: bool,
+    lock_timeout: float,
+    notify: tuple[str, ...] = (),
+    notify_min_severity: str | None = None,
+    max_inflate: int = 1 << 30,
+    max_record: int = 50 << 20,
+    engine: str = "local",
+    spark_master: str | None = None,
+    partitions: int | None = None,
+) -> int:
     """Hunt CloudTrail logs (PATH: file, folder, s3://bucket/prefix, or - for stdin) for Lambda
     backdoors and persistence; one alert per function per hour."""
     if engine == "spark" and state_path:
@@ -147,10 +245,18 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
     if engine != "spark" and (spark_master or partitions):
         raise CliError("--spark-master and --partitions need --engine spark")
     opts = HuntOptions(
-        paths=list(paths), state_path=state_path, since=_time(since), until=_time(until),
-        workers=workers, rule_dirs=list(rule_dirs), want_rows=fmt == "rows",
-        config_path=config_path, iam_inventory=iam_inventory, lambda_inventory=lambda_inventory,
-        s3_client_factory=_s3_factory if any(p.startswith(("s3://", "s3a://")) for p in paths)
+        paths=list(paths),
+        state_path=state_path,
+        since=_time(since),
+        until=_time(until),
+        workers=workers,
+        rule_dirs=list(rule_dirs),
+        want_rows=fmt == "rows",
+        config_path=config_path,
+        iam_inventory=iam_inventory,
+        lambda_inventory=lambda_inventory,
+        s3_client_factory=_s3_factory
+        if any(p.startswith(("s3://", "s3a://")) for p in paths)
         else None,
         lock_timeout=lock_timeout,
     )
@@ -180,8 +286,11 @@ def hunt(ctx: click.Context, paths: tuple[str, ...], fmt: str, state_path: str |
 
     with ExitStack() as stack:
         stack.enter_context(limits_in_effect(max_inflate=max_inflate, max_record=max_record))
-        out: TextIO = sys.stdout if output == "-" else stack.enter_context(
-            open(output, "w", encoding="utf-8"))
+        out: TextIO = (
+            sys.stdout
+            if output == "-"
+            else stack.enter_context(open(output, "w", encoding="utf-8"))
+        )
         if fmt in STREAMED:  # alerts go out as the store gives them back: memory stays flat
             opts.sink = lambda alerts: sinks.ALERT_WRITERS[fmt](tracked(alerts), out)
         elif fmt == "html":

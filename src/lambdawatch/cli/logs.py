@@ -36,9 +36,11 @@ def parse_when(text: str, now: datetime) -> int:
 def _table(results: list[dict[str, Any]]) -> list[str]:
     out = []
     for r in results:
-        out.append(f"{safe_text(r['function'])}  invocations {r['invocations']}  "
-                   f"errors {r['errors']}  est. cost {r['estimated_cost_usd']:.4f} USD  "
-                   f"{r['window']['start']} .. {r['window']['end']}")
+        out.append(
+            f"{safe_text(r['function'])}  invocations {r['invocations']}  "
+            f"errors {r['errors']}  est. cost {r['estimated_cost_usd']:.4f} USD  "
+            f"{r['window']['start']} .. {r['window']['end']}"
+        )
         for f in r["findings"]:
             out.append(f"  [{f['severity']}] {f['kind']} {f['code']}: {safe_text(f['title'])}")
         if r.get("metrics"):
@@ -49,28 +51,62 @@ def _table(results: list[dict[str, Any]]) -> list[str]:
 
 @click.command()
 @click.argument("paths", nargs=-1)
-@click.option("--function", "function", default=None,
-              help="The function (live: read /aws/lambda/NAME; files: when no log group says).")
+@click.option(
+    "--function",
+    "function",
+    default=None,
+    help="The function (live: read /aws/lambda/NAME; files: when no log group says).",
+)
 @click.option("--since", default=None, help="Live: start (ISO 8601 or 90m/24h/7d).")
 @click.option("--until", default=None, help="Live: end (default now).")
-@click.option("--state", "state_path", default=None,
-              help="`hunt --state` DB: the function's changes and known schedules.")
-@click.option("--arch", type=click.Choice(["x86_64", "arm64"]), default="x86_64",
-              show_default=True, help="Architecture priced.")
+@click.option(
+    "--state",
+    "state_path",
+    default=None,
+    help="`hunt --state` DB: the function's changes and known schedules.",
+)
+@click.option(
+    "--arch",
+    type=click.Choice(["x86_64", "arm64"]),
+    default="x86_64",
+    show_default=True,
+    help="Architecture priced.",
+)
 @click.option("--budget-usd", type=float, default=None, help="Daily budget per function.")
 @click.option("--known-extension", "known", multiple=True, help="An extension you run.")
 @click.option("--metrics/--no-metrics", default=True, help="Live: also read CloudWatch metrics.")
 @click.option("--region", default=None, help="Live: AWS region (default boto3's).")
 @click.option("--profile", default=None, help="Live: AWS profile.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.option("-o", "--output", default="-", help="Write the results here (default stdout).")
-@click.option("--fail-on", type=click.Choice(list(SEVERITY_ORDER)), default=None,
-              help="Exit 1 when a finding at or above this severity is found.")
-def logs(paths: tuple[str, ...], function: str | None, since: str | None, until: str | None,
-         state_path: str | None, arch: str, budget_usd: float | None, known: tuple[str, ...],
-         metrics: bool, region: str | None, profile: str | None, fmt: str, output: str,
-         fail_on: str | None) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(SEVERITY_ORDER)),
+    default=None,
+    help="Exit 1 when a finding at or above this severity is found.",
+)
+def logs(
+    paths: tuple[str, ...],
+    function: str | None,
+    since: str | None,
+    until: str | None,
+    state_path: str | None,
+    arch: str,
+    budget_usd: float | None,
+    known: tuple[str, ...],
+    metrics: bool,
+    region: str | None,
+    profile: str | None,
+    fmt: str,
+    output: str,
+    fail_on: str | None,
+) -> None:
     """Red flags in a function's CloudWatch Logs, invocation and cost anomalies."""
     from lambdawatch.logs import analyze, cost, history, live, readers, run
     from lambdawatch.logs.extensions import KNOWN_EXTENSIONS
@@ -81,8 +117,7 @@ def logs(paths: tuple[str, ...], function: str | None, since: str | None, until:
         raise CliError("live reading needs --since (e.g. --since 24h)")
     try:
         hist = history.load_history(state_path) if state_path else history.History()
-        opts = analyze.Options(cost.prices(arch), budget_usd,
-                               KNOWN_EXTENSIONS | frozenset(known))
+        opts = analyze.Options(cost.prices(arch), budget_usd, KNOWN_EXTENSIONS | frozenset(known))
         report = readers.ReadReport()
         metric_series: list[dict[str, Any]] = []
         if paths:
@@ -92,13 +127,18 @@ def logs(paths: tuple[str, ...], function: str | None, since: str | None, until:
             from lambdawatch.aws import ClientFactory
 
             now = datetime.now(UTC)
-            start, end = parse_when(since, now), parse_when(until, now) if until else \
-                int(now.timestamp() * 1000)
+            start, end = (
+                parse_when(since, now),
+                parse_when(until, now) if until else int(now.timestamp() * 1000),
+            )
             factory = ClientFactory(profile=profile, region=region)
             groups = {}
-            run.accumulate(((line, function) for line in
-                            live.fetch_logs(factory, function, start, end)), groups, report,
-                           f"/aws/lambda/{function}")
+            run.accumulate(
+                ((line, function) for line in live.fetch_logs(factory, function, start, end)),
+                groups,
+                report,
+                f"/aws/lambda/{function}",
+            )
             opts.window_end_ms = end
             if metrics:
                 metric_series = live.fetch_metrics(factory, function, start, end)
@@ -109,17 +149,23 @@ def logs(paths: tuple[str, ...], function: str | None, since: str | None, until:
         raise CliError(str(exc)) from None
     if metric_series:
         from lambdawatch.logs.anomaly import spike_in_counts
+
         for r in results:
             if r["function"] == function:
                 r["metrics"] = metric_series
                 if not r["invocations"]:  # no REPORT lines: judge the metric series instead
-                    counts = {int(datetime.fromisoformat(p["hour"])
-                                  .timestamp()) // 3600: p["invocations"] for p in metric_series}
+                    counts = {
+                        int(datetime.fromisoformat(p["hour"]).timestamp()) // 3600: p["invocations"]
+                        for p in metric_series
+                    }
                     r["findings"] += [f.to_dict() for f in spike_in_counts(counts)]
     for where, why in report.problems:
         click.echo(f"skipped: {safe_text(where)}: {why}", err=True)
-    click.echo(f"logs: files {report.files}, lines {sum(r['lines'] for r in results)}, "
-               f"functions {len(results)}", err=True)
+    click.echo(
+        f"logs: files {report.files}, lines {sum(r['lines'] for r in results)}, "
+        f"functions {len(results)}",
+        err=True,
+    )
     if paths and not results:
         raise CliError("no CloudWatch Logs line could be read")
     if fmt == "json":
@@ -133,6 +179,9 @@ def logs(paths: tuple[str, ...], function: str | None, since: str | None, until:
     else:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
-    if fail_on and any(SEVERITY_ORDER[f["severity"]] >= SEVERITY_ORDER[fail_on]
-                       for r in results for f in r["findings"]):
+    if fail_on and any(
+        SEVERITY_ORDER[f["severity"]] >= SEVERITY_ORDER[fail_on]
+        for r in results
+        for f in r["findings"]
+    ):
         raise SystemExit(1)

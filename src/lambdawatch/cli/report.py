@@ -54,15 +54,34 @@ def _read_scans(paths: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
 @click.option("--all", "all_alerts", is_flag=True, help="Every live alert of the state (default).")
 @click.option("-o", "--output", default="-", help="The HTML file to write (default stdout).")
 @click.option("--case", "case_name", default=None, help="Case title shown in the header.")
-@click.option("--logs", "logs_path", default=None,
-              help="A `logs --format jsonl` result: invocations, cost and log findings.")
-@click.option("--scan", "scans", multiple=True,
-              help="A `scan --format json` result ([FUNCTION=]FILE), repeatable.")
-@click.option("--case-dir", "case_dirs", multiple=True,
-              help="A `respond` case folder: manifest (verified again) and actions, repeatable.")
-def report(alert_ids: tuple[str, ...], state_path: str, all_alerts: bool, output: str,
-           case_name: str | None, logs_path: str | None, scans: tuple[str, ...],
-           case_dirs: tuple[str, ...]) -> None:
+@click.option(
+    "--logs",
+    "logs_path",
+    default=None,
+    help="A `logs --format jsonl` result: invocations, cost and log findings.",
+)
+@click.option(
+    "--scan",
+    "scans",
+    multiple=True,
+    help="A `scan --format json` result ([FUNCTION=]FILE), repeatable.",
+)
+@click.option(
+    "--case-dir",
+    "case_dirs",
+    multiple=True,
+    help="A `respond` case folder: manifest (verified again) and actions, repeatable.",
+)
+def report(
+    alert_ids: tuple[str, ...],
+    state_path: str,
+    all_alerts: bool,
+    output: str,
+    case_name: str | None,
+    logs_path: str | None,
+    scans: tuple[str, ...],
+    case_dirs: tuple[str, ...],
+) -> None:
     """Write one self-contained HTML case report (no script, nothing fetched, printable)."""
     from lambdawatch.report import render_report
     from lambdawatch.report.data import load_alerts, load_events, open_store
@@ -80,13 +99,17 @@ def report(alert_ids: tuple[str, ...], state_path: str, all_alerts: bool, output
         responses = [load_case(d) for d in case_dirs]
     except LambdawatchError as exc:
         raise CliError(str(exc)) from None
-    meta = {"case": case_name or f"lambdawatch case: {len(alerts)} alert(s)",
-            "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "version": __version__,
-            "command": "lambdawatch report " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-            if len(sys.argv) > 1 and sys.argv[1] == "report" else "lambdawatch report",
-            "logs": _read_jsonl(logs_path) if logs_path else [],
-            "code_findings": _read_scans(scans), "responses": responses}
+    meta = {
+        "case": case_name or f"lambdawatch case: {len(alerts)} alert(s)",
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "version": __version__,
+        "command": "lambdawatch report " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        if len(sys.argv) > 1 and sys.argv[1] == "report"
+        else "lambdawatch report",
+        "logs": _read_jsonl(logs_path) if logs_path else [],
+        "code_findings": _read_scans(scans),
+        "responses": responses,
+    }
     html = render_report(alerts, events, meta)
     if output == "-":
         click.echo(html, nl=False)

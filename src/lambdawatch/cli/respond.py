@@ -35,16 +35,28 @@ def _deps(ctx: click.Context, profile: str | None, region: str | None) -> tuple[
 @click.option("--profile", help="AWS profile.")
 @click.option("--case", "case_id", help="Case id (default lw-FUNCTION-TIME).")
 @click.option("--apply", "do_apply", is_flag=True, help="Run the containment steps.")
-@click.option("--disable-triggers", is_flag=True,
-              help="Also disable EventBridge rules and schedules that only target it.")
+@click.option(
+    "--disable-triggers",
+    is_flag=True,
+    help="Also disable EventBridge rules and schedules that only target it.",
+)
 @click.option("--alert", "alert_id", help="Take the function from this stored alert.")
 @click.option("--state", "state_path", help="The state DB holding --alert.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
-def respond(ctx: click.Context, args: tuple[str, ...], evidence: str | None,
-            region: str | None, profile: str | None, case_id: str | None, do_apply: bool,
-            disable_triggers: bool, alert_id: str | None, state_path: str | None,
-            fmt: str) -> None:
+def respond(
+    ctx: click.Context,
+    args: tuple[str, ...],
+    evidence: str | None,
+    region: str | None,
+    profile: str | None,
+    case_id: str | None,
+    do_apply: bool,
+    disable_triggers: bool,
+    alert_id: str | None,
+    state_path: str | None,
+    fmt: str,
+) -> None:
     """Preserve every version, alias, policy, URL, mapping, layer and the role of FUNCTION
     (name or ARN) with a SHA-256 manifest, and print the containment plan; --apply contains
     it with reversible steps only. `respond rollback CASE_DIR` undoes a containment."""
@@ -54,16 +66,36 @@ def respond(ctx: click.Context, args: tuple[str, ...], evidence: str | None,
                 raise CliError("usage: lambdawatch respond rollback CASE_DIR")
             _rollback(ctx, args[1], profile, region)
             return
-        _respond(ctx, args, evidence, region, profile, case_id, do_apply, disable_triggers,
-                 alert_id, state_path, fmt)
+        _respond(
+            ctx,
+            args,
+            evidence,
+            region,
+            profile,
+            case_id,
+            do_apply,
+            disable_triggers,
+            alert_id,
+            state_path,
+            fmt,
+        )
     except LambdawatchError as exc:
         raise CliError(str(exc)) from None
 
 
-def _respond(ctx: click.Context, args: tuple[str, ...], evidence: str | None,
-             region: str | None, profile: str | None, case_id: str | None, do_apply: bool,
-             disable_triggers: bool, alert_id: str | None, state_path: str | None,
-             fmt: str) -> None:
+def _respond(
+    ctx: click.Context,
+    args: tuple[str, ...],
+    evidence: str | None,
+    region: str | None,
+    profile: str | None,
+    case_id: str | None,
+    do_apply: bool,
+    disable_triggers: bool,
+    alert_id: str | None,
+    state_path: str | None,
+    fmt: str,
+) -> None:
     from lambdawatch.respond import render
     from lambdawatch.respond.run import Options
     from lambdawatch.respond.run import respond as run
@@ -80,15 +112,15 @@ def _respond(ctx: click.Context, args: tuple[str, ...], evidence: str | None,
     else:
         raise CliError("give one FUNCTION (name or ARN), or --alert ID --state DB")
     factory, fetcher = _deps(ctx, profile, region or resolved.region)
-    out = run(factory, resolved, Options(evidence, case_id, do_apply, disable_triggers),
-              fetcher=fetcher)
+    out = run(
+        factory, resolved, Options(evidence, case_id, do_apply, disable_triggers), fetcher=fetcher
+    )
     click.echo(render.as_json(out) if fmt == "json" else render.text(out), nl=False)
     if out.failed is not None:
         raise CliError(f"containment stopped: {out.failed.error}")
 
 
-def _rollback(ctx: click.Context, case_dir: str, profile: str | None,
-              region: str | None) -> None:
+def _rollback(ctx: click.Context, case_dir: str, profile: str | None, region: str | None) -> None:
     import json
 
     from lambdawatch.respond.evidence import open_store

@@ -11,25 +11,62 @@ from lambdawatch.severity import SEVERITIES, Severity
 
 @click.command()
 @click.argument("target")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "sarif"]), default="table",
-              show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default="high",
-              show_default=True, help="Exit 1 when a finding is at or above this severity.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to FILE instead of stdout.")
-@click.option("--cache", "cache", type=click.Path(dir_okay=False), default=None,
-              help="Per-file result cache (SQLite) [default: $XDG_CACHE_HOME/lambdawatch/"
-                   "scan.sqlite].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "sarif"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES, case_sensitive=False),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to FILE instead of stdout.",
+)
+@click.option(
+    "--cache",
+    "cache",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Per-file result cache (SQLite) [default: $XDG_CACHE_HOME/lambdawatch/scan.sqlite].",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--time-budget", type=float, default=600.0, show_default=True,
-              help="Seconds for the whole package; files not started by then are reported "
-                   "(PK001, high) and the result is partial. 0 = no budget.")
-@click.option("--workers", type=int, default=None,
-              help="Parallel scan processes [default: one per core, at most 8].")
+@click.option(
+    "--time-budget",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds for the whole package; files not started by then are reported "
+    "(PK001, high) and the result is partial. 0 = no budget.",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Parallel scan processes [default: one per core, at most 8].",
+)
 @click.pass_context
-def scan(ctx: click.Context, target: str, fmt: str, fail_on: str, output: str | None,
-         cache: str | None, no_cache: bool, time_budget: float,
-         workers: int | None) -> None:
+def scan(
+    ctx: click.Context,
+    target: str,
+    fmt: str,
+    fail_on: str,
+    output: str | None,
+    cache: str | None,
+    no_cache: bool,
+    time_budget: float,
+    workers: int | None,
+) -> None:
     """Scan a Lambda package or layer for backdoor code without running it.
 
     TARGET is a zip, a folder, s3://bucket/key, lambda:FUNCTION or a layer version ARN.

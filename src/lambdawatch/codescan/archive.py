@@ -84,8 +84,13 @@ class Reader:
     def nested(self, path: str, data: bytes, depth: int) -> Iterator[tuple[str, bytes]]:
         if path.lower().endswith(NESTED_EXT) or data[:4] == b"PK\x03\x04":
             if depth + 1 > self.limits.max_depth:
-                self.issues.append(Issue(LIMIT, path, f"archive nested deeper than "
-                                                      f"{self.limits.max_depth}: not opened"))
+                self.issues.append(
+                    Issue(
+                        LIMIT,
+                        path,
+                        f"archive nested deeper than {self.limits.max_depth}: not opened",
+                    )
+                )
                 return
             self.total -= len(data)
             self.count -= 1
@@ -98,8 +103,11 @@ class Reader:
             zf = zipfile.ZipFile(io.BytesIO(data))
             infos = zf.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            self.issues.append(Issue(CORRUPT, name or "<archive>",
-                                     f"zip unreadable ({exc}); salvaging local headers"))
+            self.issues.append(
+                Issue(
+                    CORRUPT, name or "<archive>", f"zip unreadable ({exc}); salvaging local headers"
+                )
+            )
             for path, blob in salvage_zip(data, self.limits.max_member):
                 if self.admit(prefix + path, len(blob)):
                     yield from self.nested(prefix + path, blob, depth)
@@ -107,17 +115,28 @@ class Reader:
         overlapping = overlaps(data, infos)
         if overlapping:
             first = infos[min(overlapping)].filename
-            self.issues.append(Issue(LIMIT, prefix + first, (
-                f"{len(overlapping)} member(s) overlap other members' data (overlapping-entry "
-                "zip bomb): not read"), high=True))
+            self.issues.append(
+                Issue(
+                    LIMIT,
+                    prefix + first,
+                    (
+                        f"{len(overlapping)} member(s) overlap other members' data (overlapping-entry "
+                        "zip bomb): not read"
+                    ),
+                    high=True,
+                )
+            )
         for k, info in enumerate(infos):
             path = prefix + info.filename
             if info.is_dir() or k in overlapping:
                 continue
             self._check_name(info.filename, path)
             if stat.S_ISLNK(info.external_attr >> 16):
-                target = zf.read(info)[:512].decode("utf-8", "replace") if info.file_size < 4096 \
-                    and not info.flag_bits & 1 else "?"
+                target = (
+                    zf.read(info)[:512].decode("utf-8", "replace")
+                    if info.file_size < 4096 and not info.flag_bits & 1
+                    else "?"
+                )
                 self._symlink(path, target)
                 continue
             if info.flag_bits & 0x1:
@@ -125,9 +144,15 @@ class Reader:
                 self.issues.append(Issue(ENCRYPTED, path, "encrypted member: content unreadable"))
                 continue
             if info.file_size > 1024 * 1024 and info.file_size > self.limits.max_ratio * max(
-                    info.compress_size, 1):
-                self.issues.append(Issue(LIMIT, path, f"compression ratio over "
-                                         f"{self.limits.max_ratio}:1 (zip bomb): not read"))
+                info.compress_size, 1
+            ):
+                self.issues.append(
+                    Issue(
+                        LIMIT,
+                        path,
+                        f"compression ratio over {self.limits.max_ratio}:1 (zip bomb): not read",
+                    )
+                )
                 continue
             if not self.admit(path, info.file_size):
                 if self.stopped:
@@ -145,8 +170,14 @@ class Reader:
                 self.issues.append(Issue(LIMIT, path, "member larger than its header says"))
                 return None
             return blob
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError,
-                RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            ValueError,
+            RuntimeError,
+        ) as exc:
             self.unreadable += 1
             self.issues.append(Issue(CORRUPT, path, f"member unreadable: {exc}"))
             return None
@@ -162,8 +193,10 @@ class Reader:
 
     def _tar(self, data: bytes, prefix: str, depth: int, name: str) -> Iterator[tuple[str, bytes]]:
         lim = self.limits
-        cap = min(max(lim.max_ratio * len(data), 16 * 1024 * 1024), lim.max_total - self.total
-                  + 1024 * 1024)
+        cap = min(
+            max(lim.max_ratio * len(data), 16 * 1024 * 1024),
+            lim.max_total - self.total + 1024 * 1024,
+        )
         entries = 0
         try:
             with tarfile.open(fileobj=inflated(data, cap), mode="r|") as tf:
@@ -185,9 +218,17 @@ class Reader:
                     elif self.stopped:
                         return
         except InflateLimit:
-            self.issues.append(Issue(LIMIT, name or "<archive>", (
-                f"tar inflates past {cap} bytes (compression bomb): reading stopped, result is "
-                "partial"), high=True))
+            self.issues.append(
+                Issue(
+                    LIMIT,
+                    name or "<archive>",
+                    (
+                        f"tar inflates past {cap} bytes (compression bomb): reading stopped, result is "
+                        "partial"
+                    ),
+                    high=True,
+                )
+            )
         except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
             self.issues.append(Issue(CORRUPT, name or "<archive>", f"tar unreadable: {exc}"))
 
@@ -198,8 +239,11 @@ class Reader:
 
 
 def _is_tar(name: str, data: bytes) -> bool:
-    return name.lower().endswith((".tar", ".tar.gz", ".tgz")) or data[257:262] == b"ustar" or (
-        data[:2] == b"\x1f\x8b" and name.lower().endswith((".gz",)))
+    return (
+        name.lower().endswith((".tar", ".tar.gz", ".tgz"))
+        or data[257:262] == b"ustar"
+        or (data[:2] == b"\x1f\x8b" and name.lower().endswith((".gz",)))
+    )
 
 
 def _inside(target: str) -> bool:

@@ -19,8 +19,9 @@ MAX_PARSE = 4 * 1024 * 1024  # bigger Python sources get the tolerant line scann
 MAX_JS_PARSE = 512 * 1024  # bigger JS/TS (bundles, minified) too: the tree walk costs ~6 us/node
 
 
-def file_context(path: str, data: bytes, vendored: bool,
-                 prefilter: Callable[[bytes], bool], parse: bool = True) -> FileContext | None:
+def file_context(
+    path: str, data: bytes, vendored: bool, prefilter: Callable[[bytes], bool], parse: bool = True
+) -> FileContext | None:
     """The checks' view of one file, or None when nothing can fire; ``parse=False`` gives the
     tolerant text scan instead of the language parser (size or time budget exceeded)."""
     inner = path.split("!/")[-1]
@@ -33,8 +34,9 @@ def file_context(path: str, data: bytes, vendored: bool,
     if lang == "binary":
         if not prefilter(data) and not re.search(rb"https?://|\d+\.\d+\.\d+\.\d+", data):
             return None
-        return FileContext(path, Facts("binary"), printable_strings(data), vendored, "binary",
-                           cap=cap)
+        return FileContext(
+            path, Facts("binary"), printable_strings(data), vendored, "binary", cap=cap
+        )
     if (vendored or lang == "data") and lang != "pth" and not prefilter(data):
         return None
     text = data.decode("utf-8", "replace")

@@ -66,7 +66,7 @@ def overlaps(data: bytes, infos: list[zipfile.ZipInfo]) -> set[int]:
     spans: list[tuple[int, int, int]] = []
     for k, info in enumerate(infos):
         off = info.header_offset
-        if off < 0 or off + LOCAL_HEADER > len(data) or data[off:off + 4] != b"PK\x03\x04":
+        if off < 0 or off + LOCAL_HEADER > len(data) or data[off : off + 4] != b"PK\x03\x04":
             continue  # zipfile reports a bad local header when the member is read
         nlen, xlen = struct.unpack_from("<HH", data, off + 26)
         spans.append((off, off + LOCAL_HEADER + nlen + xlen + info.compress_size, k))

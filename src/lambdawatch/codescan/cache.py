@@ -79,12 +79,15 @@ class ScanCache:
             conn = sqlite3.connect(where, timeout=10, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
-                         "value TEXT NOT NULL, used REAL NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
+                "value TEXT NOT NULL, used REAL NOT NULL)"
+            )
             conn.execute("SELECT count(*) FROM results WHERE key = ''").fetchone()
         except (OSError, sqlite3.Error) as exc:
-            return cls(where, None, problem=f"scan cache {where} unusable ({exc}): "
-                                            "scanning without it")
+            return cls(
+                where, None, problem=f"scan cache {where} unusable ({exc}): scanning without it"
+            )
         return cls(where, conn)
 
     def get(self, key: str) -> tuple[list[Finding], list[str]] | None:
@@ -100,8 +103,18 @@ class ScanCache:
             return None
         try:
             doc = json.loads(row[0])
-            found = [Finding(f["kind"], f["code"], Severity.parse(f["severity"]), f["file"],
-                             int(f["line"]), f["message"], f["evidence"]) for f in doc["f"]]
+            found = [
+                Finding(
+                    f["kind"],
+                    f["code"],
+                    Severity.parse(f["severity"]),
+                    f["file"],
+                    int(f["line"]),
+                    f["message"],
+                    f["evidence"],
+                )
+                for f in doc["f"]
+            ]
             errors = [str(e) for e in doc["e"]]
         except (ValueError, KeyError, TypeError):
             self.misses += 1
@@ -122,12 +135,16 @@ class ScanCache:
         try:
             with self.conn:
                 self.conn.execute("BEGIN IMMEDIATE")
-                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                                      self.pending)
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", self.pending
+                )
                 (rows,) = self.conn.execute("SELECT count(*) FROM results").fetchone()
                 if rows > MAX_ROWS:
-                    self.conn.execute("DELETE FROM results WHERE key IN (SELECT key FROM results "
-                                      "ORDER BY used LIMIT ?)", (rows - MAX_ROWS,))
+                    self.conn.execute(
+                        "DELETE FROM results WHERE key IN (SELECT key FROM results "
+                        "ORDER BY used LIMIT ?)",
+                        (rows - MAX_ROWS,),
+                    )
         except sqlite3.Error as exc:
             self._broken(exc)
         finally:

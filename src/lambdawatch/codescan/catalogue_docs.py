@@ -15,17 +15,23 @@ def filename(meta: CheckMeta) -> str:
 
 def render_check(meta: CheckMeta) -> str:
     doc = "\n".join(line.strip() for line in meta.doc.splitlines())
-    return (f"{HEADER}\n# {meta.code} `{meta.slug}`: {meta.title}\n\n"
-            f"| kind | default severity | confidence |\n|---|---|---|\n"
-            f"| `{meta.kind}` | {meta.severity} | {meta.confidence} |\n\n{doc}\n")
+    return (
+        f"{HEADER}\n# {meta.code} `{meta.slug}`: {meta.title}\n\n"
+        f"| kind | default severity | confidence |\n|---|---|---|\n"
+        f"| `{meta.kind}` | {meta.severity} | {meta.confidence} |\n\n{doc}\n"
+    )
 
 
 def render_index() -> str:
-    rows = "".join(f"| [{m.code}]({filename(m)}) | `{m.slug}` | `{m.kind}` | {m.severity} | "
-                   f"{m.title} |\n" for m in sorted(CATALOGUE.values(), key=lambda m: m.code))
-    return (f"{HEADER}\n# Code-scan checks\n\n`lambdawatch scan` checks. CS = code, PK = package. "
-            "Severity shown is the default; flows and location (vendored code) change it.\n\n"
-            "| code | slug | kind | severity | title |\n|---|---|---|---|---|\n" + rows)
+    rows = "".join(
+        f"| [{m.code}]({filename(m)}) | `{m.slug}` | `{m.kind}` | {m.severity} | {m.title} |\n"
+        for m in sorted(CATALOGUE.values(), key=lambda m: m.code)
+    )
+    return (
+        f"{HEADER}\n# Code-scan checks\n\n`lambdawatch scan` checks. CS = code, PK = package. "
+        "Severity shown is the default; flows and location (vendored code) change it.\n\n"
+        "| code | slug | kind | severity | title |\n|---|---|---|---|---|\n" + rows
+    )
 
 
 def render_all() -> dict[str, str]:

@@ -20,8 +20,9 @@ class Hit:
     evidence: str | None = None  # None: the source line
 
 
-def check(code: str, slug: str, kind: str, title: str, severity: Severity,
-          confidence: str) -> Callable[[CheckFn], CheckFn]:
+def check(
+    code: str, slug: str, kind: str, title: str, severity: Severity, confidence: str
+) -> Callable[[CheckFn], CheckFn]:
     def wrap(fn: CheckFn) -> CheckFn:
         register(code, slug, kind, title, severity, confidence)(fn)
         CHECKS.append((fn.meta, fn))  # type: ignore[attr-defined]

@@ -10,9 +10,11 @@ from lambdawatch.codescan.flows import FileContext
 from lambdawatch.codescan.hosts import classify, hosts_in
 from lambdawatch.codescan.model import Severity as S
 
-MINER = re.compile(r"(?i)stratum\+(?:tcp|ssl|tls)://|\bxmrig\b|\bcryptonight\b|\bminergate\b|"
-                   r"\bcoinhive\b|\bnicehash\b|supportxmr|minexmr|nanopool\.org|--donate-level|"
-                   r"\bxmr-stak\b|\bcpuminer\b")
+MINER = re.compile(
+    r"(?i)stratum\+(?:tcp|ssl|tls)://|\bxmrig\b|\bcryptonight\b|\bminergate\b|"
+    r"\bcoinhive\b|\bnicehash\b|supportxmr|minexmr|nanopool\.org|--donate-level|"
+    r"\bxmr-stak\b|\bcpuminer\b"
+)
 STRINGS_RE = re.compile(rb"[\x20-\x7e]{6,}")
 
 
@@ -26,8 +28,9 @@ def printable_strings(data: bytes, limit: int = 200_000) -> list[str]:
     return out
 
 
-@check("CS501", "cryptominer-markers", "cryptominer", "Cryptocurrency miner markers", S.HIGH,
-       "high")
+@check(
+    "CS501", "cryptominer-markers", "cryptominer", "Cryptocurrency miner markers", S.HIGH, "high"
+)
 def cryptominer(ctx: FileContext) -> Iterator[Hit]:
     """Miner names and pool URLs (``xmrig``, ``stratum+tcp://``, ``cryptonight``,
     ``--donate-level``) in code, scripts or binary strings."""
@@ -46,8 +49,14 @@ def packed(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(0, "UPX-packed binary", evidence="UPX!")
 
 
-@check("CS503", "binary-embedded-host", "outbound-connection",
-       "External host or IP embedded in a binary", S.LOW, "low")
+@check(
+    "CS503",
+    "binary-embedded-host",
+    "outbound-connection",
+    "External host or IP embedded in a binary",
+    S.LOW,
+    "low",
+)
 def binary_hosts(ctx: FileContext) -> Iterator[Hit]:
     """URLs and IPv4 addresses outside AWS and loopback in a binary's strings. Medium when the
     binary also carries miner markers."""

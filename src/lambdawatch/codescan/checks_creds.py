@@ -12,8 +12,14 @@ from lambdawatch.codescan.ir import Expr, norm
 from lambdawatch.codescan.model import Severity as S
 
 
-@check("CS201", "credential-env-read", "env-credential-harvest",
-       "Reads AWS credentials or the whole environment", S.MEDIUM, "medium")
+@check(
+    "CS201",
+    "credential-env-read",
+    "env-credential-harvest",
+    "Reads AWS credentials or the whole environment",
+    S.MEDIUM,
+    "medium",
+)
 def env_harvest(ctx: FileContext) -> Iterator[Hit]:
     """Reads ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN`` (or another secret-named
     variable): medium. Reading the whole environment (``dict(os.environ)``,
@@ -24,12 +30,21 @@ def env_harvest(ctx: FileContext) -> Iterator[Hit]:
         if r.line in seen or not tx.is_cred_env(r.key):
             continue
         seen.add(r.line)
-        yield Hit(r.line, f"reads {'the whole environment' if r.key == '*' else r.key}",
-                  S.LOW if r.key == "*" else None)
+        yield Hit(
+            r.line,
+            f"reads {'the whole environment' if r.key == '*' else r.key}",
+            S.LOW if r.key == "*" else None,
+        )
 
 
-@check("CS202", "credentials-sent-to-external-host", "credential-exfiltration",
-       "Credentials or environment sent to a non-AWS host", S.CRITICAL, "high")
+@check(
+    "CS202",
+    "credentials-sent-to-external-host",
+    "credential-exfiltration",
+    "Credentials or environment sent to a non-AWS host",
+    S.CRITICAL,
+    "high",
+)
 def exfiltration(ctx: FileContext) -> Iterator[Hit]:
     """A network call whose arguments carry credentials (environment keys, the whole
     environment, ``get_credentials()``, a secret value) to a host outside AWS and loopback:
@@ -53,8 +68,14 @@ def exfiltration(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(c.line, f"file reads credentials and calls {', '.join(hosts)}", S.HIGH)
 
 
-@check("CS203", "secrets-manager-read", "secrets-manager-access",
-       "Reads a Secrets Manager secret value", S.LOW, "high")
+@check(
+    "CS203",
+    "secrets-manager-read",
+    "secrets-manager-access",
+    "Reads a Secrets Manager secret value",
+    S.LOW,
+    "high",
+)
 def secrets_manager(ctx: FileContext) -> Iterator[Hit]:
     """``GetSecretValue`` calls (SDK or the Parameters and Secrets extension's
     ``/secretsmanager/get``). Normal in rotation functions; low unless a flow raises it."""
@@ -65,8 +86,14 @@ def secrets_manager(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(n, "Parameters and Secrets extension: secret read")
 
 
-@check("CS204", "ssm-parameter-read", "ssm-parameter-access",
-       "Reads an SSM Parameter Store parameter", S.LOW, "high")
+@check(
+    "CS204",
+    "ssm-parameter-read",
+    "ssm-parameter-access",
+    "Reads an SSM Parameter Store parameter",
+    S.LOW,
+    "high",
+)
 def ssm_parameter(ctx: FileContext) -> Iterator[Hit]:
     """``GetParameter(s)`` calls or the extension's ``/systemsmanager/parameters/get``."""
     for c in ctx.facts.calls:
@@ -76,8 +103,14 @@ def ssm_parameter(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(n, "Parameters and Secrets extension: parameter read")
 
 
-@check("CS205", "iam-user-or-key-creation", "iam-manipulation",
-       "Creates IAM users, access keys or grants policies", S.HIGH, "high")
+@check(
+    "CS205",
+    "iam-user-or-key-creation",
+    "iam-manipulation",
+    "Creates IAM users, access keys or grants policies",
+    S.HIGH,
+    "high",
+)
 def iam(ctx: FileContext) -> Iterator[Hit]:
     """IAM ``CreateUser``, ``CreateAccessKey``, ``AttachUserPolicy``, ``CreateLoginProfile``,
     ``UpdateAssumeRolePolicy``... from function code (persistence): high. A new access key is
@@ -101,9 +134,11 @@ def iam(ctx: FileContext) -> Iterator[Hit]:
             else:
                 yield Hit(c.line, f"IAM {verb}")
             continue
-        yield Hit(c.line, f"IAM {verb}" + (
-            " with an external network call in the same file" if exfil else ""),
-            S.CRITICAL if exfil else None)
+        yield Hit(
+            c.line,
+            f"IAM {verb}" + (" with an external network call in the same file" if exfil else ""),
+            S.CRITICAL if exfil else None,
+        )
 
 
 def key_destination(ctx: FileContext, keys: set[str]) -> str:
@@ -120,24 +155,55 @@ def key_destination(ctx: FileContext, keys: set[str]) -> str:
                 return f"sent to {', '.join(hosts.get('external', ['an unresolved host']))}"
         if tx.is_log(c.callee):
             return "logged"
-    if ctx.facts.handler and any(r.value.names & keys and not any(
-            tx.is_net(c) for c in r.value.calls) for r in ctx.facts.returns):
+    if ctx.facts.handler and any(
+        r.value.names & keys and not any(tx.is_net(c) for c in r.value.calls)
+        for r in ctx.facts.returns
+    ):
         return "returned from the function"
-    stored = any(tx.has_verb(c.callee, tx.SECRET_STORES) and c.args.names & keys
-                 for c in ctx.facts.calls)
+    stored = any(
+        tx.has_verb(c.callee, tx.SECRET_STORES) and c.args.names & keys for c in ctx.facts.calls
+    )
     return "stored" if stored else ""
 
 
 PROC_ENVIRON = re.compile(r"/proc/[^/\s'\"]+/environ")
 ENV_COMMAND = re.compile(r"^\s*(?:env|printenv|export -p|set)\s*$")
 # Calls a dumped environment passes through unchanged on its way to a sink.
-PASS_THROUGH = frozenset({"dict", "dumps", "str", "repr", "list", "stringify", "copy", "sorted",
-                          "items", "format", "tostring", "assign", "entries", "keys", "encode",
-                          "fromentries", "read", "readfilesync", "decode", "join", "pformat"})
+PASS_THROUGH = frozenset(
+    {
+        "dict",
+        "dumps",
+        "str",
+        "repr",
+        "list",
+        "stringify",
+        "copy",
+        "sorted",
+        "items",
+        "format",
+        "tostring",
+        "assign",
+        "entries",
+        "keys",
+        "encode",
+        "fromentries",
+        "read",
+        "readfilesync",
+        "decode",
+        "join",
+        "pformat",
+    }
+)
 
 
-@check("CS206", "environment-dumped", "env-credential-harvest",
-       "Environment or AWS credentials written to a log, file or response", S.HIGH, "high")
+@check(
+    "CS206",
+    "environment-dumped",
+    "env-credential-harvest",
+    "Environment or AWS credentials written to a log, file or response",
+    S.HIGH,
+    "high",
+)
 def env_dump(ctx: FileContext) -> Iterator[Hit]:
     """The whole environment (``os.environ``, ``process.env``, ``/proc/self/environ``, ``env``)
     or the function's AWS credentials (``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``)
@@ -148,8 +214,9 @@ def env_dump(ctx: FileContext) -> Iterator[Hit]:
 
     def carries(ex: Expr) -> bool:
         if any(PROC_ENVIRON.search(s) for s in ex.strings[:20]) or (
-                any(tx.is_process(c) for c in ex.calls)
-                and any(ENV_COMMAND.match(s) for s in ex.strings[:20])):
+            any(tx.is_process(c) for c in ex.calls)
+            and any(ENV_COMMAND.match(s) for s in ex.strings[:20])
+        ):
             return True  # /proc/self/environ or `env` read through open() or a process
         if any(norm(c).rsplit(".", 1)[-1] not in PASS_THROUGH for c in ex.calls):
             return False  # a result of another call (a request, a child process run with env=)
@@ -166,8 +233,15 @@ def env_dump(ctx: FileContext) -> Iterator[Hit]:
     for c in ctx.facts.calls:
         if c.command or not carries(c.args):
             continue
-        sink = ("a log line" if tx.is_log(c.callee) else "a file" if tx.is_file_write(c.callee)
-                else "the response" if tx.is_response(c.callee) else "")
+        sink = (
+            "a log line"
+            if tx.is_log(c.callee)
+            else "a file"
+            if tx.is_file_write(c.callee)
+            else "the response"
+            if tx.is_response(c.callee)
+            else ""
+        )
         if sink:
             yield Hit(c.line, f"environment or AWS credentials written to {sink} ({c.callee})")
     if ctx.facts.handler:

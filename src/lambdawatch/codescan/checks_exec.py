@@ -16,15 +16,47 @@ from lambdawatch.codescan.model import Severity as S
 BLOB_RE = re.compile(r"^[A-Za-z0-9+/=_\-\s\\x]+$")
 HEX_IDENT = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
 # A command string that pipes a download into an interpreter: ``curl -s URL | sh``.
-FETCH_PIPE = re.compile(r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?"
-                        r"(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:python3?|perl|node)\b")
-SHELL_PROGRAMS = frozenset({"sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3",
-                            "node", "perl", "curl", "wget", "nc", "ncat", "socat", "telnet"})
-PACKERS = ("pyarmor", "__pyarmor__", "pyobfuscate", "eval(function(p,a,c,k,e,", "javascript-obfuscator")
+FETCH_PIPE = re.compile(
+    r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?"
+    r"(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:python3?|perl|node)\b"
+)
+SHELL_PROGRAMS = frozenset(
+    {
+        "sh",
+        "bash",
+        "zsh",
+        "dash",
+        "ash",
+        "ksh",
+        "python",
+        "python3",
+        "node",
+        "perl",
+        "curl",
+        "wget",
+        "nc",
+        "ncat",
+        "socat",
+        "telnet",
+    }
+)
+PACKERS = (
+    "pyarmor",
+    "__pyarmor__",
+    "pyobfuscate",
+    "eval(function(p,a,c,k,e,",
+    "javascript-obfuscator",
+)
 
 
-@check("CS301", "exec-of-decoded-payload", "dynamic-exec",
-       "Decoded or downloaded payload executed", S.CRITICAL, "high")
+@check(
+    "CS301",
+    "exec-of-decoded-payload",
+    "dynamic-exec",
+    "Decoded or downloaded payload executed",
+    S.CRITICAL,
+    "high",
+)
 def exec_payload(ctx: FileContext) -> Iterator[Hit]:
     """``exec``/``eval``/``new Function``/``vm`` or a process launch whose argument is a
     base64/hex/zlib-decoded literal or a blob fetched from the network (``curl | sh``)."""
@@ -40,8 +72,11 @@ def dynamic_exec(ctx: FileContext) -> Iterator[Hit]:
     """``exec``/``eval``/``compile``/``new Function``/``vm.runInThisContext`` with an argument
     that is not traced to a decoder or download (those are CS301)."""
     for c in ctx.facts.calls:
-        if tx.is_exec(c.callee) and not ctx.is_payload(c.args) and c.callee not in {
-                "importlib.import_module", "source"}:
+        if (
+            tx.is_exec(c.callee)
+            and not ctx.is_payload(c.args)
+            and c.callee not in {"importlib.import_module", "source"}
+        ):
             yield Hit(c.line, f"{c.callee} of computed code")
 
 
@@ -53,8 +88,14 @@ def base64_decode(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(line, "base64 decode")
 
 
-@check("CS304", "process-launch", "process-exec", "Launches a process or shell command",
-       S.MEDIUM, "medium")
+@check(
+    "CS304",
+    "process-launch",
+    "process-exec",
+    "Launches a process or shell command",
+    S.MEDIUM,
+    "medium",
+)
 def process_exec(ctx: FileContext) -> Iterator[Hit]:
     """``subprocess``/``os.system``/``child_process``. A fixed program (a literal first
     argument, no shell) such as a bundled ffmpeg is low; a shell string or computed command is
@@ -64,12 +105,22 @@ def process_exec(ctx: FileContext) -> Iterator[Hit]:
             continue
         first = c.args.strings[0].rsplit("/", 1)[-1] if c.args.strings else ""
         shell_text = first in SHELL_PROGRAMS or norm(c.callee).endswith(
-            ("childprocess.exec", "childprocess.execsync", ".popen", "getoutput"))
-        fixed = c.args.strings and not c.shell and not shell_text and "system" not in c.callee \
-            and (c.literal_args or not c.args.names or c.callee.endswith((
-                "spawn", "execFile", "spawnSync")))
-        yield Hit(c.line, f"{c.callee}" + (" (fixed program)" if fixed else ""),
-                  S.LOW if fixed else None)
+            ("childprocess.exec", "childprocess.execsync", ".popen", "getoutput")
+        )
+        fixed = (
+            c.args.strings
+            and not c.shell
+            and not shell_text
+            and "system" not in c.callee
+            and (
+                c.literal_args
+                or not c.args.names
+                or c.callee.endswith(("spawn", "execFile", "spawnSync"))
+            )
+        )
+        yield Hit(
+            c.line, f"{c.callee}" + (" (fixed program)" if fixed else ""), S.LOW if fixed else None
+        )
 
 
 def _entropy(s: str) -> float:

@@ -18,24 +18,58 @@ from lambdawatch.codescan.hosts import classify
 from lambdawatch.codescan.ir import Expr
 from lambdawatch.codescan.model import Severity as S
 
-SG_VERBS = ("authorizesecuritygroupingress", "authorizesecuritygroupegress",
-            "modifysecuritygrouprules", "createnetworkaclentry", "replacenetworkaclentry")
+SG_VERBS = (
+    "authorizesecuritygroupingress",
+    "authorizesecuritygroupegress",
+    "modifysecuritygrouprules",
+    "createnetworkaclentry",
+    "replacenetworkaclentry",
+)
 WORLD = ("0.0.0.0/0", "::/0")
 CIDR = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3})/\d{1,2}\b")
-IAM_RESOURCE = re.compile(r"AWS::IAM::(?:User|AccessKey|Role|Policy|ManagedPolicy|"
-                          r"UserToGroupAddition|InstanceProfile)\b|resource\s+\"aws_iam_"
-                          r"(?:user|access_key|role|policy)")
-TEMPLATE_SINKS = ("createstack", "updatestack", "createchangeset", "createstackset",
-                  "updatestackset", "putobject", "uploadfile", "uploadfileobj")
-GRANT_VERBS = ("attachuserpolicy", "attachrolepolicy", "attachgrouppolicy", "putuserpolicy",
-               "putrolepolicy", "putgrouppolicy", "addusertogroup", "updateassumerolepolicy",
-               "createaccesskey", "createloginprofile", "updateloginprofile", "addpermission",
-               "putbucketpolicy", "putkeypolicy", "createpolicyversion")
+IAM_RESOURCE = re.compile(
+    r"AWS::IAM::(?:User|AccessKey|Role|Policy|ManagedPolicy|"
+    r"UserToGroupAddition|InstanceProfile)\b|resource\s+\"aws_iam_"
+    r"(?:user|access_key|role|policy)"
+)
+TEMPLATE_SINKS = (
+    "createstack",
+    "updatestack",
+    "createchangeset",
+    "createstackset",
+    "updatestackset",
+    "putobject",
+    "uploadfile",
+    "uploadfileobj",
+)
+GRANT_VERBS = (
+    "attachuserpolicy",
+    "attachrolepolicy",
+    "attachgrouppolicy",
+    "putuserpolicy",
+    "putrolepolicy",
+    "putgrouppolicy",
+    "addusertogroup",
+    "updateassumerolepolicy",
+    "createaccesskey",
+    "createloginprofile",
+    "updateloginprofile",
+    "addpermission",
+    "putbucketpolicy",
+    "putkeypolicy",
+    "createpolicyversion",
+)
 EVENT_NAMES = frozenset({"event", "evt", "req", "request", "body", "payload"})
 
 
-@check("CS207", "security-group-opened-to-world", "iam-manipulation",
-       "Security group or network ACL opened to 0.0.0.0/0 from code", S.HIGH, "high")
+@check(
+    "CS207",
+    "security-group-opened-to-world",
+    "iam-manipulation",
+    "Security group or network ACL opened to 0.0.0.0/0 from code",
+    S.HIGH,
+    "high",
+)
 def security_group(ctx: FileContext) -> Iterator[Hit]:
     """``AuthorizeSecurityGroupIngress``/``Egress``, ``ModifySecurityGroupRules`` or a network
     ACL entry whose CIDR is ``0.0.0.0/0`` or ``::/0``, or a hard-coded public address (an
@@ -47,18 +81,28 @@ def security_group(ctx: FileContext) -> Iterator[Hit]:
         values = [*c.args.strings, *(ctx.facts.consts.get(n, "") for n in c.args.names)]
         world = [w for w in WORLD if any(w in v for v in values)]
         verb = c.callee.rsplit(".", 1)[-1]
-        public = [m.group(0) for v in values for m in CIDR.finditer(v)
-                  if classify(m.group(1)) == "external"]
+        public = [
+            m.group(0)
+            for v in values
+            for m in CIDR.finditer(v)
+            if classify(m.group(1)) == "external"
+        ]
         if world:
             yield Hit(c.line, f"{verb} opens {world[0]} to the world")
         elif public:
-            yield Hit(c.line, f"{verb} opens the network to a hard-coded public address "
-                              f"{public[0]}")
+            yield Hit(
+                c.line, f"{verb} opens the network to a hard-coded public address {public[0]}"
+            )
 
 
-@check("CS208", "iac-template-iam-injection", "iam-manipulation",
-       "IAM user, key or role injected into a CloudFormation/IaC template from code",
-       S.HIGH, "high")
+@check(
+    "CS208",
+    "iac-template-iam-injection",
+    "iam-manipulation",
+    "IAM user, key or role injected into a CloudFormation/IaC template from code",
+    S.HIGH,
+    "high",
+)
 def template_injection(ctx: FileContext) -> Iterator[Hit]:
     """Code that builds IAM resources (``AWS::IAM::User``/``AccessKey``/``Role``/``Policy``,
     Terraform ``aws_iam_*``) and hands them to ``CreateStack``/``UpdateStack``/
@@ -76,8 +120,9 @@ def template_injection(ctx: FileContext) -> Iterator[Hit]:
     sinks = [c for c in ctx.facts.calls if tx.has_verb(c.callee, TEMPLATE_SINKS)]
     # A template edited in place: a call that merges an IAM-bearing value into something
     # (``template["Resources"].update(USER)``), then the template is deployed or written back.
-    merged = sorted({n for c in ctx.facts.calls if c not in sinks
-                     for n in c.args.names & iam_names})
+    merged = sorted(
+        {n for c in ctx.facts.calls if c not in sinks for n in c.args.names & iam_names}
+    )
     for c in sinks:
         verb = c.callee.rsplit(".", 1)[-1]
         if injects(c.args):
@@ -86,8 +131,14 @@ def template_injection(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(c.line, f"{verb} of a template edited with IAM resources ({merged[0]})")
 
 
-@check("CS209", "iam-grant-to-event-principal", "iam-manipulation",
-       "IAM policy, key or permission granted to a principal named by the event", S.HIGH, "high")
+@check(
+    "CS209",
+    "iam-grant-to-event-principal",
+    "iam-manipulation",
+    "IAM policy, key or permission granted to a principal named by the event",
+    S.HIGH,
+    "high",
+)
 def event_principal(ctx: FileContext) -> Iterator[Hit]:
     """An IAM grant (``AttachUserPolicy``, ``PutRolePolicy``, ``AddUserToGroup``,
     ``UpdateAssumeRolePolicy``, ``CreateAccessKey``, ``AddPermission``, bucket/key policies)
@@ -106,5 +157,8 @@ def event_principal(ctx: FileContext) -> Iterator[Hit]:
     for c in ctx.facts.calls:
         if tx.has_verb(c.callee, GRANT_VERBS) and c.args.names & from_event:
             names = sorted(c.args.names & from_event)
-            yield Hit(c.line, f"{c.callee.rsplit('.', 1)[-1]} for a principal from the event "
-                              f"({', '.join(names)})")
+            yield Hit(
+                c.line,
+                f"{c.callee.rsplit('.', 1)[-1]} for a principal from the event "
+                f"({', '.join(names)})",
+            )

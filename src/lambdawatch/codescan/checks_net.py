@@ -15,11 +15,18 @@ from lambdawatch.codescan.model import Severity as S
 METADATA_IPS = tuple(h for h in METADATA_HOSTS if h[0].isdigit() and "." in h)
 REVSHELL_TEXT = re.compile(
     r"/dev/(?:tcp|udp)/|\bnc(?:at)?\b[^\n|;]*\s-[ec]\s|\bsocat\b[^\n]*\bexec:|"
-    r"\bbash\s+-i\s*>&|\bmkfifo\b[^\n]*\bnc\b|\bsh\s+-i\s*[<>]&")
+    r"\bbash\s+-i\s*>&|\bmkfifo\b[^\n]*\bnc\b|\bsh\s+-i\s*[<>]&"
+)
 
 
-@check("CS101", "socket-wired-to-shell", "reverse-shell", "Socket wired to an interactive shell",
-       S.CRITICAL, "high")
+@check(
+    "CS101",
+    "socket-wired-to-shell",
+    "reverse-shell",
+    "Socket wired to an interactive shell",
+    S.CRITICAL,
+    "high",
+)
 def reverse_shell(ctx: FileContext) -> Iterator[Hit]:
     """A network socket whose descriptors are handed to a shell (``dup2``/``pty.spawn``, a
     spawned shell piped into a socket), or a classic one-line reverse shell (``/dev/tcp/``,
@@ -40,14 +47,21 @@ def reverse_shell(ctx: FileContext) -> Iterator[Hit]:
         if c.line in seen:
             continue
         spawns_shell = tx.is_process(c.callee) and (
-            shell_lit or any(s in " ".join(c.args.strings) for s in tx.SHELLS))
+            shell_lit or any(s in " ".join(c.args.strings) for s in tx.SHELLS)
+        )
         if spawns_shell or c.callee == "pty.spawn":
             seen.add(c.line)
             yield Hit(c.line, f"socket wired to a shell via {c.callee}")
 
 
-@check("CS102", "connection-to-hardcoded-host", "outbound-connection",
-       "Network call to a hard-coded external host", S.MEDIUM, "medium")
+@check(
+    "CS102",
+    "connection-to-hardcoded-host",
+    "outbound-connection",
+    "Network call to a hard-coded external host",
+    S.MEDIUM,
+    "medium",
+)
 def outbound(ctx: FileContext) -> Iterator[Hit]:
     """A network call whose destination is a literal (or a constant) host outside AWS and
     loopback. A raw public IP address is high; a host name is medium. The evidence names the
@@ -59,8 +73,14 @@ def outbound(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(c.line, f"{c.callee} to {', '.join(ext)}", sev)
 
 
-@check("CS103", "metadata-endpoint-request", "imds-access",
-       "Request to the instance or container metadata endpoint", S.HIGH, "high")
+@check(
+    "CS103",
+    "metadata-endpoint-request",
+    "imds-access",
+    "Request to the instance or container metadata endpoint",
+    S.HIGH,
+    "high",
+)
 def imds(ctx: FileContext) -> Iterator[Hit]:
     """A URL or connection to ``169.254.169.254`` / ``169.254.170.2`` (credential theft from
     the metadata service). A metadata address that only appears in a list, set or comparison
@@ -77,8 +97,14 @@ def imds(ctx: FileContext) -> Iterator[Hit]:
         yield Hit(n, "metadata endpoint (instance/container credentials)")
 
 
-@check("CS104", "exfil-service-endpoint", "outbound-connection",
-       "Network call to a data-capture, tunnelling or paste service", S.HIGH, "high")
+@check(
+    "CS104",
+    "exfil-service-endpoint",
+    "outbound-connection",
+    "Network call to a data-capture, tunnelling or paste service",
+    S.HIGH,
+    "high",
+)
 def exfil_service(ctx: FileContext) -> Iterator[Hit]:
     """A network call (including ``curl``/``wget``/``nc`` inside a shell command) to a service
     attackers use to receive stolen data or tunnel in: request-capture sites (webhook.site,
@@ -88,8 +114,9 @@ def exfil_service(ctx: FileContext) -> Iterator[Hit]:
     analysis (CS202) still judges any other host."""
     seen: set[int] = set()
     for c in ctx.calls(tx.is_net):
-        texts = list(c.args.strings) + [ctx.facts.consts[n] for n in sorted(c.args.names)
-                                         if n in ctx.facts.consts]
+        texts = list(c.args.strings) + [
+            ctx.facts.consts[n] for n in sorted(c.args.names) if n in ctx.facts.consts
+        ]
         found = [s for h in ctx.hosts(c.args) if (s := service_of_host(h))]
         found += [s for t in texts if (s := service_of_text(t))]
         if found and c.line not in seen:

@@ -25,15 +25,23 @@ BENIGN_LINE = re.compile(
     [A-Za-z_]\w*(?:\[\w*\])?\+?=(?!.*(?:\$\(|`))\S*|unset\s+\w+|shift\b|
     exec\s+"?\$(?:@|\{@\}|\{?\w+\[@\]\}?)"?\s*$|exec\s+"?\$\{?\w+\[@\]\}?"?|
     (?:if|then|else|elif|fi|for|do|done|while|case|esac|in)\b|;;|\}|\{|
-    (?:echo|printf)\s(?!.*(?:\$\(|`))[^|;&]*(?:>&2)?\s*$|:\s*$)""", re.VERBOSE)
+    (?:echo|printf)\s(?!.*(?:\$\(|`))[^|;&]*(?:>&2)?\s*$|:\s*$)""",
+    re.VERBOSE,
+)
 BACKGROUND = re.compile(r"(?<![&>])&\s*(?:$|#)|\b(?:nohup|setsid|disown)\b")
 TMP_WRITE = re.compile(r">\s*['\"]?/(?:tmp|dev/shm)/|\b(?:cp|mv|tee|install)\b[^\n]*\s/tmp/")
 HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
 RUNTIME_API_HOSTS = ("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001", "localhost:9001")
 
 
-@check("CS402", "exec-wrapper-hijack", "runtime-api-hijack",
-       "Exec wrapper or bootstrap does more than start the runtime", S.MEDIUM, "medium")
+@check(
+    "CS402",
+    "exec-wrapper-hijack",
+    "runtime-api-hijack",
+    "Exec wrapper or bootstrap does more than start the runtime",
+    S.MEDIUM,
+    "medium",
+)
 def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
     """In an exec wrapper (a script ending in ``exec "$@"``) any line beyond options,
     variables and the final ``exec`` is medium: background processes, heredoc or ``-c``/``-e``
@@ -42,8 +50,9 @@ def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
     anywhere, or decoded code run are high. Code anywhere that sets
     ``AWS_LAMBDA_EXEC_WRAPPER`` or ``LD_PRELOAD`` is high."""
     for i, text in enumerate(ctx.lines, 1):
-        if SETS_CONTROL.search(text) and ("export" in text or "environ" in text
-                                          or "process.env" in text or "env" in text):
+        if SETS_CONTROL.search(text) and (
+            "export" in text or "environ" in text or "process.env" in text or "env" in text
+        ):
             yield Hit(i, "sets a runtime control variable", S.HIGH)
     if ctx.role not in {"wrapper", "bootstrap"} or ctx.facts.language != "shell":
         return
@@ -51,8 +60,9 @@ def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
     for c in ctx.facts.calls:
         if c.line not in high and (why := _dangerous(ctx, c)):
             high[c.line] = why  # the first reason on a line (the network before its payload)
-    interp = {c.line: c.callee.split(":", 1)[1] for c in ctx.facts.calls
-              if c.callee.startswith("interp:")}
+    interp = {
+        c.line: c.callee.split(":", 1)[1] for c in ctx.facts.calls if c.callee.startswith("interp:")
+    }
     for i, raw in enumerate(ctx.lines, 1):
         text = raw.strip()
         if i in high:
@@ -63,8 +73,7 @@ def exec_wrapper(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(i, f"{ctx.role} starts a background process")
         elif TMP_WRITE.search(text):
             yield Hit(i, f"{ctx.role} writes into /tmp")
-        elif ctx.role == "wrapper" and not BENIGN_LINE.match(text) and not _inside_heredoc(
-                ctx, i):
+        elif ctx.role == "wrapper" and not BENIGN_LINE.match(text) and not _inside_heredoc(ctx, i):
             yield Hit(i, "wrapper runs a command besides setting options", S.MEDIUM)
 
 
@@ -74,8 +83,11 @@ def _dangerous(ctx: FileContext, c: Call) -> str:
         raw = " ".join(c.args.strings)
         if any(h in raw for h in RUNTIME_API_HOSTS) and not dest.get("external"):
             return ""  # the Runtime API itself (a custom runtime's loop)
-        if dest.get("external") or not dest or any(classify(h) == "external" for h in
-                                                   dest.get("external", [])):
+        if (
+            dest.get("external")
+            or not dest
+            or any(classify(h) == "external" for h in dest.get("external", []))
+        ):
             return f"reaches the network ({c.callee})"
     if ctx.is_cred(c.args) and (tx.is_net(c.callee) or c.callee.startswith(("interp:", "cmd:"))):
         return f"handles credentials ({c.callee})"

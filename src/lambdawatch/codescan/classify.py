@@ -10,21 +10,47 @@ JS = (".js", ".mjs", ".cjs", ".jsx")
 TS = (".ts", ".mts", ".cts")
 SHELL = (".sh", ".bash", ".ksh", ".zsh")
 BINARY_EXT = (".so", ".node", ".exe", ".dll", ".bin", ".dylib", ".o", ".a", ".pyc", ".class")
-DATA_EXT = (".json", ".txt", ".md", ".rst", ".yml", ".yaml", ".cfg", ".ini", ".toml", ".env",
-            ".pem", ".key", ".csv", ".xml", ".html", ".map", ".d.ts", ".lock", ".properties")
+DATA_EXT = (
+    ".json",
+    ".txt",
+    ".md",
+    ".rst",
+    ".yml",
+    ".yaml",
+    ".cfg",
+    ".ini",
+    ".toml",
+    ".env",
+    ".pem",
+    ".key",
+    ".csv",
+    ".xml",
+    ".html",
+    ".map",
+    ".d.ts",
+    ".lock",
+    ".properties",
+)
 
 
 EXECUTABLE_DIRS = re.compile(r"(?:^|/)(?:extensions|bin|sbin|libexec)/")
 PY_HINT = re.compile(r"^(?:import \w|from [\w.]+ import |def \w+\(|class \w+[(:])", re.MULTILINE)
-JS_HINT = re.compile(r"\brequire\(['\"]|^(?:const|let|var) \w+ = |module\.exports|"
-                     r"^import .* from ['\"]", re.MULTILINE)
+JS_HINT = re.compile(
+    r"\brequire\(['\"]|^(?:const|let|var) \w+ = |module\.exports|"
+    r"^import .* from ['\"]",
+    re.MULTILINE,
+)
 
 
 def language(path: str, head: bytes) -> str:
     """One of python, js, ts, tsx, shell, pth, binary, data."""
     base = posixpath.basename(path).lower()
-    if b"\x00" in head[:8192] or head[:4] in (b"\x7fELF", b"\xcf\xfa\xed\xfe") or \
-            head[:2] == b"MZ" or base.endswith(BINARY_EXT):
+    if (
+        b"\x00" in head[:8192]
+        or head[:4] in (b"\x7fELF", b"\xcf\xfa\xed\xfe")
+        or head[:2] == b"MZ"
+        or base.endswith(BINARY_EXT)
+    ):
         return "binary"
     if base.endswith(".pth"):
         return "pth"

@@ -68,15 +68,18 @@ def deadline(seconds: float, timer: _Timer | None = None) -> Iterator[bool]:
         signal.signal(signal.SIGPROF, old)
 
 
-def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
-                     budget: FileBudget) -> tuple[list[Finding], list[str], bool]:
+def scan_with_budget(
+    scan_one: ScanOne, path: str, data: bytes, vendored: bool, budget: FileBudget
+) -> tuple[list[Finding], list[str], bool]:
     """``(findings, errors, complete)`` of one file; never raises for a bad file. ``complete``
     is False when a budget cut the work short (such a result is not cached)."""
     errors: list[str] = []
     parse = len(data) <= budget.max_parse
     if not parse and not vendored and _source(path, data):
-        errors.append(f"{path}: {len(data)} bytes, over the {budget.max_parse}-byte parse "
-                      "limit: text scan used")
+        errors.append(
+            f"{path}: {len(data)} bytes, over the {budget.max_parse}-byte parse "
+            "limit: text scan used"
+        )
     complete = True
     try:
         if parse:
@@ -99,8 +102,11 @@ def scan_with_budget(scan_one: ScanOne, path: str, data: bytes, vendored: bool,
             if not isinstance(exc, ParseTimeout) and not timer.fired:
                 raise
             msg = f"text scan over the {text_seconds:g} s budget: file not fully scanned"
-            return [Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, path, 0, msg, path)], \
-                errors + [f"{path}: {msg}"], False
+            return (
+                [Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, path, 0, msg, path)],
+                errors + [f"{path}: {msg}"],
+                False,
+            )
         return found, errors + [e for e in text_errors if NOT_PARSED not in e], complete
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - isolation boundary: one file
         return [], errors + [f"{path}: scan failed: {type(exc).__name__}: {exc}"], False

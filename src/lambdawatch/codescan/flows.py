@@ -29,12 +29,16 @@ class FileContext:
         return self.lines[n - 1].strip() if 0 < n <= len(self.lines) else ""
 
     def is_cred(self, ex: Expr) -> bool:
-        return (any(tx.is_cred_env(k) for k in ex.env) or bool(ex.names & self.cred_names)
-                or any(tx.has_verb(c, tx.CRED_CALLS) for c in ex.calls))
+        return (
+            any(tx.is_cred_env(k) for k in ex.env)
+            or bool(ex.names & self.cred_names)
+            or any(tx.has_verb(c, tx.CRED_CALLS) for c in ex.calls)
+        )
 
     def is_payload(self, ex: Expr) -> bool:
-        return (bool(ex.names & self.payload_names)
-                or any(tx.is_decoder(c) or tx.is_net(c) for c in ex.calls))
+        return bool(ex.names & self.payload_names) or any(
+            tx.is_decoder(c) or tx.is_net(c) for c in ex.calls
+        )
 
     def hosts(self, ex: Expr) -> list[str]:
         found: list[str] = []
@@ -60,18 +64,100 @@ class FileContext:
 
 
 HOST_RE = re.compile(r"^(?:[a-z0-9-]+\.)+([a-z]{2,12})$|^\d{1,3}(?:\.\d{1,3}){3}$")
-FILE_EXT = frozenset({"html", "json", "js", "py", "txt", "csv", "xml", "png", "jpg", "zip", "gz",
-                      "yaml", "yml", "md", "log", "tmp", "mp4", "mp3", "pdf", "sh", "ts", "so"})
+FILE_EXT = frozenset(
+    {
+        "html",
+        "json",
+        "js",
+        "py",
+        "txt",
+        "csv",
+        "xml",
+        "png",
+        "jpg",
+        "zip",
+        "gz",
+        "yaml",
+        "yml",
+        "md",
+        "log",
+        "tmp",
+        "mp4",
+        "mp3",
+        "pdf",
+        "sh",
+        "ts",
+        "so",
+    }
+)
 
 # Generic top-level domains a bare host name may end in (two-letter country codes are all
 # accepted): ``react.element`` or ``document.all`` in a bundle are property paths, not hosts.
-TLDS = frozenset({
-    "com", "net", "org", "io", "dev", "app", "info", "biz", "xyz", "site", "online", "top",
-    "cloud", "pro", "live", "link", "fun", "space", "store", "tech", "club", "icu", "run",
-    "win", "work", "host", "website", "services", "digital", "network", "email",
-    "page", "tools", "zone", "world", "today", "one", "gov", "edu", "mil", "int", "aws",
-    "amazon", "local", "internal", "localdomain", "localhost", "arpa", "onion", "cfd",
-    "sbs", "lol", "monster", "rest", "bar", "buzz", "shop", "vip", "mobi", "name", "asia"})
+TLDS = frozenset(
+    {
+        "com",
+        "net",
+        "org",
+        "io",
+        "dev",
+        "app",
+        "info",
+        "biz",
+        "xyz",
+        "site",
+        "online",
+        "top",
+        "cloud",
+        "pro",
+        "live",
+        "link",
+        "fun",
+        "space",
+        "store",
+        "tech",
+        "club",
+        "icu",
+        "run",
+        "win",
+        "work",
+        "host",
+        "website",
+        "services",
+        "digital",
+        "network",
+        "email",
+        "page",
+        "tools",
+        "zone",
+        "world",
+        "today",
+        "one",
+        "gov",
+        "edu",
+        "mil",
+        "int",
+        "aws",
+        "amazon",
+        "local",
+        "internal",
+        "localdomain",
+        "localhost",
+        "arpa",
+        "onion",
+        "cfd",
+        "sbs",
+        "lol",
+        "monster",
+        "rest",
+        "bar",
+        "buzz",
+        "shop",
+        "vip",
+        "mobi",
+        "name",
+        "asia",
+    }
+)
 
 
 def _bare_host(value: str) -> list[str]:
@@ -103,14 +189,19 @@ def analyse(ctx: FileContext) -> FileContext:
 
 
 def external_net_calls(ctx: FileContext) -> list[tuple[Call, list[str]]]:
-    return [(c, d["external"]) for c in ctx.calls(tx.is_net)
-            if (d := ctx.destinations(c)).get("external")]
+    return [
+        (c, d["external"])
+        for c in ctx.calls(tx.is_net)
+        if (d := ctx.destinations(c)).get("external")
+    ]
 
 
 def mentions(ctx: FileContext, needles: tuple[str, ...]) -> list[int]:
     """Lines of string literals containing any needle (case-insensitive)."""
     low = tuple(n.lower() for n in needles)
-    return sorted({lit.line for lit in ctx.facts.literals if any(n in lit.value.lower() for n in low)})
+    return sorted(
+        {lit.line for lit in ctx.facts.literals if any(n in lit.value.lower() for n in low)}
+    )
 
 
 __all__ = ["FileContext", "analyse", "external_net_calls", "mentions", "norm"]

@@ -20,8 +20,12 @@ from lambdawatch.codescan.package_checks import CORRUPT, SYMLINK
 if TYPE_CHECKING:
     from lambdawatch.codescan.archive import Reader
 
-SPECIAL = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
-           (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+SPECIAL = (
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
 
 
 def walk_folder(reader: Reader, root: str) -> Iterator[tuple[str, bytes]]:
@@ -35,8 +39,9 @@ def walk_folder(reader: Reader, root: str) -> Iterator[tuple[str, bytes]]:
 
     def unreadable(exc: OSError) -> None:
         where = rel(exc.filename) if exc.filename else "."
-        reader.issues.append(Issue(CORRUPT, where, f"folder unreadable ({exc.strerror}): "
-                                                   "not scanned", high=True))
+        reader.issues.append(
+            Issue(CORRUPT, where, f"folder unreadable ({exc.strerror}): not scanned", high=True)
+        )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         for d in sorted(dirnames):
@@ -51,8 +56,9 @@ def walk_folder(reader: Reader, root: str) -> Iterator[tuple[str, bytes]]:
             try:
                 st = os.lstat(full)
             except OSError as exc:
-                reader.issues.append(Issue(CORRUPT, path, f"file unreadable ({exc.strerror})",
-                                           high=True))
+                reader.issues.append(
+                    Issue(CORRUPT, path, f"file unreadable ({exc.strerror})", high=True)
+                )
                 continue
             if stat.S_ISLNK(st.st_mode):
                 _link(reader, path, full, real_root, "file")
@@ -74,7 +80,9 @@ def _read(reader: Reader, path: str, full: str, size: int) -> bytes | None:
     from lambdawatch.codescan.archive import Issue
 
     try:
-        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(
+            full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since lstat
                 reader.notes.append(f"{path}: not a regular file any more: skipped")
@@ -101,6 +109,8 @@ def _link(reader: Reader, path: str, full: str, real_root: str, kind: str) -> No
     if inside:
         msg = f"symlink to {kind} {target!r} (not followed; scanned under its own name)"
     else:
-        msg = (f"symlink to {kind} {target!r} outside the scanned folder or missing: not "
-               "followed, its content is not scanned")
+        msg = (
+            f"symlink to {kind} {target!r} outside the scanned folder or missing: not "
+            "followed, its content is not scanned"
+        )
     reader.issues.append(Issue(SYMLINK, path, msg, high=not inside))

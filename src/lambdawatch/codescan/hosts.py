@@ -5,12 +5,28 @@ from __future__ import annotations
 import ipaddress
 import re
 
-URL_RE = re.compile(r"(?i)\b(?:https?|wss?|tcp|udp|ftp|stratum\+tcp)://\[?([A-Za-z0-9_.:\-]+?)\]?(?::\d+)?(?:[/?#\s'\"]|$)")
+URL_RE = re.compile(
+    r"(?i)\b(?:https?|wss?|tcp|udp|ftp|stratum\+tcp)://\[?([A-Za-z0-9_.:\-]+?)\]?(?::\d+)?(?:[/?#\s'\"]|$)"
+)
 IP_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
-METADATA_HOSTS = frozenset({"169.254.169.254", "169.254.170.2", "fd00:ec2::254",
-                            "instance-data", "instance-data.ec2.internal"})
-AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".aws.amazon.com", ".api.aws", ".on.aws",
-                ".aws", ".amazon.com")
+METADATA_HOSTS = frozenset(
+    {
+        "169.254.169.254",
+        "169.254.170.2",
+        "fd00:ec2::254",
+        "instance-data",
+        "instance-data.ec2.internal",
+    }
+)
+AWS_SUFFIXES = (
+    ".amazonaws.com",
+    ".amazonaws.com.cn",
+    ".aws.amazon.com",
+    ".api.aws",
+    ".on.aws",
+    ".aws",
+    ".amazon.com",
+)
 LOOPBACK = frozenset({"localhost", "0.0.0.0", "::1", "[::1]"})
 
 
@@ -50,8 +66,11 @@ def classify(host: str) -> str:
         return "loopback"
     if ip.is_private or ip.is_link_local or ip.is_reserved and not ip.is_global:
         # RFC 5737 documentation ranges count as external: they stand in for attacker hosts.
-        if ip in ipaddress.ip_network("192.0.2.0/24") or ip in ipaddress.ip_network(
-            "198.51.100.0/24") or ip in ipaddress.ip_network("203.0.113.0/24"):
+        if (
+            ip in ipaddress.ip_network("192.0.2.0/24")
+            or ip in ipaddress.ip_network("198.51.100.0/24")
+            or ip in ipaddress.ip_network("203.0.113.0/24")
+        ):
             return "external"
         return "private"
     return "external"

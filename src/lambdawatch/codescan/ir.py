@@ -25,10 +25,15 @@ class Expr:
     picked: frozenset[str] = frozenset()  # names only indexed (``d["k"]``, ``d.get("k")``)
 
     def __or__(self, other: Expr) -> Expr:
-        return Expr(self.names | other.names, self.calls | other.calls,
-                    self.strings + other.strings, self.env + other.env,
-                    (self.picked | other.picked) - (self.names - self.picked)
-                    - (other.names - other.picked))
+        return Expr(
+            self.names | other.names,
+            self.calls | other.calls,
+            self.strings + other.strings,
+            self.env + other.env,
+            (self.picked | other.picked)
+            - (self.names - self.picked)
+            - (other.names - other.picked),
+        )
 
 
 EMPTY = Expr()

@@ -70,8 +70,12 @@ class _Js:
                 if value is not None and value.type in FUNCS and name is not None:
                     funcs.append((_text(name), value))
                     continue
-                if value is not None and value.type in STRINGS | {"binary_expression"} and \
-                        name is not None and name.type == "identifier":
+                if (
+                    value is not None
+                    and value.type in STRINGS | {"binary_expression"}
+                    and name is not None
+                    and name.type == "identifier"
+                ):
                     self.consts[_text(name)] = self.render(value)
                 self._bind(name, value)
             elif n.type in {"function_declaration", "generator_function_declaration"}:
@@ -79,7 +83,8 @@ class _Js:
                 if name is not None:
                     funcs.append((_text(name), n))
             elif (n.type == "member_expression" and _text(n) in HANDLER_EXPORTS) or (
-                    n.type == "export_statement" and "handler" in _text(n)[:80]):
+                n.type == "export_statement" and "handler" in _text(n)[:80]
+            ):
                 self.handler = True
             elif n.type == "import_statement":
                 src = n.child_by_field_name("source")
@@ -95,8 +100,11 @@ class _Js:
         for fname, body in funcs:
             if fname in self.alias:
                 continue
-            inner = [self.callee(c) for c in _walk(body) if c.type in {
-                "call_expression", "new_expression"}]
+            inner = [
+                self.callee(c)
+                for c in _walk(body)
+                if c.type in {"call_expression", "new_expression"}
+            ]
             self.alias[fname] = next((c for c in inner if tx.is_net(c)), f"local.{fname}")
 
     def _bind(self, name: Node | None, value: Node | None) -> None:
@@ -122,8 +130,7 @@ class _Js:
         if t == "member_expression":
             obj, prop = n.child_by_field_name("object"), n.child_by_field_name("property")
             base = self.dotted(obj)
-            if not base and obj is not None and obj.type not in {"identifier",
-                                                                  "member_expression"}:
+            if not base and obj is not None and obj.type not in {"identifier", "member_expression"}:
                 return f"?.{_text(prop)}"  # a regex, call result or ``this``: not a module
             return f"{base}.{_text(prop)}" if base else _text(prop)
         if t == "call_expression":
@@ -147,8 +154,11 @@ class _Js:
         if _text(obj) == "process.env":
             key = n.child_by_field_name("property") or n.child_by_field_name("index")
             return _text(key).strip("'\"`") if key is not None else "?"
-        if _text(n) == "process.env" and n.parent is not None and n.parent.type not in {
-                "member_expression", "subscript_expression"}:
+        if (
+            _text(n) == "process.env"
+            and n.parent is not None
+            and n.parent.type not in {"member_expression", "subscript_expression"}
+        ):
             p = n.parent
             if p.type == "binary_expression" and _text(p.child_by_field_name("operator")) == "in":
                 return None  # ``"X" in process.env``: one variable
@@ -178,12 +188,16 @@ class _Js:
         if n.type == "string":
             return _str_value(n)
         if n.type == "template_string":
-            return "".join(_text(c) if c.type == "string_fragment" else self.render(
-                c.named_children[0] if c.named_child_count else None, depth + 1)
-                for c in n.named_children)
+            return "".join(
+                _text(c)
+                if c.type == "string_fragment"
+                else self.render(c.named_children[0] if c.named_child_count else None, depth + 1)
+                for c in n.named_children
+            )
         if n.type == "binary_expression" and _text(n.child_by_field_name("operator")) == "+":
-            return (self.render(n.child_by_field_name("left"), depth + 1)
-                    + self.render(n.child_by_field_name("right"), depth + 1))
+            return self.render(n.child_by_field_name("left"), depth + 1) + self.render(
+                n.child_by_field_name("right"), depth + 1
+            )
         if n.type == "identifier" and _text(n) in self.consts:
             return self.consts[_text(n)]
         if n.type == "array":
@@ -198,8 +212,9 @@ class _Js:
         if not items:
             return ""
         if len(items) > 1 and items[1].type == "array":
-            return argv_command([self.render(items[0]), *(
-                self.render(e) for e in items[1].named_children)])
+            return argv_command(
+                [self.render(items[0]), *(self.render(e) for e in items[1].named_children)]
+            )
         return self.render(items[0])
 
     def callee(self, n: Node) -> str:
@@ -232,21 +247,45 @@ def parse_js(text: str, dialect: str = "js") -> Facts:
         if n.type in {"call_expression", "new_expression"}:
             args = n.child_by_field_name("arguments")
             items = args.named_children if args is not None else []
-            literal = all(a.type in LITERALS or a.type == "array" and all(
-                e.type in LITERALS for e in a.named_children) for a in items)
+            literal = all(
+                a.type in LITERALS
+                or a.type == "array"
+                and all(e.type in LITERALS for e in a.named_children)
+                for a in items
+            )
             callee = js.callee(n)
-            keys = tuple(_text(p.child_by_field_name("key")) for a in items if a.type == "object"
-                         for p in a.named_children if p.type == "pair")
-            facts.calls.append(Call(callee, line, js.expr(args), literal,
-                                    "shell: true" in _text(args) or "shell:true" in _text(args),
-                                    js.command(n) if tx.is_process(callee) else "", keys))
+            keys = tuple(
+                _text(p.child_by_field_name("key"))
+                for a in items
+                if a.type == "object"
+                for p in a.named_children
+                if p.type == "pair"
+            )
+            facts.calls.append(
+                Call(
+                    callee,
+                    line,
+                    js.expr(args),
+                    literal,
+                    "shell: true" in _text(args) or "shell:true" in _text(args),
+                    js.command(n) if tx.is_process(callee) else "",
+                    keys,
+                )
+            )
         elif n.type == "return_statement" and n.named_child_count:
             facts.returns.append(Assign((), js.expr(n.named_children[0]), line))
         elif n.type in {"variable_declarator", "assignment_expression"}:
             left = n.child_by_field_name("name") or n.child_by_field_name("left")
             right = n.child_by_field_name("value") or n.child_by_field_name("right")
-            names = tuple(_text(i) for i in _walk(left) if i.type in {
-                "identifier", "shorthand_property_identifier_pattern"}) if left else ()
+            names = (
+                tuple(
+                    _text(i)
+                    for i in _walk(left)
+                    if i.type in {"identifier", "shorthand_property_identifier_pattern"}
+                )
+                if left
+                else ()
+            )
             if left is not None and left.type == "member_expression":
                 names = (_text(left),)
             facts.assigns.append(Assign(names, js.expr(right), line))

@@ -19,10 +19,23 @@ ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault",
 BUILTINS = frozenset({"builtins", "__builtins__", "__builtin__"})
 IMPORTERS = frozenset({"__import__", "importlib.import_module", "importlib.__import__"})
 ALIASABLE = frozenset({"exec", "eval", "compile", "__import__", "getattr", "open"})
-STAR = {"socket": ("socket", "create_connection"), "os": ("system", "popen", "dup2", "execv",
-        "execve", "execl", "execvp", "spawnv", "memfd_create", "fexecve"),
-        "subprocess": ("Popen", "run", "call", "check_call", "check_output", "getoutput"),
-        "pty": ("spawn",)}
+STAR = {
+    "socket": ("socket", "create_connection"),
+    "os": (
+        "system",
+        "popen",
+        "dup2",
+        "execv",
+        "execve",
+        "execl",
+        "execvp",
+        "spawnv",
+        "memfd_create",
+        "fexecve",
+    ),
+    "subprocess": ("Popen", "run", "call", "check_call", "check_output", "getoutput"),
+    "pty": ("spawn",),
+}
 HANDLER_ARGS = ("event", "context")
 
 
@@ -42,7 +55,8 @@ class _Resolver:
             if isinstance(node, ast.Import):
                 for a in node.names:
                     self.alias[(a.asname or a.name).split(".")[0]] = (
-                        a.name if a.asname else a.name.split(".")[0])
+                        a.name if a.asname else a.name.split(".")[0]
+                    )
             elif isinstance(node, ast.ImportFrom) and node.module:
                 for a in node.names:
                     if a.name == "*":
@@ -54,14 +68,18 @@ class _Resolver:
                 defs.append(node)
                 args = [a.arg for a in node.args.args]
                 self.handler = self.handler or tuple(args[:2]) == HANDLER_ARGS
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
-                    node.targets[0], ast.Name):
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
                 text = fold(node.value, self.consts)
                 if text is not None:
                     self.consts[node.targets[0].id] = text
                 elif isinstance(node.value, ast.JoinedStr | ast.BinOp | ast.List):
-                    self.templates[node.targets[0].id] = render(node.value, self.consts, 0,
-                                                                self.templates)
+                    self.templates[node.targets[0].id] = render(
+                        node.value, self.consts, 0, self.templates
+                    )
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 kind = self.call_type(node.value)
@@ -70,13 +88,19 @@ class _Resolver:
                         self.types[_target_name(t)] = kind
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name | ast.Attribute):
                 target = self.dotted(node.value)
-                if target in ALIASABLE or "." in target and target.split(".")[0] in set(
-                        self.alias.values()) | BUILTINS:
+                if (
+                    target in ALIASABLE
+                    or "." in target
+                    and target.split(".")[0] in set(self.alias.values()) | BUILTINS
+                ):
                     for t in node.targets:
                         if isinstance(t, ast.Name):
                             self.alias[t.id] = target.removeprefix("builtins.")
-            elif isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Call) and \
-                    isinstance(node.optional_vars, ast.Name):
+            elif (
+                isinstance(node, ast.withitem)
+                and isinstance(node.context_expr, ast.Call)
+                and isinstance(node.optional_vars, ast.Name)
+            ):
                 self.types[node.optional_vars.id] = self.call_type(node.context_expr)
         for fdef in defs:
             if fdef.name in self.alias:
@@ -118,8 +142,13 @@ class _Resolver:
         if isinstance(node, ast.Subscript):
             sub_key = fold(node.slice, self.consts)
             base = self.dotted(node.value)
-            if sub_key and base in {"globals", "locals", "vars", "builtins.__dict__",
-                                "__builtins__.__dict__"}:
+            if sub_key and base in {
+                "globals",
+                "locals",
+                "vars",
+                "builtins.__dict__",
+                "__builtins__.__dict__",
+            }:
                 return sub_key
             return base
         return ""
@@ -158,12 +187,15 @@ class _Extractor:
             return a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else "?"
         if isinstance(node, ast.Name | ast.Attribute) and self.r.dotted(node) == ENVIRON:
             p = self.parent.get(id(node))
-            if isinstance(p, ast.Subscript | ast.Compare) or (isinstance(p, ast.Attribute) and p.attr in {
-                    "get", "setdefault", "pop", "__contains__", "__getitem__", "keys"}):
+            if isinstance(p, ast.Subscript | ast.Compare) or (
+                isinstance(p, ast.Attribute)
+                and p.attr in {"get", "setdefault", "pop", "__contains__", "__getitem__", "keys"}
+            ):
                 return None  # one variable (``"X" in os.environ``), not the whole environment
             return "*"
         if isinstance(node, ast.Constant | ast.JoinedStr) and not isinstance(
-                self.parent.get(id(node)), ast.JoinedStr):
+            self.parent.get(id(node)), ast.JoinedStr
+        ):
             text = render(node, self.r.consts)
             if "environ" in text and PROC_ENVIRON.search(text):
                 return "*"  # /proc/self/environ, /proc/<pid>/environ: the environment as a file
@@ -184,7 +216,8 @@ class _Extractor:
                 names.add(name)
                 p = self.parent.get(id(sub))
                 if (isinstance(p, ast.Subscript) and p.value is sub) or (
-                        isinstance(p, ast.Attribute) and p.attr in PICKERS):
+                    isinstance(p, ast.Attribute) and p.attr in PICKERS
+                ):
                     indexed.add(name)
                 elif not isinstance(p, ast.Attribute):
                     whole.add(name)
@@ -193,15 +226,21 @@ class _Extractor:
             elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
                 strings.append(sub.value)
             elif isinstance(sub, ast.JoinedStr | ast.BinOp) and not isinstance(
-                    self.parent.get(id(sub)), ast.JoinedStr | ast.BinOp):
+                self.parent.get(id(sub)), ast.JoinedStr | ast.BinOp
+            ):
                 built = render(sub, self.r.consts)
                 if built != "X":
                     strings.append(built)
             key = self.env_key(sub)
             if key:
                 env.append(key)
-        return Expr(frozenset(names), frozenset(calls), tuple(strings), tuple(env),
-                    frozenset(indexed - whole))
+        return Expr(
+            frozenset(names),
+            frozenset(calls),
+            tuple(strings),
+            tuple(env),
+            frozenset(indexed - whole),
+        )
 
     def literal_context(self, node: ast.AST) -> str:
         p = self.parent.get(id(node))
@@ -222,18 +261,32 @@ class _Extractor:
                 ex = Expr()
                 for a in args:
                     ex = ex | self.expr(a)
-                shell = any(k.arg == "shell" and isinstance(k.value, ast.Constant)
-                            and bool(k.value.value) for k in node.keywords)
+                shell = any(
+                    k.arg == "shell" and isinstance(k.value, ast.Constant) and bool(k.value.value)
+                    for k in node.keywords
+                )
                 callee = self.r.dotted(node.func)
                 command = ""
                 if tx.is_process(callee) and node.args:
                     command = render(node.args[0], self.r.consts, 0, self.r.templates)
                     if len(node.args) > 1 and isinstance(node.args[1], ast.List | ast.Tuple):
-                        command = render(ast.List([node.args[0], *node.args[1].elts]),
-                                         self.r.consts, 0, self.r.templates)
-                facts.calls.append(Call(callee, node.lineno, ex,
-                                        all(_is_literal(a) for a in node.args), shell, command,
-                                        tuple(k.arg for k in node.keywords if k.arg)))
+                        command = render(
+                            ast.List([node.args[0], *node.args[1].elts]),
+                            self.r.consts,
+                            0,
+                            self.r.templates,
+                        )
+                facts.calls.append(
+                    Call(
+                        callee,
+                        node.lineno,
+                        ex,
+                        all(_is_literal(a) for a in node.args),
+                        shell,
+                        command,
+                        tuple(k.arg for k in node.keywords if k.arg),
+                    )
+                )
             elif isinstance(node, ast.Return) and node.value is not None:
                 facts.returns.append(Assign((), self.expr(node.value), node.lineno))
             elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
@@ -245,11 +298,17 @@ class _Extractor:
                     for n in names:
                         facts.consts[n] = v.value
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                facts.assigns.append(Assign(tuple(_names(node.optional_vars)),
-                                            self.expr(node.context_expr), node.context_expr.lineno))
+                facts.assigns.append(
+                    Assign(
+                        tuple(_names(node.optional_vars)),
+                        self.expr(node.context_expr),
+                        node.context_expr.lineno,
+                    )
+                )
             elif isinstance(node, ast.For):
-                facts.assigns.append(Assign(tuple(_names(node.target)), self.expr(node.iter),
-                                            node.lineno))
+                facts.assigns.append(
+                    Assign(tuple(_names(node.target)), self.expr(node.iter), node.lineno)
+                )
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 facts.literals.append(Literal(node.value, node.lineno, self.literal_context(node)))
             key = self.env_key(node)

@@ -17,25 +17,50 @@ STR_RE = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
 IDENT_RE = re.compile(r"[A-Za-z_][\w.]*")
 SH_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 PY_ENV = re.compile(r"(?:environ\[|environ\.get\(|getenv\(|process\.env\.)\s*['\"]?([A-Za-z_]\w*)")
-ASSIGN_RE = re.compile(r"^\s*(?:export\s+|local\s+|var\s+|let\s+|const\s+)?([A-Za-z_]\w*)\s*=(?!=)(.*)")
+ASSIGN_RE = re.compile(
+    r"^\s*(?:export\s+|local\s+|var\s+|let\s+|const\s+)?([A-Za-z_]\w*)\s*=(?!=)(.*)"
+)
 SEGMENT = re.compile(r"\|\|?|&&|;|\$\(|`")
 PY2_EXEC = re.compile(r"^\s*exec\s+(?!\()(.+)")
 SH_WORD = re.compile(r"^\s*(?:sudo\s+|exec\s+|nohup\s+)?([\w./-]+)")
 # A shell command that prints the whole environment: ``env``, ``printenv``, ``set``,
 # ``export -p``, ``declare -px``, ``cat /proc/self/environ``, ``strings /proc/1/environ``.
-ENV_DUMP = re.compile(r"(?:^|[|;&`(]|\$\()\s*(?:env|printenv|set|export\s+-p|declare\s+-[a-z]*[px][a-z]*"
-                      r"|compgen\s+-v)\s*(?:$|[|;&>)`])|/proc/[^/\s'\"]+/environ")
+ENV_DUMP = re.compile(
+    r"(?:^|[|;&`(]|\$\()\s*(?:env|printenv|set|export\s+-p|declare\s+-[a-z]*[px][a-z]*"
+    r"|compgen\s+-v)\s*(?:$|[|;&>)`])|/proc/[^/\s'\"]+/environ"
+)
 HEREDOC = re.compile(r"\b(python3?|node|perl|ruby|php|bash|sh)\b[^<\n]*<<-?\s*['\"]?(\w+)['\"]?")
 INLINE = re.compile(r"\b(python3?|node|perl)\s+(?:-\w+\s+)*-[ce]\s+(['\"])(.+?)\2")
-KEYWORDS = frozenset({"function", "if", "for", "while", "switch", "catch", "return", "typeof",
-                      "with", "await", "async", "elif", "not", "and", "or", "in", "yield"})
+KEYWORDS = frozenset(
+    {
+        "function",
+        "if",
+        "for",
+        "while",
+        "switch",
+        "catch",
+        "return",
+        "typeof",
+        "with",
+        "await",
+        "async",
+        "elif",
+        "not",
+        "and",
+        "or",
+        "in",
+        "yield",
+    }
+)
 B64_CMD = re.compile(r"\bbase64\s+(?:-d|--decode|-D)\b|\bopenssl\s+(?:enc\s+)?-?base64\s+-d")
 
 
 def _expr(text: str) -> Expr:
     strings = tuple(a or b for a, b in STR_RE.findall(text))
     env = [k for k in SH_VAR.findall(text)] + PY_ENV.findall(text)
-    if re.search(r"\bos\.environ\b(?!\s*[\[.])|process\.env\b(?!\.)", text) or ENV_DUMP.search(text):
+    if re.search(r"\bos\.environ\b(?!\s*[\[.])|process\.env\b(?!\.)", text) or ENV_DUMP.search(
+        text
+    ):
         env.append("*")
     names = frozenset(IDENT_RE.findall(text)) | frozenset(SH_VAR.findall(text))
     calls = set(CALL_RE.findall(text))
@@ -115,8 +140,9 @@ def expand_commands(facts: Facts) -> Facts:
         if not call.command or call.command == "X":
             continue
         sub = scan_text(call.command, "shell")
-        facts.calls += [replace(c, line=call.line, args=c.args | call.args, shell=True)
-                        for c in sub.calls]
+        facts.calls += [
+            replace(c, line=call.line, args=c.args | call.args, shell=True) for c in sub.calls
+        ]
         facts.env_reads += [replace(r, line=call.line) for r in sub.env_reads]
         facts.literals += [Literal(call.command, call.line)]
     return facts
@@ -155,14 +181,12 @@ def _scan_line(line: str, i: int, facts: Facts, shell: bool) -> None:
         for name in CALL_RE.findall(line):
             if name in KEYWORDS:
                 continue  # ``function (`` / ``if (`` are syntax, not calls of ``Function``
-            first = STR_RE.search(line[line.find(name):])
+            first = STR_RE.search(line[line.find(name) :])
             command = (first.group(1) or first.group(2)) if first and tx.is_process(name) else ""
             facts.calls.append(Call(name, i, ex, command=command))
         m2 = PY2_EXEC.match(line)
         if m2:
             facts.calls.append(Call("exec", i, _expr(m2.group(1))))
-
-
 
 
 def _shell_calls(line: str, i: int, ex: Expr, facts: Facts) -> None:

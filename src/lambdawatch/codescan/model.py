@@ -89,8 +89,9 @@ def register(
     return wrap
 
 
-def declare(code: str, slug: str, kind: str, title: str, severity: Severity, confidence: str,
-            doc: str) -> CheckMeta:
+def declare(
+    code: str, slug: str, kind: str, title: str, severity: Severity, confidence: str, doc: str
+) -> CheckMeta:
     """Register metadata for a finding emitted outside a check function (package safety)."""
     require_kind(kind, where=f"check {code}")
     meta = CheckMeta(code, slug, kind, title, severity, confidence, doc.strip())

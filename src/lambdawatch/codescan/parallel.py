@@ -34,12 +34,20 @@ def default_workers() -> int:
     env = os.environ.get("LAMBDAWATCH_SCAN_WORKERS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1), 8))
+    return max(
+        1,
+        min(
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1),
+            8,
+        ),
+    )
 
 
-def _scan_one(path: str, data: bytes, vendored: bool, errors: list[str],
-              parse: bool) -> list[Finding]:
+def _scan_one(
+    path: str, data: bytes, vendored: bool, errors: list[str], parse: bool
+) -> list[Finding]:
     from lambdawatch.codescan.scanner import scan_file
 
     return scan_file(path, data, vendored, errors, parse=parse)
@@ -85,8 +93,9 @@ def chunks(jobs: Sequence[Job]) -> list[list[int]]:
     return out
 
 
-def scan_jobs(jobs: Sequence[Job], budget: FileBudget, workers: int,
-              deadline: float | None = None) -> Iterator[tuple[int, Outcome]]:
+def scan_jobs(
+    jobs: Sequence[Job], budget: FileBudget, workers: int, deadline: float | None = None
+) -> Iterator[tuple[int, Outcome]]:
     """``(index, outcome)`` for every job started before ``deadline`` (a ``time.monotonic``
     value); jobs not started by then are not yielded (the caller reports them)."""
     if workers <= 1 or len(jobs) < 2 or sum(len(j[2]) for j in jobs) < MIN_PARALLEL_BYTES:
@@ -103,8 +112,13 @@ def scan_jobs(jobs: Sequence[Job], budget: FileBudget, workers: int,
         _SHARED = ()
 
 
-def _pooled(jobs: Sequence[Job], todo: list[list[int]], budget: FileBudget, workers: int,
-            deadline: float | None) -> Iterator[tuple[int, Outcome]]:
+def _pooled(
+    jobs: Sequence[Job],
+    todo: list[list[int]],
+    budget: FileBudget,
+    workers: int,
+    deadline: float | None,
+) -> Iterator[tuple[int, Outcome]]:
     ctx = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_die_with_parent)
     running: dict[Future[list[tuple[int, Outcome]]], list[int]] = {}
@@ -117,8 +131,9 @@ def _pooled(jobs: Sequence[Job], todo: list[list[int]], budget: FileBudget, work
                     running[pool.submit(_run_chunk, chunk, budget)] = chunk
                 except BrokenProcessPool:  # a worker died: start a fresh pool for the rest
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(workers, mp_context=ctx,
-                                               initializer=_die_with_parent)
+                    pool = ProcessPoolExecutor(
+                        workers, mp_context=ctx, initializer=_die_with_parent
+                    )
                     running[pool.submit(_run_chunk, chunk, budget)] = chunk
             if not running:
                 return
@@ -134,16 +149,22 @@ def _late(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() > deadline
 
 
-def _collect(fut: Future[list[tuple[int, Outcome]]],
-             chunk: list[Job]) -> Iterator[tuple[int, Outcome]]:
+def _collect(
+    fut: Future[list[tuple[int, Outcome]]], chunk: list[Job]
+) -> Iterator[tuple[int, Outcome]]:
     try:
         yield from fut.result()
     except BrokenProcessPool as exc:  # a file that kills its parser must still fail the gate
         why = f"scan worker died ({exc or 'killed'}): not scanned"
         for i, p, _, _ in chunk:
-            yield i, ([Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, p, 0, why, p)],
-                      [f"{p}: {why}"], False)
+            yield (
+                i,
+                (
+                    [Finding(LIMIT.kind, LIMIT.code, Severity.HIGH, p, 0, why, p)],
+                    [f"{p}: {why}"],
+                    False,
+                ),
+            )
     except Exception as exc:  # noqa: BLE001 - isolation boundary: one chunk, reported
         for i, p, _, _ in chunk:
             yield i, ([], [f"{p}: scan failed: {type(exc).__name__}: {exc}"], False)
-

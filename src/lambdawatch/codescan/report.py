@@ -34,35 +34,64 @@ def to_sarif(result: ScanResult) -> str:
         loc: dict[str, Any] = {"artifactLocation": {"uri": f.file.replace("!/", "/")}}
         if f.line > 0:
             loc["region"] = {"startLine": f.line}
-        results.append({
-            "ruleId": f.code, "ruleIndex": codes.index(f.code), "level": LEVEL[f.severity],
-            "message": {"text": f"{f.message}: {f.evidence}" if f.evidence else f.message},
-            "locations": [{"physicalLocation": loc}],
-            "properties": {"kind": f.kind, "severity": str(f.severity)},
-        })
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": codes.index(f.code),
+                "level": LEVEL[f.severity],
+                "message": {"text": f"{f.message}: {f.evidence}" if f.evidence else f.message},
+                "locations": [{"physicalLocation": loc}],
+                "properties": {"kind": f.kind, "severity": str(f.severity)},
+            }
+        )
     doc = {
-        "$schema": SARIF_SCHEMA, "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "lambdawatch", "version": __version__,
-                                "informationUri": "https://github.com/lambdawatch/lambdawatch",
-                                "rules": rules}},
-            "results": results,
-            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
-                {"message": {"text": e}, "level": "warning"} for e in result.errors]}],
-            "properties": {"target": result.target, "files_scanned": result.files_scanned,
-                           "bytes_scanned": result.bytes_scanned},
-        }],
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lambdawatch",
+                        "version": __version__,
+                        "informationUri": "https://github.com/lambdawatch/lambdawatch",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"message": {"text": e}, "level": "warning"} for e in result.errors
+                        ],
+                    }
+                ],
+                "properties": {
+                    "target": result.target,
+                    "files_scanned": result.files_scanned,
+                    "bytes_scanned": result.bytes_scanned,
+                },
+            }
+        ],
     }
     return json.dumps(redact_value(doc), indent=2)
 
 
 def _rule(code: str) -> dict[str, Any]:
     m = CATALOGUE[code]
-    return {"id": m.code, "name": m.slug, "shortDescription": {"text": m.title},
-            "fullDescription": {"text": " ".join(m.doc.split()) or m.title},
-            "defaultConfiguration": {"level": LEVEL[m.severity]},
-            "properties": {"kind": m.kind, "confidence": m.confidence,
-                           "security-severity": SCORE[m.severity], "tags": ["security", m.kind]}}
+    return {
+        "id": m.code,
+        "name": m.slug,
+        "shortDescription": {"text": m.title},
+        "fullDescription": {"text": " ".join(m.doc.split()) or m.title},
+        "defaultConfiguration": {"level": LEVEL[m.severity]},
+        "properties": {
+            "kind": m.kind,
+            "confidence": m.confidence,
+            "security-severity": SCORE[m.severity],
+            "tags": ["security", m.kind],
+        },
+    }
 
 
 def to_table(result: ScanResult, width: int = 140) -> str:
@@ -76,16 +105,29 @@ def to_table(result: ScanResult, width: int = 140) -> str:
     for col in ("severity", "code", "kind", "location", "message", "evidence"):
         table.add_column(col, overflow="fold")
     for f in result.sorted_findings():
-        table.add_row(safe_cell(str(f.severity)), safe_cell(f.code), safe_cell(f.kind),
-                      safe_cell(f"{f.file}:{f.line}", keep_newlines=False),
-                      safe_cell(f.message, keep_newlines=False),
-                      safe_cell(f.evidence[:80], keep_newlines=False))
+        table.add_row(
+            safe_cell(str(f.severity)),
+            safe_cell(f.code),
+            safe_cell(f.kind),
+            safe_cell(f"{f.file}:{f.line}", keep_newlines=False),
+            safe_cell(f.message, keep_newlines=False),
+            safe_cell(f.evidence[:80], keep_newlines=False),
+        )
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=False, color_system=None,
-                      markup=False, emoji=False, highlight=False)
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
     console.print(table)
-    console.print(f"{result.files_scanned} files, {result.bytes_scanned} bytes scanned, "
-                  f"{len(result.findings)} findings, {len(result.errors)} errors")
+    console.print(
+        f"{result.files_scanned} files, {result.bytes_scanned} bytes scanned, "
+        f"{len(result.findings)} findings, {len(result.errors)} errors"
+    )
     for e in result.errors:
         console.print(Text(f"error: {safe_line(e)}"))
     return buf.getvalue()

@@ -32,8 +32,9 @@ class ScanOptions:
     file_budget: FileBudget = field(default_factory=FileBudget)
 
     @classmethod
-    def from_cli(cls, cache: str | None, no_cache: bool, time_budget: float,
-                 workers: int | None) -> ScanOptions:
+    def from_cli(
+        cls, cache: str | None, no_cache: bool, time_budget: float, workers: int | None
+    ) -> ScanOptions:
         """The CLI's options: the cache at ``cache`` or the default location unless
         ``no_cache``."""
         if time_budget < 0 or (workers is not None and workers < 1):
@@ -45,8 +46,13 @@ class ScanOptions:
             self.cache.close()
 
 
-def run_files(result: ScanResult, members: Sequence[tuple[str, bytes]],
-              is_vendored: Callable[[str], bool], options: ScanOptions, reader: Reader) -> None:
+def run_files(
+    result: ScanResult,
+    members: Sequence[tuple[str, bytes]],
+    is_vendored: Callable[[str], bool],
+    options: ScanOptions,
+    reader: Reader,
+) -> None:
     """Scan ``members`` into ``result`` (findings and errors in member order)."""
     start = time.monotonic()
     deadline = start + options.time_budget if options.time_budget > 0 else None
@@ -63,8 +69,7 @@ def run_files(result: ScanResult, members: Sequence[tuple[str, bytes]],
         if found[i] is None:
             jobs.append((i, path, data, vendored))
     workers = options.workers if options.workers is not None else default_workers()
-    for i, (findings, errors, complete) in scan_jobs(jobs, options.file_budget, workers,
-                                                     deadline):
+    for i, (findings, errors, complete) in scan_jobs(jobs, options.file_budget, workers, deadline):
         found[i] = (findings, errors)
         if cache is not None and keys[i] and complete:
             cache.put(keys[i], findings, errors)
@@ -79,11 +84,17 @@ def run_files(result: ScanResult, members: Sequence[tuple[str, bytes]],
         result.findings += got[0]
         result.errors += got[1]
     if skipped:
-        reader.issues.append(Issue(LIMIT, skipped[0], (
-            f"time budget of {options.time_budget:g} s exhausted: {len(skipped)} file(s) not "
-            f"scanned, first {skipped[0]!r}; result is partial (raise it with --time-budget)"),
-            high=True))
+        reader.issues.append(
+            Issue(
+                LIMIT,
+                skipped[0],
+                (
+                    f"time budget of {options.time_budget:g} s exhausted: {len(skipped)} file(s) not "
+                    f"scanned, first {skipped[0]!r}; result is partial (raise it with --time-budget)"
+                ),
+                high=True,
+            )
+        )
     result.errors += reader.notes
     if cache is not None and cache.problem:
         result.errors.append(cache.problem)
-

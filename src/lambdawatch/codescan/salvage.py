@@ -15,7 +15,7 @@ def salvage_zip(data: bytes, max_member: int) -> Iterator[tuple[str, bytes]]:
     while pos >= 0 and pos + LOCAL.size <= len(data):
         (_, _, flags, method, _, _, _, csize, usize, nlen, xlen) = LOCAL.unpack_from(data, pos)
         start = pos + LOCAL.size + nlen + xlen
-        name = data[pos + LOCAL.size:pos + LOCAL.size + nlen].decode("utf-8", "replace")
+        name = data[pos + LOCAL.size : pos + LOCAL.size + nlen].decode("utf-8", "replace")
         end = start + csize
         if flags & 0x9 or end > len(data) or usize > max_member:
             break  # encrypted, data descriptor (size unknown) or truncated: stop here

@@ -27,13 +27,47 @@ VENDOR_CAP = Severity.LOW
 # Plain substring tests (C fast search) instead of one big case-insensitive regex: ~40x faster.
 CASED_TOKENS = (b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA", b"ANPA", b"AIza", b"UPX!")
 LOWER_TOKENS = (
-    b"private key", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox", b"sk_live_",
-    b"glpat-", b"stratum+", b"xmrig", b"xmr-stak", b"cryptonight", b"minergate", b"coinhive",
-    b"nicehash", b"donate-level", b"supportxmr", b"minexmr", b"nanopool", b"cpuminer",
-    b"/dev/tcp/", b"/dev/udp/", b"nc -e", b"ncat ", b"socat", b"bash -i", b"pyarmor",
-    b"secret_access_key", b"secretaccesskey", b"secret-access-key", b"runtime/invocation",
-    b"aws_lambda_exec_wrapper", b"aws_lambda_runtime_api", b"ld_preload", b"_0x",
-    b"eval(function(p,a,c,k,e,", b"exec \"$@\"", b".pth")
+    b"private key",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
+    b"github_pat_",
+    b"xox",
+    b"sk_live_",
+    b"glpat-",
+    b"stratum+",
+    b"xmrig",
+    b"xmr-stak",
+    b"cryptonight",
+    b"minergate",
+    b"coinhive",
+    b"nicehash",
+    b"donate-level",
+    b"supportxmr",
+    b"minexmr",
+    b"nanopool",
+    b"cpuminer",
+    b"/dev/tcp/",
+    b"/dev/udp/",
+    b"nc -e",
+    b"ncat ",
+    b"socat",
+    b"bash -i",
+    b"pyarmor",
+    b"secret_access_key",
+    b"secretaccesskey",
+    b"secret-access-key",
+    b"runtime/invocation",
+    b"aws_lambda_exec_wrapper",
+    b"aws_lambda_runtime_api",
+    b"ld_preload",
+    b"_0x",
+    b"eval(function(p,a,c,k,e,",
+    b'exec "$@"',
+    b".pth",
+)
 
 
 _TOKENS = TokenSet(CASED_TOKENS, LOWER_TOKENS)  # Hyperscan when available: ~30x faster
@@ -44,8 +78,12 @@ def interesting(data: bytes) -> bool:
     return _TOKENS(data)
 
 
-def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader,
-               options: ScanOptions | None = None) -> ScanResult:
+def scan_files(
+    target: str,
+    files: Iterable[tuple[str, bytes]],
+    reader: Reader,
+    options: ScanOptions | None = None,
+) -> ScanResult:
     """Scan (path, bytes) members; ``reader`` carries the package issues found while reading."""
     result = ScanResult(target)
     members = list(files)
@@ -55,8 +93,17 @@ def scan_files(target: str, files: Iterable[tuple[str, bytes]], reader: Reader,
         sev = Severity.HIGH if issue.high else issue.meta.severity
         if "!/" in issue.path and index.is_vendored(issue.path):
             sev = Severity.INFO  # members of an archive a verified distribution ships
-        result.findings.append(Finding(issue.meta.kind, issue.meta.code, sev, issue.path, 0,
-                                       redact(issue.message), redact(issue.path)))
+        result.findings.append(
+            Finding(
+                issue.meta.kind,
+                issue.meta.code,
+                sev,
+                issue.path,
+                0,
+                redact(issue.message),
+                redact(issue.path),
+            )
+        )
     if reader.unreadable:
         result.errors.append(f"{reader.unreadable} member(s) unreadable (encrypted or corrupt)")
     return _masked(result)
@@ -71,8 +118,9 @@ def _masked(result: ScanResult) -> ScanResult:
     return result
 
 
-def scan_file(path: str, data: bytes, vendored: bool, errors: list[str],
-              parse: bool = True) -> list[Finding]:
+def scan_file(
+    path: str, data: bytes, vendored: bool, errors: list[str], parse: bool = True
+) -> list[Finding]:
     ctx = file_context(path, data, vendored, interesting, parse)
     if ctx is None:
         return []
@@ -97,34 +145,48 @@ def scan_file(path: str, data: bytes, vendored: bool, errors: list[str],
             if key in out and out[key].severity >= sev:
                 continue
             msg = hit.message + (" (vendored library: ranked down)" if vendored else "")
-            out[key] = Finding(meta.kind, meta.code, sev, path, line, redact(msg),
-                               redact(evidence[:200]))
+            out[key] = Finding(
+                meta.kind, meta.code, sev, path, line, redact(msg), redact(evidence[:200])
+            )
     return list(out.values())
 
 
-def scan_bytes(target: str, name: str, data: bytes, limits: Limits | None = None,
-               options: ScanOptions | None = None) -> ScanResult:
+def scan_bytes(
+    target: str,
+    name: str,
+    data: bytes,
+    limits: Limits | None = None,
+    options: ScanOptions | None = None,
+) -> ScanResult:
     reader = Reader(limits or Limits())
     return scan_files(target, reader.read(name, data), reader, options)
 
 
-def scan_folder(target: str, root: str, limits: Limits | None = None,
-                options: ScanOptions | None = None) -> ScanResult:
+def scan_folder(
+    target: str, root: str, limits: Limits | None = None, options: ScanOptions | None = None
+) -> ScanResult:
     reader = Reader(limits or Limits())
     return scan_files(target, reader.folder(root), reader, options)
 
 
-def scan_target(target: str, *, lambda_client: object = None, s3_client: object = None,
-                downloader: Callable[[str], bytes] | None = None,
-                limits: Limits | None = None, options: ScanOptions | None = None) -> ScanResult:
+def scan_target(
+    target: str,
+    *,
+    lambda_client: object = None,
+    s3_client: object = None,
+    downloader: Callable[[str], bytes] | None = None,
+    limits: Limits | None = None,
+    options: ScanOptions | None = None,
+) -> ScanResult:
     """Scan a zip, folder, ``s3://bucket/key``, ``lambda:NAME`` or layer version ARN.
 
     ``options`` sets workers, the per-file result cache and the time budgets (no cache by
     default: the CLI opens one)."""
     from lambdawatch.codescan.targets import fetch
 
-    kind, name, payload = fetch(target, lambda_client=lambda_client, s3_client=s3_client,
-                                downloader=downloader)
+    kind, name, payload = fetch(
+        target, lambda_client=lambda_client, s3_client=s3_client, downloader=downloader
+    )
     if kind == "folder":
         return scan_folder(target, name, limits, options)
     assert payload is not None

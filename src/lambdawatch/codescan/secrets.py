@@ -14,8 +14,11 @@ from lambdawatch.secrets import AWS_SECRET_ASSIGNMENT as AWS_SECRET
 from lambdawatch.secrets import PRIVATE_KEY as PEM
 from lambdawatch.secrets import TOKENS, mask, redact
 
-TOKEN = re.compile("|".join(f"(?:{rx.pattern})" for name, rx in TOKENS.items()
-                            if name not in ("jwt", "sendgrid-key")))
+TOKEN = re.compile(
+    "|".join(
+        f"(?:{rx.pattern})" for name, rx in TOKENS.items() if name not in ("jwt", "sendgrid-key")
+    )
+)
 ALL = (AWS_KEY_ID, TOKEN)
 __all__ = ["ALL", "AWS_KEY_ID", "AWS_SECRET", "PEM", "TOKEN", "mask", "redact"]
 

@@ -26,8 +26,13 @@ def default_downloader(url: str) -> bytes:
     return data
 
 
-def fetch(target: str, *, lambda_client: Any = None, s3_client: Any = None,
-          downloader: Callable[[str], bytes] | None = None) -> tuple[str, str, bytes | None]:
+def fetch(
+    target: str,
+    *,
+    lambda_client: Any = None,
+    s3_client: Any = None,
+    downloader: Callable[[str], bytes] | None = None,
+) -> tuple[str, str, bytes | None]:
     """``(kind, name, data)``: kind is folder (data None), file, s3, function or layer."""
     download = downloader or default_downloader
     if target.startswith("s3://"):
@@ -48,8 +53,9 @@ def fetch(target: str, *, lambda_client: Any = None, s3_client: Any = None,
             raise AwsError(f"GetFunction {target[7:]}: {_aws_msg(exc)}") from exc
         loc = fn.get("Code", {}).get("Location")
         if not loc:
-            raise ScanError(f"{target}: no code location (container image functions are not "
-                            "scanned here)")
+            raise ScanError(
+                f"{target}: no code location (container image functions are not scanned here)"
+            )
         return "function", "function.zip", _download(download, loc, target)
     if m := LAYER_ARN.match(target):
         client = _need(lambda_client, "lambda")
@@ -65,8 +71,10 @@ def fetch(target: str, *, lambda_client: Any = None, s3_client: Any = None,
         return "folder", target, None
     if os.path.lexists(target):
         return "file", os.path.basename(target), _read_local(target)
-    raise UsageError(f"scan target not found: {target!r} (a zip, folder, s3://bucket/key, "
-                     "lambda:NAME or a layer version ARN)")
+    raise UsageError(
+        f"scan target not found: {target!r} (a zip, folder, s3://bucket/key, "
+        "lambda:NAME or a layer version ARN)"
+    )
 
 
 def _read_local(target: str) -> bytes:
@@ -76,8 +84,10 @@ def _read_local(target: str) -> bytes:
     except OSError as exc:
         raise ScanError(f"cannot open scan target {target!r}: {exc.strerror}") from exc
     if not stat.S_ISREG(st.st_mode):
-        raise ScanError(f"scan target {target!r} is not a regular file or folder (a FIFO, "
-                        "device or socket): not opened")
+        raise ScanError(
+            f"scan target {target!r} is not a regular file or folder (a FIFO, "
+            "device or socket): not opened"
+        )
     if st.st_size > MAX_DOWNLOAD:
         raise ScanError(f"scan target {target!r} is larger than 1 GiB")
     try:

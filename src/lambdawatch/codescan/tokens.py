@@ -17,8 +17,9 @@ from typing import Any
 class TokenSet:
     """``cased`` tokens match exactly, ``caseless`` tokens (given in lower case) in any case."""
 
-    def __init__(self, cased: Sequence[bytes], caseless: Sequence[bytes],
-                 backend: str | None = None) -> None:
+    def __init__(
+        self, cased: Sequence[bytes], caseless: Sequence[bytes], backend: str | None = None
+    ) -> None:
         self.cased = tuple(cased)
         self.caseless = tuple(t.lower() for t in caseless)
         self.backend = backend or _backend()
@@ -40,10 +41,15 @@ class TokenSet:
         if self._db is None:
             tokens = list(self.cased) + list(self.caseless)
             flags = [hyperscan.HS_FLAG_SINGLEMATCH] * len(self.cased) + [
-                hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS] * len(self.caseless)
+                hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS
+            ] * len(self.caseless)
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(expressions=[re.escape(t) for t in tokens], ids=list(range(len(tokens))),
-                       elements=len(tokens), flags=flags)
+            db.compile(
+                expressions=[re.escape(t) for t in tokens],
+                ids=list(range(len(tokens))),
+                elements=len(tokens),
+                flags=flags,
+            )
             self._db = db
         if self._scratch is None or self._pid != os.getpid():  # one scratch per process
             self._scratch = hyperscan.Scratch(self._db)

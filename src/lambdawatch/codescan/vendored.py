@@ -23,12 +23,46 @@ from collections.abc import Iterable
 DIST_INFO = re.compile(r"^(.*?)(([A-Za-z0-9][A-Za-z0-9._]*)-[^/-]+\.dist-info)/RECORD$")
 PKG_JSON = re.compile(r"^(.*?node_modules/)((?:@[^/]+/)?[^/@][^/]*)/package\.json$")
 STDLIB = frozenset(sys.stdlib_module_names) - {"this", "antigravity"} | {
-    "sitecustomize", "usercustomize"}
-NODE_BUILTINS = frozenset({
-    "assert", "buffer", "child_process", "cluster", "crypto", "dgram", "dns", "events", "fs",
-    "http", "http2", "https", "inspector", "module", "net", "os", "path", "perf_hooks",
-    "process", "querystring", "readline", "repl", "stream", "string_decoder", "timers", "tls",
-    "tty", "url", "util", "v8", "vm", "worker_threads", "zlib"})
+    "sitecustomize",
+    "usercustomize",
+}
+NODE_BUILTINS = frozenset(
+    {
+        "assert",
+        "buffer",
+        "child_process",
+        "cluster",
+        "crypto",
+        "dgram",
+        "dns",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "timers",
+        "tls",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "worker_threads",
+        "zlib",
+    }
+)
 NAME_RE = re.compile(r"^Name:\s*(\S+)\s*$", re.MULTILINE)
 
 
@@ -63,8 +97,9 @@ class VendorIndex:
                 index.npm.add(f"{p.group(1)}{p.group(2)}/")
         return index
 
-    def _record(self, base: str, folder: str, dist: str, record: bytes,
-                data: dict[str, bytes]) -> None:
+    def _record(
+        self, base: str, folder: str, dist: str, record: bytes, data: dict[str, bytes]
+    ) -> None:
         meta = data.get(f"{base}{folder}/METADATA", b"")
         named = NAME_RE.search(meta[:20_000].decode("utf-8", "replace"))
         if named and _canon(named.group(1)) != _canon(dist):
@@ -89,8 +124,11 @@ class VendorIndex:
                 listed.append(path)
                 continue
             blob = data[path]
-            if not hashed.startswith("sha256=") or hashed[7:] != _digest(blob) or (
-                    size and size != str(len(blob))):
+            if (
+                not hashed.startswith("sha256=")
+                or hashed[7:] != _digest(blob)
+                or (size and size != str(len(blob)))
+            ):
                 self.rejected[path] = f"content differs from {dist}'s RECORD"
                 clean = False
                 continue
@@ -104,9 +142,9 @@ class VendorIndex:
             return True  # a member of an archive shipped by a verified distribution
         if path.endswith(".pth") or "!/" in path:
             return False
-        return any(path.startswith(p) and "/node_modules/" not in path[len(p) - 1:]
-                   for p in self.npm) and path.endswith((".js", ".cjs", ".mjs", ".ts", ".json",
-                                                         ".md", ".map", ".txt", ".d.ts"))
+        return any(
+            path.startswith(p) and "/node_modules/" not in path[len(p) - 1 :] for p in self.npm
+        ) and path.endswith((".js", ".cjs", ".mjs", ".ts", ".json", ".md", ".map", ".txt", ".d.ts"))
 
 
 def _npm_ok(name: str, package_json: bytes) -> bool:

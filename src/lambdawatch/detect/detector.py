@@ -120,9 +120,11 @@ class Detector:
     def save(self) -> None:
         """Write the open windows into the state; forget diffs no open window needs."""
         self.state.windows = {
-            key: OpenWindow([e.event_id for e in w.events], [list(e.rules) for e in w.events],
-                            list(w.findings))
-            for key, w in self.open.items()}
+            key: OpenWindow(
+                [e.event_id for e in w.events], [list(e.rules) for e in w.events], list(w.findings)
+            )
+            for key, w in self.open.items()
+        }
         keep = {e.event_id for w in self.open.values() for e in w.events}
         diffs = self.state.functions.diffs
         for event_id in [k for k in diffs if k not in keep]:
@@ -168,8 +170,13 @@ class Detector:
     # A rule or predicate that raises is isolated: the error is recorded with the rule and the
     # event, the rule counts as not matching that event, and the run goes on.
     def _failed(self, rule_id: str, event: Event, exc: Exception) -> None:
-        self.ctx.errors.append({"rule": rule_id, "event_id": event.event_id,
-                                "error": f"{type(exc).__name__}: {exc}"[:300]})
+        self.ctx.errors.append(
+            {
+                "rule": rule_id,
+                "event_id": event.event_id,
+                "error": f"{type(exc).__name__}: {exc}"[:300],
+            }
+        )
 
     def _confirm(self, rule_id: str, event: Event) -> bool:
         compiled = self.rules.by_id.get(rule_id)

@@ -67,8 +67,9 @@ def _checkpoint(store: Store, detector: Detector) -> None:
     store.save_checkpoint(state.watermark, state.dumps(), detector.open_ids())
 
 
-def _changed_names(before: dict[tuple[str, str], Any],
-                   after: dict[tuple[str, str], Any]) -> dict[str, set[str]]:
+def _changed_names(
+    before: dict[tuple[str, str], Any], after: dict[tuple[str, str], Any]
+) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for key, created in after.items():
         if key not in before or before[key] != created:
@@ -76,8 +77,9 @@ def _changed_names(before: dict[tuple[str, str], Any],
     return out
 
 
-def _affected(state: StreamState, changed: dict[str, set[str]], inventory: Any
-              ) -> set[tuple[str, str]]:
+def _affected(
+    state: StreamState, changed: dict[str, set[str]], inventory: Any
+) -> set[tuple[str, str]]:
     """(account, function) of every name that may be, or may imitate, a changed name."""
     out: set[tuple[str, str]] = set()
     for account, names in changed.items():
@@ -88,8 +90,14 @@ def _affected(state: StreamState, changed: dict[str, set[str]], inventory: Any
     return out
 
 
-def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inventories,
-                 summary: Summary, progress: Progress | None = None) -> None:
+def run_detector(
+    store: Store,
+    rules: RuleSet,
+    config: Config,
+    inventories: Inventories,
+    summary: Summary,
+    progress: Progress | None = None,
+) -> None:
     first_new = store.first_new_event()
     store.begin_alerts()
     if first_new is None:
@@ -99,8 +107,11 @@ def run_detector(store: Store, rules: RuleSet, config: Config, inventories: Inve
     detector = Detector(rules, config, state, inventories, load_events=store.events_by_id)
     store.begin_pending()
     last = store.last_event()
-    marks = sorted(((last[0] - h) for h in LATE_MARKS_S), reverse=True) if (
-        last and store.persistent) else []
+    marks = (
+        sorted(((last[0] - h) for h in LATE_MARKS_S), reverse=True)
+        if (last and store.persistent)
+        else []
+    )
     for event in store.iter_events(after=start):
         if marks and event.ts >= marks[-1]:
             while marks and event.ts >= marks[-1]:

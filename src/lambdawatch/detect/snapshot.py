@@ -30,8 +30,9 @@ _CLASSES: dict[str, _Kind] = {}
 _FACTORIES: dict[str, Callable[[], Any]] = {"dict": dict, "list": list, "set": set}
 
 
-def register(cls: type, *, skip: tuple[str, ...] = (),
-             restore: Callable[[Any], None] | None = None) -> None:
+def register(
+    cls: type, *, skip: tuple[str, ...] = (), restore: Callable[[Any], None] | None = None
+) -> None:
     """Allow ``cls`` in a snapshot: its instances are saved by attribute, but ``skip``."""
     _CLASSES[cls.__qualname__] = _Kind(cls, skip, restore)
 

@@ -57,8 +57,9 @@ def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
             target[key] = copy.deepcopy(value)
 
 
-def make_event(base: str, patch: dict[str, Any] | None = None,
-               remove: list[str] | None = None) -> dict[str, Any]:
+def make_event(
+    base: str, patch: dict[str, Any] | None = None, remove: list[str] | None = None
+) -> dict[str, Any]:
     """A fresh copy of base event ``base`` with ``patch`` applied and ``remove`` paths deleted."""
     bases = _bases()
     if base not in bases:
@@ -72,18 +73,32 @@ def make_event(base: str, patch: dict[str, Any] | None = None,
 
 def iam_user(name: str, account: str) -> dict[str, Any]:
     """A ``userIdentity`` of an IAM user with a long-term access key (examples, tests)."""
-    return {"type": "IAMUser", "principalId": f"AIDA{name.upper()[:6]}EXAMPLE", "userName": name,
-            "arn": f"arn:aws:iam::{account}:user/{name}", "accountId": account,
-            "accessKeyId": "AKIAIOSFODNN7EXAMPLE"}
+    return {
+        "type": "IAMUser",
+        "principalId": f"AIDA{name.upper()[:6]}EXAMPLE",
+        "userName": name,
+        "arn": f"arn:aws:iam::{account}:user/{name}",
+        "accountId": account,
+        "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+    }
 
 
 def assumed_role(role: str, session: str, account: str) -> dict[str, Any]:
     """A ``userIdentity`` of an assumed-role session (examples, tests)."""
-    return {"type": "AssumedRole", "principalId": f"AROAEXAMPLE{role[:4].upper()}:{session}",
-            "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}", "accountId": account,
-            "accessKeyId": "ASIAEXAMPLEEXAMPLE01",
-            "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
-                                                 "arn": f"arn:aws:iam::{account}:role/{role}",
-                                                 "accountId": account, "userName": role},
-                               "attributes": {"creationDate": "2025-03-14T07:59:00Z",
-                                              "mfaAuthenticated": "false"}}}
+    return {
+        "type": "AssumedRole",
+        "principalId": f"AROAEXAMPLE{role[:4].upper()}:{session}",
+        "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}",
+        "accountId": account,
+        "accessKeyId": "ASIAEXAMPLEEXAMPLE01",
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": "AROAEXAMPLE",
+                "arn": f"arn:aws:iam::{account}:role/{role}",
+                "accountId": account,
+                "userName": role,
+            },
+            "attributes": {"creationDate": "2025-03-14T07:59:00Z", "mfaAuthenticated": "false"},
+        },
+    }

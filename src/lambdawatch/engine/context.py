@@ -33,6 +33,8 @@ def key_of(event: Event) -> Key | None:
     if not event.function:
         return None
     return (event.account, event.region, event.function)
+
+
 Finisher = Callable[[Alert, list[Event], "HuntContext"], Alert]
 
 # The order in which an assembled alert is completed: alert-time findings first (typosquats,

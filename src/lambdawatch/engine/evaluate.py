@@ -49,8 +49,11 @@ def evaluate(
         for obs in observers:
             obs.observe(event)
         # The context part of each rule's match (config, stream state) decides now.
-        event.rules = [r for r in event.rules
-                       if (c := rules.by_id.get(r)) is None or c.confirm(event.record, context)]
+        event.rules = [
+            r
+            for r in event.rules
+            if (c := rules.by_id.get(r)) is None or c.confirm(event.record, context)
+        ]
         findings = rule_findings(event, rules, context)
         for analyze in analyzers:
             findings.extend(analyze(event, context))

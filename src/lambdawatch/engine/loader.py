@@ -63,7 +63,9 @@ def _load_file(path: Path, problems: list[RuleProblem]) -> Rule | None:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(RuleProblem(str(path), mark.line + 1 if mark else 1, f"invalid YAML: {exc}"))
+        problems.append(
+            RuleProblem(str(path), mark.line + 1 if mark else 1, f"invalid YAML: {exc}")
+        )
         return None
     if not isinstance(data, dict):
         problems.append(RuleProblem(str(path), 1, "a rule file must be a YAML mapping"))
@@ -83,13 +85,18 @@ def _load_file(path: Path, problems: list[RuleProblem]) -> Rule | None:
     names = list(rule.match.predicates) + [p for f in rule.findings for p in f.predicates]
     for name in names:
         if not _predicates.known(name):
-            problems.append(RuleProblem(str(path), _line_of(node, ("match",)),
-                                        f"unknown predicate {name!r}"))
+            problems.append(
+                RuleProblem(str(path), _line_of(node, ("match",)), f"unknown predicate {name!r}")
+            )
     for i, spec in enumerate(rule.findings):  # every kind must be in the registry
         if not _kinds.is_known(spec.kind):
-            problems.append(RuleProblem(str(path), _line_of(node, ("findings", i, "kind")),
-                                        f"unknown finding kind {spec.kind!r} (not in "
-                                        f"{_kinds.REGISTRY})"))
+            problems.append(
+                RuleProblem(
+                    str(path),
+                    _line_of(node, ("findings", i, "kind")),
+                    f"unknown finding kind {spec.kind!r} (not in {_kinds.REGISTRY})",
+                )
+            )
     return rule if len(problems) == before else None
 
 
@@ -122,7 +129,9 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
         if rule is None:
             continue
         if rule.id in seen:
-            problems.append(RuleProblem(str(path), 1, f"rule id {rule.id} already used by {seen[rule.id]}"))
+            problems.append(
+                RuleProblem(str(path), 1, f"rule id {rule.id} already used by {seen[rule.id]}")
+            )
             continue
         seen[rule.id] = str(path)
         rules.append(rule)

@@ -54,8 +54,9 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def compile_checks(where: Iterable[Condition], names: Iterable[str],
-                   any_of: Iterable[Condition] = ()) -> list[Check]:
+def compile_checks(
+    where: Iterable[Condition], names: Iterable[str], any_of: Iterable[Condition] = ()
+) -> list[Check]:
     """Record-only checks: every ``where``, one of ``any_of``, every plain predicate."""
     checks = [_condition(c) for c in where]
     alternatives = [_condition(c) for c in any_of]
@@ -68,8 +69,9 @@ def compile_checks(where: Iterable[Condition], names: Iterable[str],
 
 
 def context_checks(names: Iterable[str]) -> tuple[ContextCheck, ...]:
-    return tuple(_predicates.CONTEXT_PREDICATES[n] for n in names
-                 if n in _predicates.CONTEXT_PREDICATES)
+    return tuple(
+        _predicates.CONTEXT_PREDICATES[n] for n in names if n in _predicates.CONTEXT_PREDICATES
+    )
 
 
 def compile_match(m: Match) -> Check:
@@ -133,9 +135,11 @@ class CompiledRule:
 
 def compile_rule(rule: Rule) -> CompiledRule:
     findings = tuple(
-        CompiledFinding(f, tuple(compile_checks(f.where, f.predicates, f.any)),
-                        context_checks(f.predicates))
+        CompiledFinding(
+            f, tuple(compile_checks(f.where, f.predicates, f.any)), context_checks(f.predicates)
+        )
         for f in rule.findings
     )
-    return CompiledRule(rule, compile_match(rule.match), findings,
-                        context_checks(rule.match.predicates))
+    return CompiledRule(
+        rule, compile_match(rule.match), findings, context_checks(rule.match.predicates)
+    )

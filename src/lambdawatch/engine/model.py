@@ -39,7 +39,8 @@ class Condition(_Strict):
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:
         given = [
-            k for k in ("equals", "in_", "not_in", "exists", "contains", "regex")
+            k
+            for k in ("equals", "in_", "not_in", "exists", "contains", "regex")
             if getattr(self, k) is not None
         ]
         if len(given) != 1:
@@ -195,8 +196,10 @@ class Rule(_Strict):
         if outcomes != {"fire", "silent"}:
             raise ValueError("a rule needs at least one test that fires and one that stays silent")
         if self.match.predicates and self.sql.exact:
-            raise ValueError("a match that uses predicates has no exact SQL form: set sql.exact: "
-                             "false and say in sql.note what the Python re-check narrows")
+            raise ValueError(
+                "a match that uses predicates has no exact SQL form: set sql.exact: "
+                "false and say in sql.note what the Python re-check narrows"
+            )
         for col in self.group_by:
             if col not in self.output:
                 raise ValueError(f"group_by column {col!r} is not an output column")

@@ -87,7 +87,8 @@ def _lambda_execution_session(record: Record) -> bool:
         return False
     agent = record.get("userAgent")
     return (isinstance(agent, str) and "AWS_Lambda_" in agent) or (
-        ident.get("invokedBy") == "lambda.amazonaws.com")
+        ident.get("invokedBy") == "lambda.amazonaws.com"
+    )
 
 
 def _extra(ctx: Any, name: str) -> Any:
@@ -192,8 +193,11 @@ def _privesc_chain(record: Record, ctx: Any) -> bool | dict[str, Any]:
         return False
     if parse_time(record.get("eventTime")) - role.created.time > CHAIN_WINDOW:
         return False
-    return {"role": role_arn, "principal": who,
-            "chain": [role.created.to_dict(), role.admin_grant.to_dict()]}
+    return {
+        "role": role_arn,
+        "principal": who,
+        "chain": [role.created.to_dict(), role.admin_grant.to_dict()],
+    }
 
 
 @predicate("targets-high-frequency-rule", context=True)
@@ -226,8 +230,12 @@ def _public_api_method(record: Record, ctx: Any) -> bool | dict[str, Any]:
     method = functions.method_of(*_place(record), req)
     if method.get("auth") != "NONE":
         return False
-    return {"rest_api": req.get("restApiId"), "resource": req.get("resourceId"),
-            "http_method": req.get("httpMethod"), "authorization": "NONE"}
+    return {
+        "rest_api": req.get("restApiId"),
+        "resource": req.get("resourceId"),
+        "http_method": req.get("httpMethod"),
+        "authorization": "NONE",
+    }
 
 
 @predicate("method-integrates-lambda", context=True)
@@ -236,8 +244,7 @@ def _method_integrates_lambda(record: Record, ctx: Any) -> bool | dict[str, Any]
     req = record.get("requestParameters")
     if functions is None or not isinstance(req, dict):
         return False
-    fn = functions.method_of(*_place(record),
-                             req).get("function")
+    fn = functions.method_of(*_place(record), req).get("function")
     return {"integration_function": fn} if fn else False
 
 
@@ -253,8 +260,13 @@ def open_http_route(record: Record, ctx: Any) -> dict[str, Any] | None:
     authorization: a quick-created API (its ``$default`` route), or a route whose authorization
     is NONE and whose integration, seen in the stream, invokes a function."""
     if target := quick_create_target(record):
-        return {"api_name": get(record, "requestParameters.name"), "route": "$default",
-                "authorization": "NONE", "integration_function": target, "quick_create": True}
+        return {
+            "api_name": get(record, "requestParameters.name"),
+            "route": "$default",
+            "authorization": "NONE",
+            "integration_function": target,
+            "quick_create": True,
+        }
     route, book = http_route_of(record), _http_book(ctx)
     if route is None or book is None:
         return None
@@ -263,8 +275,12 @@ def open_http_route(record: Record, ctx: Any) -> dict[str, Any] | None:
     fn = book.function_of(acct, region, route.api_id, known.get("integration"))
     if known.get("auth") != "NONE" or fn is None:
         return None
-    return {"api": route.api_id, "route": known.get("route_key"), "authorization": "NONE",
-            "integration_function": fn}
+    return {
+        "api": route.api_id,
+        "route": known.get("route_key"),
+        "authorization": "NONE",
+        "integration_function": fn,
+    }
 
 
 @predicate("open-http-route", context=True)

@@ -39,8 +39,13 @@ def _required(rule: Rule) -> tuple[tuple[bytes, ...], ...]:
     out = []
     for c in rule.match.where:
         value = c.equals
-        if isinstance(c.field, str) and isinstance(value, str) and _SAFE.match(value) \
-                and '"' not in value and "\\" not in value:
+        if (
+            isinstance(c.field, str)
+            and isinstance(value, str)
+            and _SAFE.match(value)
+            and '"' not in value
+            and "\\" not in value
+        ):
             out.append(_pair(c.field.rsplit(".", 1)[-1], value + '"'))
     return tuple(sorted(out))
 
@@ -125,14 +130,18 @@ class _Scan:
             import hyperscan
 
             self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self._db.compile(expressions=[re.escape(a.literal) for a in anchors],
-                             ids=list(range(len(anchors))), elements=len(anchors),
-                             flags=[0] * len(anchors))
+            self._db.compile(
+                expressions=[re.escape(a.literal) for a in anchors],
+                ids=list(range(len(anchors))),
+                elements=len(anchors),
+                flags=[0] * len(anchors),
+            )
         else:
             pairs = [(i, a) for i, a in enumerate(anchors) if a.source is not None]
             self._index = {a.literal: i for i, a in pairs}
-            alts = b"|".join(sorted({re.escape(a.source.encode()) for _, a in pairs
-                                     if a.source is not None}))
+            alts = b"|".join(
+                sorted({re.escape(a.source.encode()) for _, a in pairs if a.source is not None})
+            )
             self._re = re.compile(b'"eventSource": ?"(?:' + alts + b')"' if pairs else b"(?!)")
             self._hints = [(i, a.literal) for i, a in enumerate(anchors) if a.source is None]
 
@@ -189,16 +198,25 @@ class Prefilter:
             for source in rule.match.event_source:
                 found.setdefault(source, set()).add((names, hints, required))
         groups = {s: tuple(sorted(g)) for s, g in found.items()}
-        checks = {s: tuple(_Check(tuple(p for n in names for p in _pair("eventName", n)), hints,
-                                  required) for names, hints, required in gs)
-                  for s, gs in groups.items()}
-        hinted = tuple((_pair("eventSource", s + '"'), tuple(c for c in cs if c.hints))
-                       for s, cs in sorted(checks.items()) if any(c.hints for c in cs))
-        hinted_sources = tuple(form for s, cs in sorted(checks.items())
-                               if any(c.hints for c in cs)
-                               for form in (f':"{s}"'.encode(), f': "{s}"'.encode()))
-        return cls(groups, _anchors(groups), hinted_sources, checks, hinted,
-                   backend or _backend())
+        checks = {
+            s: tuple(
+                _Check(tuple(p for n in names for p in _pair("eventName", n)), hints, required)
+                for names, hints, required in gs
+            )
+            for s, gs in groups.items()
+        }
+        hinted = tuple(
+            (_pair("eventSource", s + '"'), tuple(c for c in cs if c.hints))
+            for s, cs in sorted(checks.items())
+            if any(c.hints for c in cs)
+        )
+        hinted_sources = tuple(
+            form
+            for s, cs in sorted(checks.items())
+            if any(c.hints for c in cs)
+            for form in (f':"{s}"'.encode(), f': "{s}"'.encode())
+        )
+        return cls(groups, _anchors(groups), hinted_sources, checks, hinted, backend or _backend())
 
     @cached_property
     def _scan(self) -> _Scan:
@@ -227,9 +245,12 @@ class Prefilter:
             if src is None:
                 if hint_counts(buf, end, delim):
                     add((start, None))
-            elif (listed[i] is None or startswith(listed[i], end)  # type: ignore[arg-type]
-                    or not startswith(_NAME_KEYS, end)
-                    or rfind(_TIME_KEY, start - 48 if start > 48 else 0, start) < 0):
+            elif (
+                listed[i] is None
+                or startswith(listed[i], end)  # type: ignore[arg-type]
+                or not startswith(_NAME_KEYS, end)
+                or rfind(_TIME_KEY, start - 48 if start > 48 else 0, start) < 0
+            ):
                 add((start, src))
             # else: a name no rule wants, right after the eventSource, and eventTime right
             # before it as AWS writes them; a record lacking eventTime stays a candidate, so
@@ -245,8 +266,11 @@ class Prefilter:
         group's hints and required pairs are in the record. Bounded ``find``s, no cut: the
         common reject (another service, its eventSource a few hundred bytes on) is two."""
         key = buf.find(_SOURCE_KEY, pos, pos + _SOURCE_REACH)
-        if key >= 0 and not buf.startswith(self.hinted_sources, key + len(_SOURCE_KEY)) \
-                and (not delim or buf.find(delim, pos, key) < 0):
+        if (
+            key >= 0
+            and not buf.startswith(self.hinted_sources, key + len(_SOURCE_KEY))
+            and (not delim or buf.find(delim, pos, key) < 0)
+        ):
             return False  # its own eventSource names a service no hinted rule watches
         stop = buf.find(delim, pos) if delim else -1
         stop = stop if stop >= 0 else len(buf)
@@ -256,17 +280,24 @@ class Prefilter:
         start = max(buf.rfind(delim, 0, pos), 0) if delim else 0
         return self.accepts(buf, (None,), start, stop)
 
-    def accepts(self, buf: Buffer, sources: Iterable[str | None] | None = None,
-                start: int = 0, end: int | None = None) -> bool:
+    def accepts(
+        self,
+        buf: Buffer,
+        sources: Iterable[str | None] | None = None,
+        start: int = 0,
+        end: int | None = None,
+    ) -> bool:
         """Could the record in ``buf[start:end]`` match some rule? False only when it surely
         cannot. ``sources`` is what the search saw in it: eventSource values (confirmed), or None
         for a hint hit (only the hinted groups, their source checked in the bytes). Without it,
         every group is tried with its source checked in the bytes."""
         stop = len(buf) if end is None else end
         if sources is None:
-            return any(_has(buf, _pair("eventSource", src + '"'), start, stop)
-                       and any(c.holds(buf, start, stop) for c in cs)
-                       for src, cs in self.checks.items())
+            return any(
+                _has(buf, _pair("eventSource", src + '"'), start, stop)
+                and any(c.holds(buf, start, stop) for c in cs)
+                for src, cs in self.checks.items()
+            )
         for seen in sources:
             if seen is None:
                 for pairs, cs in self.hinted:

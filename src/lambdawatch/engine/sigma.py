@@ -54,8 +54,10 @@ def to_sigma(rule: Rule) -> dict[str, Any]:
         paths = c.field if isinstance(c.field, list) else [c.field]
         if c.not_in is not None or (c.exists is False):
             name = f"filter_{i}"
-            detection[name] = [dict([_item(c.model_copy(update={"exists": True}) if c.exists is False
-                                            else c, p)]) for p in paths]
+            detection[name] = [
+                dict([_item(c.model_copy(update={"exists": True}) if c.exists is False else c, p)])
+                for p in paths
+            ]
             filters.append(name)
         elif len(paths) == 1:
             key, value = _item(c, paths[0])
@@ -65,8 +67,11 @@ def to_sigma(rule: Rule) -> dict[str, Any]:
             detection[name] = [dict([_item(c, p)]) for p in paths]
             parts.append(name)
     if m.any:
-        detection["any_of"] = [dict([_item(c, p)]) for c in m.any
-                               for p in (c.field if isinstance(c.field, list) else [c.field])]
+        detection["any_of"] = [
+            dict([_item(c, p)])
+            for c in m.any
+            for p in (c.field if isinstance(c.field, list) else [c.field])
+        ]
         parts.append("any_of")
     detection["selection"] = selection
     if m.success:

@@ -25,8 +25,13 @@ from sqlglot import exp
 from lambdawatch.engine.model import Condition, Match, Rule
 
 JSON_COLUMNS = ("requestParameters", "responseElements", "additionalEventData")
-DIALECTS = {"athena": "athena", "trino": "trino", "spark": "spark", "duckdb": "duckdb",
-            "cloudtrail-lake": "trino"}
+DIALECTS = {
+    "athena": "athena",
+    "trino": "trino",
+    "spark": "spark",
+    "duckdb": "duckdb",
+    "cloudtrail-lake": "trino",
+}
 DEFAULT_TABLE = {"cloudtrail-lake": "$EDS_ID"}
 
 
@@ -61,14 +66,19 @@ class Layout:
             if not rest:
                 return src
             as_json = exp.cast(exp.JSONExtract(this=src, expression=_json_path(rest)), "varchar")
-            return exp.func("coalesce", exp.JSONExtractScalar(this=src.copy(),
-                                                              expression=_json_path(rest)), as_json)
+            return exp.func(
+                "coalesce",
+                exp.JSONExtractScalar(this=src.copy(), expression=_json_path(rest)),
+                as_json,
+            )
         return self._plain(head, rest)
 
     def _plain(self, head: str, rest: list[str]) -> exp.Expr:
         node: exp.Expr = self.column(head)
         for part in rest:
-            node = exp.Dot(this=node, expression=exp.to_identifier(part if self.lake else part.lower()))
+            node = exp.Dot(
+                this=node, expression=exp.to_identifier(part if self.lake else part.lower())
+            )
         return node
 
 
@@ -83,9 +93,15 @@ def _lit(value: Any) -> exp.Expr:
 
 
 def _not_empty(e: exp.Expr) -> exp.Expr:
-    return exp.and_(exp.Is(this=e, expression=exp.Null()).not_(),
-                    exp.Not(this=exp.In(this=e.copy(), expressions=[
-                        exp.Literal.string(s) for s in ("", "[]", "{}", '""', "null")])))
+    return exp.and_(
+        exp.Is(this=e, expression=exp.Null()).not_(),
+        exp.Not(
+            this=exp.In(
+                this=e.copy(),
+                expressions=[exp.Literal.string(s) for s in ("", "[]", "{}", '""', "null")],
+            )
+        ),
+    )
 
 
 def _one(c: Condition, path: str, layout: Layout) -> exp.Expr:
@@ -95,19 +111,29 @@ def _one(c: Condition, path: str, layout: Layout) -> exp.Expr:
         return exp.In(this=layout.scalar(path), expressions=[_lit(v) for v in c.in_])
     if c.not_in is not None:
         value = layout.scalar(path)
-        return exp.or_(exp.Is(this=value, expression=exp.Null()),
-                       exp.Not(this=exp.In(this=value.copy(), expressions=[_lit(v) for v in c.not_in])))
+        return exp.or_(
+            exp.Is(this=value, expression=exp.Null()),
+            exp.Not(this=exp.In(this=value.copy(), expressions=[_lit(v) for v in c.not_in])),
+        )
     if c.exists is not None:
         present = exp.func("coalesce", exp.paren(_not_empty(layout.text(path))), exp.false())
         return present if c.exists else exp.Not(this=present)
     text = layout.text(path)
     if c.contains is not None:
-        return exp.func("coalesce", exp.paren(exp.GT(
-            this=exp.StrPosition(this=text, substr=exp.Literal.string(c.contains)),
-            expression=exp.Literal.number(0))), exp.false())
+        return exp.func(
+            "coalesce",
+            exp.paren(
+                exp.GT(
+                    this=exp.StrPosition(this=text, substr=exp.Literal.string(c.contains)),
+                    expression=exp.Literal.number(0),
+                )
+            ),
+            exp.false(),
+        )
     assert c.regex is not None
-    return exp.func("coalesce", exp.RegexpLike(this=text, expression=exp.Literal.string(c.regex)),
-                    exp.false())
+    return exp.func(
+        "coalesce", exp.RegexpLike(this=text, expression=exp.Literal.string(c.regex)), exp.false()
+    )
 
 
 def condition(c: Condition, layout: Layout) -> exp.Expr:
@@ -121,14 +147,26 @@ def event_name_pattern(names: list[str]) -> str:
 
 
 def match_expression(m: Match, layout: Layout) -> exp.Expr:
-    parts: list[exp.Expr] = [exp.In(this=layout.column("eventSource"),
-                                          expressions=[exp.Literal.string(s) for s in m.event_source])]
+    parts: list[exp.Expr] = [
+        exp.In(
+            this=layout.column("eventSource"),
+            expressions=[exp.Literal.string(s) for s in m.event_source],
+        )
+    ]
     if m.event_names:
-        parts.append(exp.RegexpLike(this=layout.column("eventName"),
-                                    expression=exp.Literal.string(event_name_pattern(m.event_names))))
+        parts.append(
+            exp.RegexpLike(
+                this=layout.column("eventName"),
+                expression=exp.Literal.string(event_name_pattern(m.event_names)),
+            )
+        )
     if m.success is not None:
-        ok = exp.paren(exp.or_(exp.Is(this=layout.column("errorCode"), expression=exp.Null()),
-                               exp.EQ(this=layout.column("errorCode"), expression=exp.Literal.string(""))))
+        ok = exp.paren(
+            exp.or_(
+                exp.Is(this=layout.column("errorCode"), expression=exp.Null()),
+                exp.EQ(this=layout.column("errorCode"), expression=exp.Literal.string("")),
+            )
+        )
         parts.append(ok if m.success else exp.Not(this=ok))
     parts.extend(condition(c, layout) for c in m.where)
     if m.any:
@@ -139,9 +177,15 @@ def match_expression(m: Match, layout: Layout) -> exp.Expr:
 def select_for(rule: Rule, dialect: str, table: str | None = None) -> exp.Select:
     layout = Layout(lake=dialect == "cloudtrail-lake")
     name = table or DEFAULT_TABLE.get(dialect, "cloudtrail_logs")
-    return exp.select("*").from_(exp.to_table(name, quoted=False) if not name.startswith("$")
-                                 else exp.Table(this=exp.Var(this=name))).where(
-        match_expression(rule.match, layout))
+    return (
+        exp.select("*")
+        .from_(
+            exp.to_table(name, quoted=False)
+            if not name.startswith("$")
+            else exp.Table(this=exp.Var(this=name))
+        )
+        .where(match_expression(rule.match, layout))
+    )
 
 
 def render(rule: Rule, dialect: str, table: str | None = None, *, pretty: bool = True) -> str:
@@ -160,6 +204,8 @@ def header(rule: Rule) -> str:
     lines = [f"-- {_comment(rule.id)} {_comment(rule.slug)}: {_comment(rule.title)}"]
     if not rule.sql.exact:
         note = " ".join(rule.sql.note.split())
-        lines.append(f"-- SUPERSET: predicates {_comment(', '.join(rule.match.predicates))} have "
-                     f"no SQL form; {note}")
+        lines.append(
+            f"-- SUPERSET: predicates {_comment(', '.join(rule.match.predicates))} have "
+            f"no SQL form; {note}"
+        )
     return "\n".join(lines)

@@ -36,8 +36,10 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-_EXECUTORS: dict[str, Callable[[int], Executor]] = {"processes": ProcessExecutor,
-                                                    "threads": ThreadExecutor}
+_EXECUTORS: dict[str, Callable[[int], Executor]] = {
+    "processes": ProcessExecutor,
+    "threads": ThreadExecutor,
+}
 _default_kind = "processes"
 
 
@@ -98,8 +100,9 @@ def _tasks(items: Iterator[Input], clients: _Clients, limit: int) -> Iterator[Ta
     fetchers: ThreadPoolExecutor | None = None
 
     def ready() -> Iterator[Task]:
-        while ahead and (len(ahead) > _FETCH_AHEAD or not isinstance(ahead[0], Future)
-                         or ahead[0].done()):
+        while ahead and (
+            len(ahead) > _FETCH_AHEAD or not isinstance(ahead[0], Future) or ahead[0].done()
+        ):
             head = ahead.popleft()
             yield head.result() if isinstance(head, Future) else head
 
@@ -122,9 +125,15 @@ def _tasks(items: Iterator[Input], clients: _Clients, limit: int) -> Iterator[Ta
             fetchers.shutdown(wait=True, cancel_futures=True)
 
 
-def collect(inputs: Iterable[Input], rules: RuleSet, *, workers: int,
-            s3_client_factory: S3ClientFactory | None = None, executor: Executor | None = None,
-            limits: Limits | None = None) -> Iterator[Outcome | Skipped]:
+def collect(
+    inputs: Iterable[Input],
+    rules: RuleSet,
+    *,
+    workers: int,
+    s3_client_factory: S3ClientFactory | None = None,
+    executor: Executor | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Outcome | Skipped]:
     """Outcomes in input order (callers must not depend on order; the engine sorts)."""
     limits = limits or default_limits()
     items: Iterator[Input] = iter(inputs)

@@ -59,7 +59,7 @@ def _looks_jsonl(buf: Buffer) -> bool:
     pos = 0
     for _ in range(5):
         end = buf.find(b"\n", pos)
-        line = buf[pos: end if end >= 0 else len(buf)]
+        line = buf[pos : end if end >= 0 else len(buf)]
         if line.strip():
             try:
                 first = orjson.loads(line)
@@ -73,8 +73,13 @@ def _looks_jsonl(buf: Buffer) -> bool:
     return False
 
 
-def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher,
-           project: Projector | None = None, limits: Limits | None = None) -> Decoded:
+def decode(
+    data: bytes,
+    prefilter: Prefilter | None,
+    matcher: Matcher,
+    project: Projector | None = None,
+    limits: Limits | None = None,
+) -> Decoded:
     """Decode one file's bytes. Raises NotCloudTrail when nothing in it is CloudTrail."""
     limits = limits or default_limits()
     out = Decoded(project=project)
@@ -82,7 +87,7 @@ def decode(data: bytes, prefilter: Prefilter | None, matcher: Matcher,
     out.problem = problem
     lead = _LEADING.match(buf)
     if lead is not None and lead.end():  # a BOM or blank lines before the JSON (rare: copy)
-        buf = buf[lead.end():]
+        buf = buf[lead.end() :]
     if not buf:
         raise NotCloudTrail(problem or "empty file")
     if prefilter is not None and buf.startswith(RECORDS_HEAD):

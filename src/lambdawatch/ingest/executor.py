@@ -37,8 +37,9 @@ class SerialExecutor:
             yield fn(context, item)
 
 
-def _bounded(pool: _PoolExecutor, call: Callable[[T], Future[R]], items: Iterable[T],
-             in_flight: int) -> Iterator[R]:
+def _bounded(
+    pool: _PoolExecutor, call: Callable[[T], Future[R]], items: Iterable[T], in_flight: int
+) -> Iterator[R]:
     pending: deque[Future[R]] = deque()
     try:
         for item in items:
@@ -86,7 +87,9 @@ class ProcessExecutor:
         self.in_flight = in_flight or workers * 4
 
     def map(self, fn: Callable[[C, T], R], context: C, items: Iterable[T]) -> Iterator[R]:
-        pool = ProcessPoolExecutor(self.workers, initializer=_process_init,
-                                   initargs=(os.getpid(), context))
-        return _bounded(pool, lambda item: pool.submit(_process_call, fn, item), items,
-                        self.in_flight)
+        pool = ProcessPoolExecutor(
+            self.workers, initializer=_process_init, initargs=(os.getpid(), context)
+        )
+        return _bounded(
+            pool, lambda item: pool.submit(_process_call, fn, item), items, self.in_flight
+        )

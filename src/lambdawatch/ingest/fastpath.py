@@ -27,8 +27,10 @@ def _too_deep(exc: orjson.JSONDecodeError) -> bool:
     return "depth" in text or "recursion" in text
 
 
-def _group(hits: list[tuple[int, str | None]], buf: Buffer,
-           ) -> dict[int, tuple[list[str | None], int]] | None:
+def _group(
+    hits: list[tuple[int, str | None]],
+    buf: Buffer,
+) -> dict[int, tuple[list[str | None], int]] | None:
     """Record start -> (sources seen in it, record end); None when a hit precedes every mark."""
     starts: dict[int, tuple[list[str | None], int]] = {}
     current: list[str | None] = []
@@ -53,16 +55,18 @@ def _group(hits: list[tuple[int, str | None]], buf: Buffer,
 _KEYS = ((b'"eventTime"', "eventTime"), (b'"eventName"', "eventName"))
 
 
-def _unnamed(buf: Buffer, start: int, stop: int, out: Decoded, where: Where,
-             limits: Limits) -> None:
+def _unnamed(
+    buf: Buffer, start: int, stop: int, out: Decoded, where: Where, limits: Limits
+) -> None:
     """A candidate no rule wants: still reported when it lacks eventTime or eventName."""
     missing = [name for key, name in _KEYS if buf.find(key, start, stop) < 0]
     if missing:
         out.note(f"record without {' and '.join(missing)}", where, limits.max_problems)
 
 
-def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, truncated: bool,
-                 limits: Limits) -> bool:
+def fast_records(
+    buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, truncated: bool, limits: Limits
+) -> bool:
     """Decode the delivery layout from its candidates. False: the caller parses the whole file."""
     out.layout = "records-fast"
     out.records = buf.count(RECORD_MARK)
@@ -94,8 +98,11 @@ def fast_records(buf: Buffer, pf: Prefilter, out: Decoded, matcher: Matcher, tru
                 out.skip("incomplete record at end of truncated file")
                 continue
             if _too_deep(exc):
-                out.note(f"record nested deeper than {limits.max_depth} levels",
-                         partial(where, start), limits.max_problems)
+                out.note(
+                    f"record nested deeper than {limits.max_depth} levels",
+                    partial(where, start),
+                    limits.max_problems,
+                )
                 continue
             return False
         if not isinstance(rec, dict):
@@ -130,8 +137,9 @@ def _structure(buf: Buffer, out: Decoded, limits: Limits) -> set[int]:
     return bad
 
 
-def fast_lines(buf: Buffer, pf: Prefilter | None, out: Decoded, matcher: Matcher,
-               limits: Limits) -> None:
+def fast_lines(
+    buf: Buffer, pf: Prefilter | None, out: Decoded, matcher: Matcher, limits: Limits
+) -> None:
     """JSON Lines: candidate lines found by the fused scan, each parsed and re-checked."""
     out.layout = "jsonl"
     bad = _structure(buf, out, limits)
@@ -168,9 +176,18 @@ def fast_lines(buf: Buffer, pf: Prefilter | None, out: Decoded, matcher: Matcher
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            reason = (f"record nested deeper than {limits.max_depth} levels" if _too_deep(exc)
-                      else "invalid JSON line")
+            reason = (
+                f"record nested deeper than {limits.max_depth} levels"
+                if _too_deep(exc)
+                else "invalid JSON line"
+            )
             out.note(reason, partial(where, start), limits.max_problems)
             continue
-        accept(out, obj, line if isinstance(obj, dict) and "detail-type" not in obj else None,
-               matcher, partial(where, start), limits)
+        accept(
+            out,
+            obj,
+            line if isinstance(obj, dict) and "detail-type" not in obj else None,
+            matcher,
+            partial(where, start),
+            limits,
+        )

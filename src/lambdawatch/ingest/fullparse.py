@@ -68,8 +68,11 @@ def salvage(text: Buffer, out: Decoded, matcher: Matcher, limits: Limits) -> Non
                 out.skip("unreadable record (file broken here)")
                 return
             out.records += 1
-            reason = ("record nested too deeply to read" if isinstance(exc, RecursionError)
-                      else "invalid JSON record")
+            reason = (
+                "record nested too deeply to read"
+                if isinstance(exc, RecursionError)
+                else "invalid JSON record"
+            )
             out.note(reason, f"record {number}", limits.max_problems)
             i = resume
             continue

@@ -58,8 +58,10 @@ def inflate(data: bytes, max_inflate: int) -> tuple[Buffer, str | None]:
     """The file's content and the problem met (None: read cleanly). Never raises."""
     if not data.startswith(GZIP_MAGIC):
         if len(data) > max_inflate:
-            return data[:max_inflate], (f"larger than the {human(max_inflate)} cap "
-                                        f"(--max-inflate); read the first {human(max_inflate)}")
+            return data[:max_inflate], (
+                f"larger than the {human(max_inflate)} cap "
+                f"(--max-inflate); read the first {human(max_inflate)}"
+            )
         return data, None
     whole = _whole(data, max_inflate)
     if whole is not None:
@@ -71,7 +73,7 @@ def _careful(view: memoryview, cap: int) -> tuple[Buffer, str | None]:
     out = bytearray()
     pos, size = 0, len(view)
     while pos < size:
-        if view[pos:pos + 2] != GZIP_MAGIC:
+        if view[pos : pos + 2] != GZIP_MAGIC:
             return out, _trailing(view[pos:])
         d = zlib.decompressobj(wbits=31)  # exactly one gzip member
         tail: bytes | memoryview = view[pos:]
@@ -82,8 +84,10 @@ def _careful(view: memoryview, cap: int) -> tuple[Buffer, str | None]:
                 out += piece
                 if len(out) > cap:
                     del out[cap:]
-                    return out, (f"inflates past the {human(cap)} cap (--max-inflate); "
-                                 f"read the first {human(cap)}")
+                    return out, (
+                        f"inflates past the {human(cap)} cap (--max-inflate); "
+                        f"read the first {human(cap)}"
+                    )
                 tail = d.unconsumed_tail
                 if not piece and not tail:
                     break

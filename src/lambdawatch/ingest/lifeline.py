@@ -42,5 +42,6 @@ def bind_to_parent(parent: int) -> None:
     _pdeathsig()
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
-    threading.Thread(target=_watch, args=(parent,), name="lambdawatch-lifeline",
-                     daemon=True).start()
+    threading.Thread(
+        target=_watch, args=(parent,), name="lambdawatch-lifeline", daemon=True
+    ).start()

@@ -163,7 +163,9 @@ def lambda_arns_in(value: Any) -> list[str]:
         v = stack.pop()
         if isinstance(v, str):
             for m in _LAMBDA_ARN_IN_TEXT.finditer(v):
-                arn = f"arn:{m['partition']}:lambda:{m['region']}:{m['account']}:function:{m['name']}"
+                arn = (
+                    f"arn:{m['partition']}:lambda:{m['region']}:{m['account']}:function:{m['name']}"
+                )
                 if arn not in out:
                     out.append(arn)
         elif isinstance(v, dict):
@@ -176,10 +178,16 @@ def lambda_arns_in(value: Any) -> list[str]:
 # Where trigger APIs of other services name the Lambda function they invoke (request paths).
 _TRIGGER_PATHS: dict[str, tuple[str, ...]] = {
     "events.amazonaws.com": ("targets", "Targets"),
-    "s3.amazonaws.com": ("NotificationConfiguration.CloudFunctionConfiguration",
-                         "NotificationConfiguration.LambdaFunctionConfiguration"),
-    "apigateway.amazonaws.com": ("uri", "putIntegrationInput.uri", "integrationUri",
-                                 "patchOperations"),
+    "s3.amazonaws.com": (
+        "NotificationConfiguration.CloudFunctionConfiguration",
+        "NotificationConfiguration.LambdaFunctionConfiguration",
+    ),
+    "apigateway.amazonaws.com": (
+        "uri",
+        "putIntegrationInput.uri",
+        "integrationUri",
+        "patchOperations",
+    ),
     "sns.amazonaws.com": ("endpoint",),
 }
 
@@ -216,8 +224,11 @@ def normalize(record: Any) -> Event:
         raise InputError(f"record has no valid eventTime ({exc})") from None
     base, version = split_event_name(name)
     source = record.get("eventSource")
-    function, arn = (_function_of(record) if source == "lambda.amazonaws.com"
-                     else _trigger_function(record, source))
+    function, arn = (
+        _function_of(record)
+        if source == "lambda.amazonaws.com"
+        else _trigger_function(record, source)
+    )
     account = account_of(record)
     region = str(record.get("awsRegion") or "unknown")
     if function and arn is None:

@@ -50,8 +50,12 @@ class DecodeContext:
 
 Task = LocalFile | Fetched | Skipped | Outcome
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
     | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def read_local(path: str, limit: int | None = None) -> bytes:
@@ -73,8 +77,10 @@ def read_local(path: str, limit: int | None = None) -> bytes:
     with os.fdopen(fd, "rb") as fh:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):  # swapped for a special file since the check above
-            raise OSError(errno.EINVAL, f"{special_kind(mode) or 'special file'}, not a regular "
-                                        "file: not read")
+            raise OSError(
+                errno.EINVAL,
+                f"{special_kind(mode) or 'special file'}, not a regular file: not read",
+            )
         return fh.read() if limit is None else fh.read(limit + 1)
 
 
@@ -85,8 +91,9 @@ def decode_bytes(name: str, data: bytes, rules: RuleSet, limits: Limits | None =
     except NotCloudTrail as exc:
         return Outcome(name, error=str(exc), bytes_read=len(data))
     except Exception as exc:  # noqa: BLE001 - isolation boundary: one bad file never stops the run
-        return Outcome(name, error=f"could not decode ({type(exc).__name__}: {exc})",
-                       bytes_read=len(data))
+        return Outcome(
+            name, error=f"could not decode ({type(exc).__name__}: {exc})", bytes_read=len(data)
+        )
     if decoded.records == 0 and decoded.problem:
         return Outcome(name, error=decoded.problem, bytes_read=len(data))
     return Outcome(name, decoded=decoded, bytes_read=len(data))

@@ -113,8 +113,9 @@ def oversize(size: int, limits: Limits) -> str | None:
     return None
 
 
-def accept(out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: Where,
-           limits: Limits) -> None:
+def accept(
+    out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: Where, limits: Limits
+) -> None:
     """Check one parsed record against the rules; keep it, normalized, when one matches."""
     try:
         rec = unwrap(obj)
@@ -142,12 +143,16 @@ def accept(out: Decoded, obj: Any, raw: bytes | None, matcher: Matcher, where: W
     except InputError as exc:
         out.note(exc.message, where, limits.max_problems)
     except Exception as exc:  # noqa: BLE001 - isolation: one hostile record never costs its file
-        out.note(f"record could not be evaluated ({type(exc).__name__}: {exc})", where,
-                 limits.max_problems)
+        out.note(
+            f"record could not be evaluated ({type(exc).__name__}: {exc})",
+            where,
+            limits.max_problems,
+        )
 
 
-def _keep(out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Matcher,
-          limits: Limits) -> str | None:
+def _keep(
+    out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Matcher, limits: Limits
+) -> str | None:
     """Keep ``rec`` when a rule matches; the reason it is too large to keep, else None (a
     record from a whole-document parse is measured once serialized)."""
     rules = matcher(rec)
@@ -159,6 +164,16 @@ def _keep(out: Decoded, rec: dict[str, Any], raw: bytes | None, matcher: Matcher
         if (big := oversize(len(raw), limits)) is not None:
             return big
     row = out.project(rec, rules) if out.project is not None else None
-    out.matched.append(Matched(raw, rules, e.event_id, e.ts, e.account, e.region, e.function,
-                               orjson.dumps(row) if row is not None else None))
+    out.matched.append(
+        Matched(
+            raw,
+            rules,
+            e.event_id,
+            e.ts,
+            e.account,
+            e.region,
+            e.function,
+            orjson.dumps(row) if row is not None else None,
+        )
+    )
     return None

@@ -66,7 +66,7 @@ def is_log_name(name: str) -> bool:
 
 
 def split_s3_url(url: str) -> tuple[str, str]:
-    rest = url[len("s3://"):]
+    rest = url[len("s3://") :]
     bucket, _, prefix = rest.partition("/")
     if not bucket:
         raise UsageError(f"{url}: an S3 location needs a bucket (s3://bucket/prefix)")
@@ -75,8 +75,12 @@ def split_s3_url(url: str) -> tuple[str, str]:
 
 def special_kind(mode: int) -> str | None:
     """What a non-regular, non-folder file is (``FIFO``, ``socket``, ...); None otherwise."""
-    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
-                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+    for test, kind in (
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
         if test(mode):
             return kind
     return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else "special file"
@@ -87,8 +91,10 @@ def _stat(path: str) -> os.stat_result | Skipped:
     try:
         return os.stat(path)
     except FileNotFoundError:
-        return Skipped(path, "broken symbolic link" if os.path.islink(path)
-                       else "file vanished or does not exist")
+        return Skipped(
+            path,
+            "broken symbolic link" if os.path.islink(path) else "file vanished or does not exist",
+        )
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return Skipped(path, "symbolic link loop")
@@ -137,8 +143,11 @@ def walk_local(path: str) -> Iterator[LocalFile | Skipped]:
             elif stat.S_ISDIR(est.st_mode):
                 key = (est.st_dev, est.st_ino)
                 if key in seen:
-                    yield Skipped(full, "folder already walked (symbolic link loop or second "
-                                        "link): not walked again")
+                    yield Skipped(
+                        full,
+                        "folder already walked (symbolic link loop or second "
+                        "link): not walked again",
+                    )
                 else:
                     seen.add(key)
                     subfolders.append(full)

@@ -26,7 +26,9 @@ from typing import Any
 
 from lambdawatch.errors import InputError
 
-_FN_ARN = re.compile(r"^arn:[\w-]+:lambda:(?P<region>[\w-]+):(?P<account>\d+):function:(?P<name>[^:]+)")
+_FN_ARN = re.compile(
+    r"^arn:[\w-]+:lambda:(?P<region>[\w-]+):(?P<account>\d+):function:(?P<name>[^:]+)"
+)
 
 Key = tuple[str, str, str]
 
@@ -74,8 +76,9 @@ class LambdaInventory:
     def function(self, account: str, region: str, name: str) -> FunctionInfo | None:
         found = self.functions.get((account, region, name))
         if found is None and region in ("", "unknown"):
-            found = next((f for (a, _, n), f in self.functions.items() if a == account and n == name),
-                         None)
+            found = next(
+                (f for (a, _, n), f in self.functions.items() if a == account and n == name), None
+            )
         return found
 
     def names_in(self, account: str) -> set[str]:
@@ -147,7 +150,9 @@ class LambdaInventory:
             try:
                 policy = json.loads(policy)
             except json.JSONDecodeError:
-                raise InputError("get-policy output holds a Policy that is not JSON", where=where) from None
+                raise InputError(
+                    "get-policy output holds a Policy that is not JSON", where=where
+                ) from None
         statements = policy.get("Statement") if isinstance(policy, dict) else None
         if isinstance(statements, dict):
             statements = [statements]

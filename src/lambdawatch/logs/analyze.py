@@ -19,14 +19,24 @@ from lambdawatch.logs.extensions import KNOWN_EXTENSIONS
 from lambdawatch.logs.history import History
 from lambdawatch.logs.model import Invocation, LogLine, ms_to_iso
 
-_SEVERITY = {"log-credential-leak": "high", "process-exec": "high", "dynamic-exec": "high",
-             "log-outbound-connection": "low"}
-_CODES = {"log-outbound-connection": "LG101", "log-credential-leak": "LG102",
-          "process-exec": "LG103", "dynamic-exec": "LG104"}
-_TITLES = {"log-outbound-connection": "Outbound connections in the function's logs",
-           "log-credential-leak": "Credential-looking values printed in the logs (masked)",
-           "process-exec": "Shell or tool errors in the logs (commands run by the function)",
-           "dynamic-exec": "Errors raised inside evaluated code (exec/eval)"}
+_SEVERITY = {
+    "log-credential-leak": "high",
+    "process-exec": "high",
+    "dynamic-exec": "high",
+    "log-outbound-connection": "low",
+}
+_CODES = {
+    "log-outbound-connection": "LG101",
+    "log-credential-leak": "LG102",
+    "process-exec": "LG103",
+    "dynamic-exec": "LG104",
+}
+_TITLES = {
+    "log-outbound-connection": "Outbound connections in the function's logs",
+    "log-credential-leak": "Credential-looking values printed in the logs (masked)",
+    "process-exec": "Shell or tool errors in the logs (commands run by the function)",
+    "dynamic-exec": "Errors raised inside evaluated code (exec/eval)",
+}
 _ERRORS = re.compile("ERROR|Traceback|Task timed out|errorType|Runtime\\.|Error:")
 
 
@@ -144,14 +154,22 @@ class FunctionLogs:
         series = self._series(hours, opts.prices)
         cost = sum(p["cost_usd"] for p in series)
         findings += self._budget(series, opts)
-        return {"function": fn, "account": account, "region": region,
-                "window": {"start": ms_to_iso(self.first_ms) if self.first_ms else None,
-                           "end": ms_to_iso(self.last_ms) if self.last_ms else None},
-                "invocations": len(invs), "estimated_cost_usd": round(cost, 6),
-                "findings": [f.to_dict() for f in sorted(findings, key=lambda f: (-f.rank,
-                                                                                  f.code))],
-                "errors": len(error_ts), "lines": self.lines,
-                "arch": opts.prices.arch, "series": series}
+        return {
+            "function": fn,
+            "account": account,
+            "region": region,
+            "window": {
+                "start": ms_to_iso(self.first_ms) if self.first_ms else None,
+                "end": ms_to_iso(self.last_ms) if self.last_ms else None,
+            },
+            "invocations": len(invs),
+            "estimated_cost_usd": round(cost, 6),
+            "findings": [f.to_dict() for f in sorted(findings, key=lambda f: (-f.rank, f.code))],
+            "errors": len(error_ts),
+            "lines": self.lines,
+            "arch": opts.prices.arch,
+            "series": series,
+        }
 
     def _line_findings(self, opts: Options) -> list[Finding]:
         out = []
@@ -159,18 +177,37 @@ class FunctionLogs:
             details = [d for d, _ in entry.details.most_common(20)]
             severity = _SEVERITY[kind]
             if kind == "log-outbound-connection" and any(
-                    d[:1].isdigit() or d.startswith("[") for d in details):
+                d[:1].isdigit() or d.startswith("[") for d in details
+            ):
                 severity = "medium"  # a raw IP address, not a named service
-            out.append(Finding(kind, _CODES[kind], severity, _TITLES[kind],
-                               {"lines": entry.count, "details": details,
-                                "first": ms_to_iso(entry.first_ms or 0),
-                                "sample": entry.sample}))
+            out.append(
+                Finding(
+                    kind,
+                    _CODES[kind],
+                    severity,
+                    _TITLES[kind],
+                    {
+                        "lines": entry.count,
+                        "details": details,
+                        "first": ms_to_iso(entry.first_ms or 0),
+                        "sample": entry.sample,
+                    },
+                )
+            )
         unknown = sorted(n for n in self.extensions if n not in opts.known_extensions)
         if unknown:
-            out.append(Finding("unknown-extension", "LG105", "high",
-                               "Unknown Lambda extension registered: " + ", ".join(unknown),
-                               {"extensions": unknown,
-                                "known_seen": sorted(set(self.extensions) - set(unknown))}))
+            out.append(
+                Finding(
+                    "unknown-extension",
+                    "LG105",
+                    "high",
+                    "Unknown Lambda extension registered: " + ", ".join(unknown),
+                    {
+                        "extensions": unknown,
+                        "known_seen": sorted(set(self.extensions) - set(unknown)),
+                    },
+                )
+            )
         return out
 
     @staticmethod
@@ -178,12 +215,17 @@ class FunctionLogs:
         out = []
         for hour, h in sorted(hours.items()):
             durations = sorted(h.durations)
-            out.append({"hour": ms_to_iso(hour * HOUR_MS), "invocations": h.count,
-                        "errors": h.errors,
-                        "duration_p50_ms": durations[len(durations) // 2],
-                        "duration_max_ms": durations[-1],
-                        "gb_seconds": round(h.mb_ms / 1024 / 1000, 4),
-                        "cost_usd": round(batch_cost(prices, h.mb_ms, h.count), 8)})
+            out.append(
+                {
+                    "hour": ms_to_iso(hour * HOUR_MS),
+                    "invocations": h.count,
+                    "errors": h.errors,
+                    "duration_p50_ms": durations[len(durations) // 2],
+                    "duration_max_ms": durations[-1],
+                    "gb_seconds": round(h.mb_ms / 1024 / 1000, 4),
+                    "cost_usd": round(batch_cost(prices, h.mb_ms, h.count), 8),
+                }
+            )
         return out
 
     @staticmethod
@@ -197,8 +239,17 @@ class FunctionLogs:
         if not over:
             return []
         worst = max(over, key=lambda d: over[d])
-        return [Finding("cost-over-budget", "LG205", "medium",
-                        f"Estimated cost {over[worst]:.2f} USD on {worst}, over the "
-                        f"{opts.budget_usd:.2f} USD daily budget",
-                        {"budget_usd_per_day": opts.budget_usd, "days_over": over,
-                         "arch": opts.prices.arch})]
+        return [
+            Finding(
+                "cost-over-budget",
+                "LG205",
+                "medium",
+                f"Estimated cost {over[worst]:.2f} USD on {worst}, over the "
+                f"{opts.budget_usd:.2f} USD daily budget",
+                {
+                    "budget_usd_per_day": opts.budget_usd,
+                    "days_over": over,
+                    "arch": opts.prices.arch,
+                },
+            )
+        ]

@@ -57,11 +57,12 @@ class Invocations:
 
     def __iter__(self) -> Iterator[Invocation]:
         status = self.status
-        for i, (ts, dur, billed, mem, used, init) in enumerate(zip(
-                self.ts, self.duration, self.billed, self.memory, self.used, self.init,
-                strict=True)):
-            yield Invocation(ts, "", dur, billed, mem, used, None if math.isnan(init) else init,
-                             status.get(i))
+        for i, (ts, dur, billed, mem, used, init) in enumerate(
+            zip(self.ts, self.duration, self.billed, self.memory, self.used, self.init, strict=True)
+        ):
+            yield Invocation(
+                ts, "", dur, billed, mem, used, None if math.isnan(init) else init, status.get(i)
+            )
 
     def error_times(self) -> list[int]:
         return [self.ts[i] for i, st in self.status.items() if st in _ERROR_STATUSES]
@@ -73,8 +74,9 @@ class Invocations:
     def hours(self) -> dict[int, Hour]:
         out: dict[int, Hour] = {}
         status = self.status
-        for i, (t, dur, billed, mem) in enumerate(zip(self.ts, self.duration, self.billed,
-                                                      self.memory, strict=True)):
+        for i, (t, dur, billed, mem) in enumerate(
+            zip(self.ts, self.duration, self.billed, self.memory, strict=True)
+        ):
             h = out.get(t // HOUR_MS)
             if h is None:
                 h = out[t // HOUR_MS] = Hour()

@@ -22,13 +22,23 @@ CHUNK = 4 << 20
 _REPORT = re.compile(
     rb" REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms\s+Billed Duration: ([\d.]+) ms\s+"
     rb"Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?"
-    rb"([^\n]*)")
+    rb"([^\n]*)"
+)
 _STATUS = re.compile(rb"Status: (\w+)")
 _DIGITS = re.compile(rb"\d{1,3}")
 _ISO = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 # Case-sensitive marks that make a line matter besides the red-flag keywords.
-_MARKS = (rb"ERROR", rb"Traceback", rb"Task timed out", rb"errorType", rb"Runtime\.", rb"Error:",
-          rb"EXTENSION", rb"platform\.", rb"\d\.\d{1,3}\.\d")
+_MARKS = (
+    rb"ERROR",
+    rb"Traceback",
+    rb"Task timed out",
+    rb"errorType",
+    rb"Runtime\.",
+    rb"Error:",
+    rb"EXTENSION",
+    rb"platform\.",
+    rb"\d\.\d{1,3}\.\d",
+)
 
 
 @cache
@@ -79,9 +89,18 @@ def _reports(buf: bytes, acc: FunctionLogs) -> None:
             continue
         rid, d, b, mem, used, init, rest = m.groups()
         status = _STATUS.search(rest) if rest else None
-        add(Invocation(_ms(buf[start:at]), rid.decode(), float(d), float(b), int(mem), int(used),
-                       float(init) if init else None,
-                       status.group(1).decode() if status else None))
+        add(
+            Invocation(
+                _ms(buf[start:at]),
+                rid.decode(),
+                float(d),
+                float(b),
+                int(mem),
+                int(used),
+                float(init) if init else None,
+                status.group(1).decode() if status else None,
+            )
+        )
     if batch:
         acc.add_invocations(batch, min(i.ts for i in batch), max(i.ts for i in batch))
 
@@ -92,7 +111,7 @@ def _hits(db: Any, scratch: Any, buf: bytes, acc: FunctionLogs) -> None:
     db.scan(buf, lambda i, s, end, f, c: add(buf.rfind(b"\n", 0, end) + 1), scratch=scratch)
     for start in sorted(starts):
         end = buf.find(b"\n", start)
-        raw = buf[start:end if end >= 0 else len(buf)].decode("utf-8", "replace")
+        raw = buf[start : end if end >= 0 else len(buf)].decode("utf-8", "replace")
         if _ISO.match(buf, start):
             iso, _, message = raw.partition(" ")
         else:  # a continuation line: the time of the nearest line above that has one
@@ -110,7 +129,7 @@ def _iso_above(buf: bytes, pos: int) -> str | None:
             return None
         pos = buf.rfind(b"\n", 0, pos - 1) + 1
         if _ISO.match(buf, pos):
-            return buf[pos:buf.find(b" ", pos)].decode()
+            return buf[pos : buf.find(b" ", pos)].decode()
     return None
 
 

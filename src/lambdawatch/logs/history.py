@@ -87,10 +87,18 @@ def from_events(events: Iterable[Any]) -> History:
             if base != "UpdateFunctionCode":
                 what.append("configuration")
             h.changes.setdefault(fn, []).append(
-                Change(iso_to_ms(str(record.get("eventTime"))), str(record.get("eventName")),
-                       str(record.get("eventID")), tuple(what)))
-            resp = record.get("responseElements") if isinstance(
-                record.get("responseElements"), dict) else {}
+                Change(
+                    iso_to_ms(str(record.get("eventTime"))),
+                    str(record.get("eventName")),
+                    str(record.get("eventID")),
+                    tuple(what),
+                )
+            )
+            resp = (
+                record.get("responseElements")
+                if isinstance(record.get("responseElements"), dict)
+                else {}
+            )
             timeout = req.get("timeout") or resp.get("timeout")
             if isinstance(timeout, int | float) and timeout > 0:
                 h.timeout_s[fn] = float(timeout)

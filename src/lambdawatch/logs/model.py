@@ -65,6 +65,6 @@ def function_of_group(group: str | None) -> str | None:
     at = group.find(marker)
     if at < 0:
         return None
-    rest = group[at + len(marker):]
+    rest = group[at + len(marker) :]
     name = rest.split("/", 1)[0].split(":", 1)[0]
     return name or None

@@ -13,13 +13,20 @@ _REPORT = re.compile(
     r"REPORT RequestId: (?P<rid>\S+)\s+Duration: (?P<d>[\d.]+) ms\s+"
     r"Billed Duration: (?P<b>[\d.]+) ms\s+Memory Size: (?P<m>\d+) MB\s+"
     r"Max Memory Used: (?P<mm>\d+) MB(?:\s+Init Duration: (?P<i>[\d.]+) ms)?"
-    r"(?:.*?Status: (?P<s>\w+))?")
+    r"(?:.*?Status: (?P<s>\w+))?"
+)
 _EXTENSION = re.compile(r"^EXTENSION\s+Name: (?P<name>\S+)\s+State: (?P<state>\w+)")
 _TIMEOUT = re.compile(r"Task timed out after (?P<s>[\d.]+) seconds")
 
 
-_FIELDS = {"Duration": "d", "Billed Duration": "b", "Memory Size": "m",
-           "Max Memory Used": "mm", "Init Duration": "i", "Status": "s"}
+_FIELDS = {
+    "Duration": "d",
+    "Billed Duration": "b",
+    "Memory Size": "m",
+    "Max Memory Used": "mm",
+    "Init Duration": "i",
+    "Status": "s",
+}
 
 
 def parse_report(line: LogLine) -> Invocation | None:
@@ -36,9 +43,16 @@ def parse_report(line: LogLine) -> Invocation | None:
             if sep and short:
                 got[short] = value.split(" ", 1)[0]
         try:
-            return Invocation(line.millis(), head[18:].strip(), float(got["d"]), float(got["b"]),
-                              int(got["m"]), int(got["mm"]),
-                              float(got["i"]) if "i" in got else None, got.get("s"))
+            return Invocation(
+                line.millis(),
+                head[18:].strip(),
+                float(got["d"]),
+                float(got["b"]),
+                int(got["m"]),
+                int(got["mm"]),
+                float(got["i"]) if "i" in got else None,
+                got.get("s"),
+            )
         except (KeyError, ValueError):
             pass
     return _parse_report_regex(line)
@@ -49,9 +63,16 @@ def _parse_report_regex(line: LogLine) -> Invocation | None:
     if m is None:
         return None
     init = m.group("i")
-    return Invocation(line.millis(), m.group("rid"), float(m.group("d")), float(m.group("b")),
-                      int(m.group("m")), int(m.group("mm")), float(init) if init else None,
-                      m.group("s"))
+    return Invocation(
+        line.millis(),
+        m.group("rid"),
+        float(m.group("d")),
+        float(m.group("b")),
+        int(m.group("m")),
+        int(m.group("mm")),
+        float(init) if init else None,
+        m.group("s"),
+    )
 
 
 def json_record(message: str) -> dict[str, Any] | None:
@@ -77,14 +98,16 @@ def parse_json_report(line: LogLine, doc: dict[str, Any]) -> Invocation | None:
         except ValueError:
             ts = line.ts
     try:
-        return Invocation(ts if ts is not None else line.millis(), str(rec.get("requestId", "")),
-                          float(metrics.get("durationMs", 0)),
-                          float(metrics.get("billedDurationMs", 0)),
-                          int(metrics.get("memorySizeMB", 0)),
-                          int(metrics.get("maxMemoryUsedMB", 0)),
-                          float(metrics["initDurationMs"]) if "initDurationMs" in metrics
-                          else None, rec.get("status") if rec.get("status") != "success"
-                          else None)
+        return Invocation(
+            ts if ts is not None else line.millis(),
+            str(rec.get("requestId", "")),
+            float(metrics.get("durationMs", 0)),
+            float(metrics.get("billedDurationMs", 0)),
+            int(metrics.get("memorySizeMB", 0)),
+            int(metrics.get("maxMemoryUsedMB", 0)),
+            float(metrics["initDurationMs"]) if "initDurationMs" in metrics else None,
+            rec.get("status") if rec.get("status") != "success" else None,
+        )
     except (TypeError, ValueError):
         return None
 

@@ -45,15 +45,21 @@ def open_binary(path: str) -> IO[bytes]:
     """The file's bytes, inflated when it starts with the gzip magic (ISA-L, multi-member)."""
     with open(path, "rb") as fh:
         magic = fh.read(2)
-    return (igzip.open(path, "rb")  # type: ignore[no-untyped-call,no-any-return,unused-ignore]
-            if magic == _GZIP else open(path, "rb"))
+    return (
+        igzip.open(path, "rb")  # type: ignore[no-untyped-call,no-any-return,unused-ignore]
+        if magic == _GZIP
+        else open(path, "rb")
+    )
 
 
 def _open_text(path: str) -> IO[str]:
     with open(path, "rb") as fh:
         magic = fh.read(2)
-    raw: IO[bytes] = (igzip.open(path, "rb")  # type: ignore[no-untyped-call,unused-ignore]
-                      if magic == _GZIP else open(path, "rb"))  # noqa: SIM115
+    raw: IO[bytes] = (
+        igzip.open(path, "rb")  # type: ignore[no-untyped-call,unused-ignore]
+        if magic == _GZIP
+        else open(path, "rb")
+    )  # noqa: SIM115
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline=None)
 
 
@@ -153,8 +159,11 @@ def _json_content(path: str, report: ReadReport) -> Iterator[LogLine]:
             report.lines += 1
             yield line
     if not found:
-        report.problem(path, "no CloudWatch Logs events in it (not filter-log-events output, "
-                             "a subscription payload or JSON log records)")
+        report.problem(
+            path,
+            "no CloudWatch Logs events in it (not filter-log-events output, "
+            "a subscription payload or JSON log records)",
+        )
 
 
 def _streamed_events(path: str, report: ReadReport) -> Iterator[LogLine]:
@@ -163,14 +172,14 @@ def _streamed_events(path: str, report: ReadReport) -> Iterator[LogLine]:
             for ev in jsonstream.events(fh):
                 if isinstance(ev.get("message"), str):
                     report.lines += 1
-                    yield LogLine(_int(ev.get("timestamp")), ev["message"], None,
-                                  ev.get("logStreamName"))
+                    yield LogLine(
+                        _int(ev.get("timestamp")), ev["message"], None, ev.get("logStreamName")
+                    )
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         report.problem(path, f"truncated or invalid, kept the events before the break ({exc})")
 
 
-def _from_document(doc: Any, group: str | None, path: str,
-                   report: ReadReport) -> Iterator[LogLine]:
+def _from_document(doc: Any, group: str | None, path: str, report: ReadReport) -> Iterator[LogLine]:
     if isinstance(doc, list):
         for item in doc:
             yield from _from_document(item, group, path, report)
@@ -187,8 +196,13 @@ def _from_document(doc: Any, group: str | None, path: str,
         owner = str(doc.get("owner") or "") or None
         for ev in doc["logEvents"]:
             if isinstance(ev, dict) and isinstance(ev.get("message"), str):
-                yield LogLine(_int(ev.get("timestamp")), ev["message"], grp,
-                              doc.get("logStream"), account=owner)
+                yield LogLine(
+                    _int(ev.get("timestamp")),
+                    ev["message"],
+                    grp,
+                    doc.get("logStream"),
+                    account=owner,
+                )
     elif isinstance(doc.get("Records"), list) or isinstance(doc.get("records"), list):
         for rec in doc.get("Records") or doc.get("records") or []:
             blob = (rec.get("kinesis") or {}).get("data") if isinstance(rec, dict) else None
@@ -196,8 +210,7 @@ def _from_document(doc: Any, group: str | None, path: str,
             if isinstance(blob, str):
                 yield from _decoded(blob, path, report)
     elif isinstance(doc.get("message"), str) and isinstance(doc.get("timestamp"), int | float):
-        yield LogLine(_int(doc.get("timestamp")), doc["message"], group,
-                      doc.get("logStreamName"))
+        yield LogLine(_int(doc.get("timestamp")), doc["message"], group, doc.get("logStreamName"))
     elif "time" in doc and ("type" in doc or "level" in doc) or "requestId" in doc:
         yield _json_log_record(doc)
 

@@ -12,11 +12,43 @@ from dataclasses import dataclass
 
 from lambdawatch.secrets import find_secrets, mask, redact
 
-KEYWORDS = ("://", "connect", "dial ", "enotfound", "eai_again", "resolve host", "socket",
-             "akia", "asia", "private key", "secret", "passw", "token", "api_key", "apikey",
-             "api-key", "access_key", "bearer", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox",
-             "sk_live", "aiza", "eyj", "not found", "<string>", "<anonymous>", "eval",
-             "syntaxerror", "/bin/", "permission denied", "refused")
+KEYWORDS = (
+    "://",
+    "connect",
+    "dial ",
+    "enotfound",
+    "eai_again",
+    "resolve host",
+    "socket",
+    "akia",
+    "asia",
+    "private key",
+    "secret",
+    "passw",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "bearer",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "xox",
+    "sk_live",
+    "aiza",
+    "eyj",
+    "not found",
+    "<string>",
+    "<anonymous>",
+    "eval",
+    "syntaxerror",
+    "/bin/",
+    "permission denied",
+    "refused",
+)
 _DOTTED = re.compile(r"\d\.\d{1,3}\.\d")
 
 
@@ -34,20 +66,36 @@ class _Screen:
 
 SCREEN = _Screen()
 
-_URL = re.compile(r"\b(?:https?|wss?|tcp|ftp)://(?:[^\s/@:]+(?::[^\s/@]*)?@)?"
-                  r"(?P<host>\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(?::(?P<port>\d{1,5}))?", re.IGNORECASE)
-_IP_PORT = re.compile(r"(?<![\d.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::(?P<port>\d{1,5}))?(?![\d.])")
-_CONNECT = re.compile(r"connect|dial (?:tcp|udp)|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|resolve host|"
-                      r"socket|Connection (?:refused|reset|timed out)|getaddrinfo", re.IGNORECASE)
-_AWS_HOST = re.compile(r"(?:^|\.)(?:amazonaws\.com(?:\.cn)?|aws\.amazon\.com|on\.aws|"
-                       r"api\.aws|localhost)$", re.IGNORECASE)
-_SHELL = re.compile(r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?\S+: "
-                    r"(?:command )?not found|/bin/(?:ba)?sh: .*Permission denied|"
-                    r"\b(?:nc|ncat|curl|wget|python3?|perl|bash): .*(?:not found|refused|"
-                    r"Could not resolve)", re.IGNORECASE)
-_INJECTED = re.compile(r"File \"<string>\", line \d+|at eval \(eval at|"
-                       r"at Object\.<anonymous> \(\[eval\]|evalmachine\.<anonymous>|"
-                       r"SyntaxError: .*\(<string>, line \d+\)")
+_URL = re.compile(
+    r"\b(?:https?|wss?|tcp|ftp)://(?:[^\s/@:]+(?::[^\s/@]*)?@)?"
+    r"(?P<host>\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(?::(?P<port>\d{1,5}))?",
+    re.IGNORECASE,
+)
+_IP_PORT = re.compile(
+    r"(?<![\d.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::(?P<port>\d{1,5}))?(?![\d.])"
+)
+_CONNECT = re.compile(
+    r"connect|dial (?:tcp|udp)|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|resolve host|"
+    r"socket|Connection (?:refused|reset|timed out)|getaddrinfo",
+    re.IGNORECASE,
+)
+_AWS_HOST = re.compile(
+    r"(?:^|\.)(?:amazonaws\.com(?:\.cn)?|aws\.amazon\.com|on\.aws|"
+    r"api\.aws|localhost)$",
+    re.IGNORECASE,
+)
+_SHELL = re.compile(
+    r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?\S+: "
+    r"(?:command )?not found|/bin/(?:ba)?sh: .*Permission denied|"
+    r"\b(?:nc|ncat|curl|wget|python3?|perl|bash): .*(?:not found|refused|"
+    r"Could not resolve)",
+    re.IGNORECASE,
+)
+_INJECTED = re.compile(
+    r"File \"<string>\", line \d+|at eval \(eval at|"
+    r"at Object\.<anonymous> \(\[eval\]|evalmachine\.<anonymous>|"
+    r"SyntaxError: .*\(<string>, line \d+\)"
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +120,7 @@ def _public_host(host: str) -> bool:
 
 def _secrets(message: str) -> list[tuple[str, str]]:
     """(secret type, masked value) of every credential-looking value on the line."""
-    return [(m.name, mask(message[m.start:m.end])) for m in find_secrets(message)]
+    return [(m.name, mask(message[m.start : m.end])) for m in find_secrets(message)]
 
 
 def masked_sample(message: str, limit: int = 240) -> str:
@@ -87,11 +135,15 @@ def flags(message: str) -> list[Flag]:
     sample = masked_sample(message)
     for kind, shown in secrets:
         out.append(Flag("log-credential-leak", f"{kind} {shown}", sample))
-    hosts = [m.group("host") + (f":{m.group('port')}" if m.group("port") else "")
-             for m in _URL.finditer(message)]
+    hosts = [
+        m.group("host") + (f":{m.group('port')}" if m.group("port") else "")
+        for m in _URL.finditer(message)
+    ]
     if _CONNECT.search(message):
-        hosts += [m.group("host") + (f":{m.group('port')}" if m.group("port") else "")
-                  for m in _IP_PORT.finditer(message)]
+        hosts += [
+            m.group("host") + (f":{m.group('port')}" if m.group("port") else "")
+            for m in _IP_PORT.finditer(message)
+        ]
     for host in dict.fromkeys(hosts):
         if _public_host(host.rsplit(":", 1)[0] if host.count(":") == 1 else host):
             out.append(Flag("log-outbound-connection", host.lower(), sample))

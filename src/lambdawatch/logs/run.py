@@ -25,8 +25,12 @@ def expand(paths: Iterable[str], report: ReadReport) -> Iterator[str]:
             report.problem(path, "no such file or folder")
 
 
-def accumulate(lines: Iterable[tuple[LogLine, str | None]], groups: dict[str, FunctionLogs],
-               report: ReadReport, where: str) -> None:
+def accumulate(
+    lines: Iterable[tuple[LogLine, str | None]],
+    groups: dict[str, FunctionLogs],
+    report: ReadReport,
+    where: str,
+) -> None:
     """Feed (line, fallback function) pairs to their function's accumulator."""
     warned = False
     last: tuple[str | None, str | None, FunctionLogs | None] = (None, None, None)
@@ -37,8 +41,11 @@ def accumulate(lines: Iterable[tuple[LogLine, str | None]], groups: dict[str, Fu
         fn = function_of_group(line.group) or fallback
         if fn is None:
             if not warned:
-                report.problem(where, "cannot tell the function (no /aws/lambda/NAME log group "
-                                      "in the file or its path): give --function NAME")
+                report.problem(
+                    where,
+                    "cannot tell the function (no /aws/lambda/NAME log group "
+                    "in the file or its path): give --function NAME",
+                )
                 warned = True
             continue
         acc = groups.get(fn)
@@ -48,8 +55,12 @@ def accumulate(lines: Iterable[tuple[LogLine, str | None]], groups: dict[str, Fu
         acc.add(line)
 
 
-def from_files(paths: Iterable[str], function: str | None, report: ReadReport,
-               groups: dict[str, FunctionLogs] | None = None) -> dict[str, FunctionLogs]:
+def from_files(
+    paths: Iterable[str],
+    function: str | None,
+    report: ReadReport,
+    groups: dict[str, FunctionLogs] | None = None,
+) -> dict[str, FunctionLogs]:
     from lambdawatch.logs import fastpath
 
     groups = {} if groups is None else groups
@@ -63,13 +74,15 @@ def from_files(paths: Iterable[str], function: str | None, report: ReadReport,
                 acc = groups[fallback] = FunctionLogs(fallback)
             fastpath.scan_export(path, acc, report)
             continue
-        accumulate(((line, fallback) for line in read_file(path, report, kind)), groups,
-                   report, path)
+        accumulate(
+            ((line, fallback) for line in read_file(path, report, kind)), groups, report, path
+        )
     return groups
 
 
-def results(groups: dict[str, FunctionLogs], history: History,
-            opts: Options) -> list[dict[str, Any]]:
+def results(
+    groups: dict[str, FunctionLogs], history: History, opts: Options
+) -> list[dict[str, Any]]:
     if opts.window_end_ms is None:
         ends = [g.last_ms for g in groups.values() if g.last_ms is not None]
         opts.window_end_ms = max(ends) if ends else None

@@ -24,8 +24,12 @@ class NotifyPolicy:
 
 
 def _announced(store: Store, alert_id: str, sink: str) -> bool:
-    return store.db.execute("SELECT 1 FROM outbox WHERE alert_id=? AND sink=? LIMIT 1",
-                            (alert_id, sink)).fetchone() is not None
+    return (
+        store.db.execute(
+            "SELECT 1 FROM outbox WHERE alert_id=? AND sink=? LIMIT 1", (alert_id, sink)
+        ).fetchone()
+        is not None
+    )
 
 
 def enqueue_changes(store: Store, policy: NotifyPolicy) -> int:

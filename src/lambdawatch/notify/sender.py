@@ -67,9 +67,12 @@ def _now() -> float:
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"content-type": "application/json",
-                                          "user-agent": "lambdawatch", **headers})
+    req = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"content-type": "application/json", "user-agent": "lambdawatch", **headers},
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
             resp.read(1024)
@@ -116,12 +119,17 @@ class Sender:
         region = target.address.split(":")[3]
         body = orjson.loads(row.payload)
         kwargs: dict[str, Any] = {
-            "TopicArn": target.address, "Message": row.payload.decode(),
+            "TopicArn": target.address,
+            "Message": row.payload.decode(),
             "Subject": sns_subject(body.get("data") or {}),
             "MessageAttributes": {
-                "severity": {"DataType": "String",
-                             "StringValue": str((body.get("data") or {}).get("severity"))},
-                "type": {"DataType": "String", "StringValue": row.kind}}}
+                "severity": {
+                    "DataType": "String",
+                    "StringValue": str((body.get("data") or {}).get("severity")),
+                },
+                "type": {"DataType": "String", "StringValue": row.kind},
+            },
+        }
         if target.address.endswith(".fifo"):
             kwargs["MessageDeduplicationId"] = hashlib.sha256(row.key.encode()).hexdigest()
             kwargs["MessageGroupId"] = row.alert_id
@@ -150,7 +158,7 @@ class Sender:
                 if now - row.created_at > self.max_age:
                     outbox.dead(store.db, row, f"gave up after {row.attempts + 1} tries: {exc}")
                 else:
-                    delay = self.rng.uniform(0, min(self.cap, self.base * 2 ** row.attempts))
+                    delay = self.rng.uniform(0, min(self.cap, self.base * 2**row.attempts))
                     if exc.retry_after is not None:
                         delay = max(delay, exc.retry_after)
                     outbox.retry(store.db, row, now + delay, str(exc))

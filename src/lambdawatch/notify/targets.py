@@ -36,10 +36,12 @@ class Target:
 def parse_target(spec: str) -> Target:
     kind, sep, address = spec.partition(":")
     if not sep or kind not in KINDS or not address:
-        raise UsageError(f"--notify {spec.split(':', 1)[0]!r}: expected webhook:URL, "
-                         "slack:WEBHOOK_URL or sns:TOPIC_ARN")
+        raise UsageError(
+            f"--notify {spec.split(':', 1)[0]!r}: expected webhook:URL, "
+            "slack:WEBHOOK_URL or sns:TOPIC_ARN"
+        )
     if kind in ("webhook", "slack") and not address.startswith(("https://", "http://")):
         raise UsageError(f"--notify {kind}: the address must be an http(s) URL")
-    if kind == "sns" and not address.startswith("arn:aws") :
+    if kind == "sns" and not address.startswith("arn:aws"):
         raise UsageError("--notify sns: the address must be an SNS topic ARN")
     return Target(kind, address)

@@ -30,8 +30,9 @@ def severity_bars(counts: dict[str, int], *, width: int = 360, height: int = 120
     for i, sev in enumerate(SEVERITIES):
         n = counts.get(sev, 0)
         h = round((height - 30) * n / top, 1)
-        bars.append(Bar(sev, n, round(i * slot + 8, 1), round(height - 18 - h, 1),
-                        round(slot - 16, 1), h))
+        bars.append(
+            Bar(sev, n, round(i * slot + 8, 1), round(height - 18 - h, 1), round(slot - 16, 1), h)
+        )
     return bars
 
 
@@ -54,8 +55,10 @@ def event_strip(rows: list[tuple[str, str, bool]], *, width: int = 600) -> list[
     lo, hi = min(times), max(times)
     span = (hi - lo) or 1.0
     pad = 12
-    return [Mark(round(pad + (t - lo) / span * (width - 2 * pad), 1), label, flagged)
-            for t, (_, label, flagged) in zip(times, rows, strict=True)]
+    return [
+        Mark(round(pad + (t - lo) / span * (width - 2 * pad), 1), label, flagged)
+        for t, (_, label, flagged) in zip(times, rows, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,9 @@ def trigger_star(labels: list[tuple[str, bool]], *, size: int = 320) -> list[Nod
     nodes = []
     for i, (label, risky) in enumerate(labels):
         a = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
-        nodes.append(Node(round(c + r * math.cos(a), 1), round(c + r * math.sin(a), 1),
-                          label, risky))
+        nodes.append(
+            Node(round(c + r * math.cos(a), 1), round(c + r * math.sin(a), 1), label, risky)
+        )
     return nodes
 
 
@@ -84,5 +88,7 @@ def series_points(values: list[float], *, width: int = 600, height: int = 80) ->
         return ""
     top = max(values) or 1.0
     step = width / max(len(values) - 1, 1)
-    return " ".join(f"{round(i * step, 1)},{round(height - 4 - (height - 8) * v / top, 1)}"
-                    for i, v in enumerate(values))
+    return " ".join(
+        f"{round(i * step, 1)},{round(height - 4 - (height - 8) * v / top, 1)}"
+        for i, v in enumerate(values)
+    )

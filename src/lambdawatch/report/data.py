@@ -33,8 +33,9 @@ def load_alerts(store: Store, ids: Iterable[str]) -> list[dict[str, Any]]:
     for alert_id in wanted:
         alert = store.get_alert(alert_id)
         if alert is None:
-            raise UsageError(f"no alert {alert_id!r} in the state (ids: hunt --format table)",
-                             where=store.path)
+            raise UsageError(
+                f"no alert {alert_id!r} in the state (ids: hunt --format table)", where=store.path
+            )
         out.append(alert)
     return out
 

@@ -29,8 +29,10 @@ def mask_env(variables: dict[Any, Any]) -> dict[str, Any]:
 
 def _env_masked(obj: Any) -> Any:
     if isinstance(obj, dict):
-        return {str(k): mask_env(v) if str(k) in _ENV_KEYS and isinstance(v, dict)
-                else _env_masked(v) for k, v in obj.items()}
+        return {
+            str(k): mask_env(v) if str(k) in _ENV_KEYS and isinstance(v, dict) else _env_masked(v)
+            for k, v in obj.items()
+        }
     if isinstance(obj, list):
         return [_env_masked(v) for v in obj]
     return obj

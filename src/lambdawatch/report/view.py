@@ -26,19 +26,34 @@ def timeline(alert: dict[str, Any], records: list[dict[str, Any]]) -> list[dict[
     for r in records:
         found = r.get("userIdentity")
         ident: dict[str, Any] = found if isinstance(found, dict) else {}
-        rows.append({"time": str(r.get("eventTime", "")), "event": str(r.get("eventName", "")),
-                     "principal": str(ident.get("arn") or ident.get("principalId") or "-"),
-                     "ip": str(r.get("sourceIPAddress") or "-"),
-                     "user_agent": str(r.get("userAgent") or "-"),
-                     "event_id": str(r.get("eventID") or ""),
-                     "error": str(r.get("errorCode") or ""),
-                     "request": mask_tree({k: r[k] for k in ("requestParameters",
-                                                             "responseElements") if r.get(k)})})
+        rows.append(
+            {
+                "time": str(r.get("eventTime", "")),
+                "event": str(r.get("eventName", "")),
+                "principal": str(ident.get("arn") or ident.get("principalId") or "-"),
+                "ip": str(r.get("sourceIPAddress") or "-"),
+                "user_agent": str(r.get("userAgent") or "-"),
+                "event_id": str(r.get("eventID") or ""),
+                "error": str(r.get("errorCode") or ""),
+                "request": mask_tree(
+                    {k: r[k] for k in ("requestParameters", "responseElements") if r.get(k)}
+                ),
+            }
+        )
     if not rows:  # the state lost the records: fall back on what the alert itself lists
-        rows = [{"time": c.get("time", ""), "event": c.get("event_name", ""),
-                 "principal": c.get("principal", "-"), "ip": "-", "user_agent": "-",
-                 "event_id": c.get("event_id", ""), "error": "", "request": None}
-                for c in alert.get("changes") or []]
+        rows = [
+            {
+                "time": c.get("time", ""),
+                "event": c.get("event_name", ""),
+                "principal": c.get("principal", "-"),
+                "ip": "-",
+                "user_agent": "-",
+                "event_id": c.get("event_id", ""),
+                "error": "",
+                "request": None,
+            }
+            for c in alert.get("changes") or []
+        ]
     rows.sort(key=lambda row: (row["time"], row["event_id"]))
     return rows
 
@@ -46,11 +61,19 @@ def timeline(alert: dict[str, Any], records: list[dict[str, Any]]) -> list[dict[
 def diffs(alert: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for change in alert.get("changes") or []:
-        fields = [{"field": k, "before": v.get("before"), "after": v.get("after")}
-                  for k, v in sorted((change.get("changes") or {}).items())
-                  if isinstance(v, dict)]
-        out.append({"time": change.get("time", ""), "event": change.get("event_name", ""),
-                    "principal": change.get("principal", ""), "fields": mask_tree(fields)})
+        fields = [
+            {"field": k, "before": v.get("before"), "after": v.get("after")}
+            for k, v in sorted((change.get("changes") or {}).items())
+            if isinstance(v, dict)
+        ]
+        out.append(
+            {
+                "time": change.get("time", ""),
+                "event": change.get("event_name", ""),
+                "principal": change.get("principal", ""),
+                "fields": mask_tree(fields),
+            }
+        )
     return out
 
 
@@ -59,7 +82,8 @@ def latest_configuration(records: list[dict[str, Any]]) -> dict[str, Any] | None
     found = None
     for r in sorted(records, key=lambda x: str(x.get("eventTime", ""))):
         if _base(str(r.get("eventName", ""))) in _CONFIG_EVENTS and isinstance(
-                r.get("requestParameters"), dict):
+            r.get("requestParameters"), dict
+        ):
             found = r["requestParameters"]
     return mask_tree(found) if found is not None else None
 
@@ -68,10 +92,11 @@ def trigger_labels(alert: dict[str, Any]) -> list[str]:
     """The alert's triggers: its context, plus those its changes added (schedules with their
     expression when a finding gives it), each once."""
     labels = [str(t) for t in (alert.get("context") or {}).get("triggers") or []]
-    schedules = {str(f["evidence"].get("rule")): str(f["evidence"].get("schedule"))
-                 for f in alert.get("findings") or []
-                 if f.get("kind") == "high-frequency-schedule" and isinstance(
-                     f.get("evidence"), dict)}
+    schedules = {
+        str(f["evidence"].get("rule")): str(f["evidence"].get("schedule"))
+        for f in alert.get("findings") or []
+        if f.get("kind") == "high-frequency-schedule" and isinstance(f.get("evidence"), dict)
+    }
     for change in alert.get("changes") or []:
         after = ((change.get("changes") or {}).get("triggers") or {}).get("after") or []
         for t in after if isinstance(after, list) else []:
@@ -94,22 +119,37 @@ def triggers(alert: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"x": n.x, "y": n.y, "label": n.label, "risky": n.risky} for n in nodes]
 
 
-def alert_view(alert: dict[str, Any], records: list[dict[str, Any]],
-               logs: dict[str, Any] | None, code: list[dict[str, Any]]) -> dict[str, Any]:
+def alert_view(
+    alert: dict[str, Any],
+    records: list[dict[str, Any]],
+    logs: dict[str, Any] | None,
+    code: list[dict[str, Any]],
+) -> dict[str, Any]:
     masked = mask_tree(alert)
     rows = timeline(alert, records)
-    strip = charts.event_strip([(r["time"], f"{r['time']} {r['event']}", bool(r["error"]))
-                                for r in rows])
+    strip = charts.event_strip(
+        [(r["time"], f"{r['time']} {r['event']}", bool(r["error"])) for r in rows]
+    )
     series = None
     if logs and logs.get("series"):
         values = [float(p.get("invocations", 0)) for p in logs["series"]]
-        series = {"points": charts.series_points(values), "max": max(values, default=0),
-                  "start": logs["series"][0].get("hour", ""),
-                  "end": logs["series"][-1].get("hour", "")}
-    return {"a": masked, "timeline": rows, "strip": strip, "diffs": diffs(alert),
-            "config": latest_configuration(records), "triggers": triggers(alert),
-            "logs": mask_tree(logs) if logs else None, "series": series,
-            "code": mask_tree(code)}
+        series = {
+            "points": charts.series_points(values),
+            "max": max(values, default=0),
+            "start": logs["series"][0].get("hour", ""),
+            "end": logs["series"][-1].get("hour", ""),
+        }
+    return {
+        "a": masked,
+        "timeline": rows,
+        "strip": strip,
+        "diffs": diffs(alert),
+        "config": latest_configuration(records),
+        "triggers": triggers(alert),
+        "logs": mask_tree(logs) if logs else None,
+        "series": series,
+        "code": mask_tree(code),
+    }
 
 
 def _record(item: Any) -> dict[str, Any]:
@@ -122,15 +162,21 @@ def _record(item: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
-def build(alerts: list[dict[str, Any]], events_by_alert: dict[str, list[Any]],
-          meta: dict[str, Any]) -> dict[str, Any]:
+def build(
+    alerts: list[dict[str, Any]], events_by_alert: dict[str, list[Any]], meta: dict[str, Any]
+) -> dict[str, Any]:
     logs_by_fn = {str(r.get("function")): r for r in meta.get("logs") or []}
     code_by_fn: dict[str, list[dict[str, Any]]] = meta.get("code_findings") or {}
     severities = Counter(str(a.get("severity")) for a in alerts)
-    views = [alert_view(a, [_record(e) for e in events_by_alert.get(a["id"], [])],
-                        logs_by_fn.get(a["function"]),
-                        list(a.get("code_findings") or []) + code_by_fn.get(a["function"], []))
-             for a in sorted(alerts, key=lambda x: (-int(x.get("risk", 0)), x["id"]))]
+    views = [
+        alert_view(
+            a,
+            [_record(e) for e in events_by_alert.get(a["id"], [])],
+            logs_by_fn.get(a["function"]),
+            list(a.get("code_findings") or []) + code_by_fn.get(a["function"], []),
+        )
+        for a in sorted(alerts, key=lambda x: (-int(x.get("risk", 0)), x["id"]))
+    ]
     return {
         "case": str(meta.get("case") or "lambdawatch case"),
         "generated_at": str(meta.get("generated_at") or ""),
@@ -142,8 +188,8 @@ def build(alerts: list[dict[str, Any]], events_by_alert: dict[str, list[Any]],
         "counts": {s: severities.get(s, 0) for s in charts.SEVERITIES},
         "bars": charts.severity_bars(dict(severities)),
         "suppressed": sum(1 for a in alerts if a.get("suppressed")),
-        "contained": bool(meta.get("contained")) or any(
-            c.get("contained") for c in meta.get("responses") or []),
+        "contained": bool(meta.get("contained"))
+        or any(c.get("contained") for c in meta.get("responses") or []),
         "responses": list(meta.get("responses") or []),
         "alerts": views,
     }

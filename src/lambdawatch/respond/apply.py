@@ -34,13 +34,13 @@ def read_actions(store: EvidenceStore) -> list[dict[str, Any]]:
 
 def _append(store: EvidenceStore, lines: list[dict[str, Any]]) -> None:
     old = store.get(ACTIONS_FILE) or b""
-    new = b"".join(json.dumps(line, sort_keys=True, default=str).encode() + b"\n"
-                   for line in lines)
+    new = b"".join(json.dumps(line, sort_keys=True, default=str).encode() + b"\n" for line in lines)
     store.put(ACTIONS_FILE, old + new)
 
 
-def apply_steps(steps: list[Step], clients: Callable[[str], Any], store: EvidenceStore,
-                run: str) -> Step | None:
+def apply_steps(
+    steps: list[Step], clients: Callable[[str], Any], store: EvidenceStore, run: str
+) -> Step | None:
     """Run every ``planned`` step; the failed step, or ``None`` when all were done."""
     failed: Step | None = None
     for step in steps:

@@ -41,7 +41,8 @@ class LocalStore:
         target = self.root / _check(path)
         for folder in reversed([target.parent, *target.parent.parents]):
             if not folder.exists():
-                folder.mkdir(mode=0o700)
+                # reads run on several threads: another may create the folder meanwhile
+                folder.mkdir(mode=0o700, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
         tmp.unlink(missing_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400)
@@ -74,8 +75,9 @@ class S3Store:
         from lambdawatch.aws import raise_for
 
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._key(path), Body=data,
-                                   ChecksumAlgorithm="SHA256")
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(path), Body=data, ChecksumAlgorithm="SHA256"
+            )
         except (BotoCoreError, ClientError) as exc:  # one message naming the API
             raise raise_for(exc, "s3:PutObject", f"{self.location}/{path}") from None
         return len(data), digest

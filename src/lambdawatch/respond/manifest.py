@@ -36,11 +36,18 @@ class Evidence:
     gaps: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def put(self, path: str, api: str, qualifier: str | None, data: bytes,
-            **extra: Any) -> dict[str, Any]:
+    def put(
+        self, path: str, api: str, qualifier: str | None, data: bytes, **extra: Any
+    ) -> dict[str, Any]:
         size, digest = self.store.put(path, data)
-        entry = {"path": path, "api": api, "qualifier": qualifier, "bytes": size,
-                 "sha256": digest, **extra}
+        entry = {
+            "path": path,
+            "api": api,
+            "qualifier": qualifier,
+            "bytes": size,
+            "sha256": digest,
+            **extra,
+        }
         with self._lock:
             self.artifacts.append(entry)
         return entry
@@ -55,8 +62,11 @@ class Evidence:
 
 def write_manifest(evidence: Evidence, header: dict[str, Any]) -> str:
     """Write ``manifest.json`` (header + artifacts + gaps) and ``manifest.sha256``; its hash."""
-    body = {**header, "artifacts": sorted(evidence.artifacts, key=lambda a: a["path"]),
-            "gaps": sorted(evidence.gaps, key=lambda g: (g["what"], g["api"]))}
+    body = {
+        **header,
+        "artifacts": sorted(evidence.artifacts, key=lambda a: a["path"]),
+        "gaps": sorted(evidence.gaps, key=lambda g: (g["what"], g["api"])),
+    }
     data = json.dumps(body, indent=2, sort_keys=True).encode() + b"\n"
     digest = hashlib.sha256(data).hexdigest()
     evidence.store.put(MANIFEST, data)

@@ -16,8 +16,11 @@ class Target:
 
     @property
     def arn(self) -> str:
-        partition = "aws-cn" if self.region.startswith("cn-") else (
-            "aws-us-gov" if self.region.startswith("us-gov-") else "aws")
+        partition = (
+            "aws-cn"
+            if self.region.startswith("cn-")
+            else ("aws-us-gov" if self.region.startswith("us-gov-") else "aws")
+        )
         return f"arn:{partition}:lambda:{self.region}:{self.account}:function:{self.name}"
 
 
@@ -69,8 +72,14 @@ class Step:
 
     def record(self) -> dict[str, Any]:
         """The ``actions.jsonl`` line (DESIGN.md: step, target, before, after, status)."""
-        out = {"step": self.step, "target": self.target, "before": self.before,
-               "after": self.after, "status": self.status, "params": self.params}
+        out = {
+            "step": self.step,
+            "target": self.target,
+            "before": self.before,
+            "after": self.after,
+            "status": self.status,
+            "params": self.params,
+        }
         if self.error:
             out["error"] = self.error
         return out

@@ -65,9 +65,19 @@ def enable_rule(c: Clients, arn: str, params: dict[str, Any], _v: Any) -> None:
     c("events").enable_rule(Name=params["Name"], EventBusName=params["EventBusName"])
 
 
-_SCHEDULE_KEYS = ("Name", "GroupName", "ScheduleExpression", "FlexibleTimeWindow", "Target",
-                  "Description", "StartDate", "EndDate", "ScheduleExpressionTimezone",
-                  "KmsKeyArn", "ActionAfterCompletion")
+_SCHEDULE_KEYS = (
+    "Name",
+    "GroupName",
+    "ScheduleExpression",
+    "FlexibleTimeWindow",
+    "Target",
+    "Description",
+    "StartDate",
+    "EndDate",
+    "ScheduleExpressionTimezone",
+    "KmsKeyArn",
+    "ActionAfterCompletion",
+)
 
 
 def _set_schedule(c: Clients, params: dict[str, Any], state: str) -> None:
@@ -101,14 +111,22 @@ def untag(c: Clients, arn: str, params: dict[str, Any], before: Any) -> None:
 
 # step -> (operation, the value it takes: "after" for the forward call)
 FORWARD: dict[str, Op] = {
-    "disable-mapping": disable_mapping, "throttle": throttle, "url-auth": url_to_iam,
-    "remove-statement": remove_statement, "disable-rule": disable_rule,
-    "disable-schedule": disable_schedule, "tag": tag,
+    "disable-mapping": disable_mapping,
+    "throttle": throttle,
+    "url-auth": url_to_iam,
+    "remove-statement": remove_statement,
+    "disable-rule": disable_rule,
+    "disable-schedule": disable_schedule,
+    "tag": tag,
 }
 UNDO: dict[str, Op] = {
-    "disable-mapping": enable_mapping, "throttle": unthrottle, "url-auth": url_restore,
-    "remove-statement": add_statement, "disable-rule": enable_rule,
-    "disable-schedule": enable_schedule, "tag": untag,
+    "disable-mapping": enable_mapping,
+    "throttle": unthrottle,
+    "url-auth": url_restore,
+    "remove-statement": add_statement,
+    "disable-rule": enable_rule,
+    "disable-schedule": enable_schedule,
+    "tag": untag,
 }
 ACTIONS = {
     "disable-mapping": "lambda:UpdateEventSourceMapping",

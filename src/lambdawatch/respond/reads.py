@@ -26,13 +26,21 @@ def each(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
 class Reader:
     """Reads for one collection; gaps go to ``evidence`` (or are dropped when there is none)."""
 
-    def __init__(self, evidence: Evidence | None,
-                 unread: list[tuple[str, str, str]] | None = None) -> None:
+    def __init__(
+        self, evidence: Evidence | None, unread: list[tuple[str, str, str]] | None = None
+    ) -> None:
         self.evidence = evidence
         self.unread = unread if unread is not None else []
 
-    def read(self, api: str, what: str, call: Callable[..., Any], *, required: bool = False,
-             **kwargs: Any) -> Any:
+    def read(
+        self,
+        api: str,
+        what: str,
+        call: Callable[..., Any],
+        *,
+        required: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         """``call(**kwargs)``; ``None`` when the resource does not exist or cannot be read
         (a gap then, unless it simply does not exist). ``required`` reads raise instead."""
         try:
@@ -51,9 +59,11 @@ class Reader:
                 self.evidence.gap(what, api, gap.error, gap.message)
             return None
 
-    def pages(self, client: Any, operation: str, key: str, api: str, what: str,
-              **kwargs: Any) -> list[Any] | None:
+    def pages(
+        self, client: Any, operation: str, key: str, api: str, what: str, **kwargs: Any
+    ) -> list[Any] | None:
         """Every item under ``key`` of a paginated listing (``None`` when it cannot be read)."""
+
         def run() -> list[Any]:
             items: list[Any] = []
             for page in client.get_paginator(operation).paginate(**kwargs):

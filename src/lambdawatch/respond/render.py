@@ -14,8 +14,14 @@ from lambdawatch.respond.model import Step
 from lambdawatch.respond.run import Outcome
 from lambdawatch.textsafe import safe_text as s
 
-_MARK = {"planned": "[ ]", "done": "[x]", "unchanged": "[=]", "optional": "[?]",
-         "failed": "[!]", "not-run": "[-]"}
+_MARK = {
+    "planned": "[ ]",
+    "done": "[x]",
+    "unchanged": "[=]",
+    "optional": "[?]",
+    "failed": "[!]",
+    "not-run": "[-]",
+}
 
 
 def _cli(step: Step, region: str) -> str:
@@ -27,20 +33,30 @@ def _cli(step: Step, region: str) -> str:
     if step.step == "disable-mapping":
         return f"aws lambda update-event-source-mapping --uuid {p['UUID']} --no-enabled{r}"
     if step.step == "throttle":
-        return (f"aws lambda put-function-concurrency --function-name {shlex.quote(base)} "
-                f"--reserved-concurrent-executions 0{r}")
+        return (
+            f"aws lambda put-function-concurrency --function-name {shlex.quote(base)} "
+            f"--reserved-concurrent-executions 0{r}"
+        )
     if step.step == "url-auth":
-        return (f"aws lambda update-function-url-config --function-name {shlex.quote(base)}{q} "
-                f"--auth-type AWS_IAM{r}")
+        return (
+            f"aws lambda update-function-url-config --function-name {shlex.quote(base)}{q} "
+            f"--auth-type AWS_IAM{r}"
+        )
     if step.step == "remove-statement":
-        return (f"aws lambda remove-permission --function-name {shlex.quote(base)}{q} "
-                f"--statement-id {shlex.quote(p['StatementId'])}{r}")
+        return (
+            f"aws lambda remove-permission --function-name {shlex.quote(base)}{q} "
+            f"--statement-id {shlex.quote(p['StatementId'])}{r}"
+        )
     if step.step == "disable-rule":
-        return (f"aws events disable-rule --name {shlex.quote(p['Name'])} "
-                f"--event-bus-name {shlex.quote(p['EventBusName'])}{r}")
+        return (
+            f"aws events disable-rule --name {shlex.quote(p['Name'])} "
+            f"--event-bus-name {shlex.quote(p['EventBusName'])}{r}"
+        )
     if step.step == "disable-schedule":
-        return (f"aws scheduler get-schedule --name {shlex.quote(p['Name'])} --group-name "
-                f"{shlex.quote(p['GroupName'])}{r}  # then update-schedule with --state DISABLED")
+        return (
+            f"aws scheduler get-schedule --name {shlex.quote(p['Name'])} --group-name "
+            f"{shlex.quote(p['GroupName'])}{r}  # then update-schedule with --state DISABLED"
+        )
     tags = ",".join(f"{k}={v}" for k, v in (step.after or {}).items())
     return f"aws lambda tag-resource --resource {shlex.quote(fn)} --tags {shlex.quote(tags)}{r}"
 
@@ -61,21 +77,31 @@ def _short(value: Any) -> str:
 def text(out: Outcome) -> str:
     t, m = out.target, out.manifest
     lines = [f"lambdawatch respond: {s(t.name)} ({t.account}/{t.region})  case {s(out.case)}"]
-    state = "verified" if out.verification.ok else "NOT VERIFIED: " + "; ".join(
-        s(p) for p in out.verification.problems[:5])
-    lines.append(f"1. Preserve  {s(out.location)}: {len(m.get('artifacts', []))} artifacts, "
-                 f"{len(m.get('gaps', []))} gaps, manifest {state}"
-                 + ("  (already preserved; not collected again)" if out.reused else ""))
+    state = (
+        "verified"
+        if out.verification.ok
+        else "NOT VERIFIED: " + "; ".join(s(p) for p in out.verification.problems[:5])
+    )
+    lines.append(
+        f"1. Preserve  {s(out.location)}: {len(m.get('artifacts', []))} artifacts, "
+        f"{len(m.get('gaps', []))} gaps, manifest {state}"
+        + ("  (already preserved; not collected again)" if out.reused else "")
+    )
     for gap in m.get("gaps", []):
         lines.append(f"     gap: {s(gap['what'])} ({s(gap['api'])}): {s(gap['error'])}")
     for note in out.notes:
         lines.append(f"     note: {s(note)}")
-    mode = ("applied" if out.applied else
-            "PLAN ONLY, nothing changed; run again with --apply to contain")
+    mode = (
+        "applied"
+        if out.applied
+        else "PLAN ONLY, nothing changed; run again with --apply to contain"
+    )
     lines.append(f"2. Contain ({mode}):")
     for i, step in enumerate(out.plan.steps, 1):
         num = f"{i}."
-        lines.append(f"   {_MARK.get(step.status, '[ ]')} {num:<3} {step.step:<17} {s(step.target)}")
+        lines.append(
+            f"   {_MARK.get(step.status, '[ ]')} {num:<3} {step.step:<17} {s(step.target)}"
+        )
         lines.append(f"          {s(_change(step))}   [{step.status}]")
         if step.status != "unchanged":
             lines.append(f"          why: {s(step.why)}")
@@ -100,18 +126,23 @@ def _summary(out: Outcome) -> list[str]:
     if out.applied:
         if out.failed is not None:
             undone = [st for st in steps if st.status in ("failed", "not-run")]
-            lines.append(f"STOPPED: {len(done)} step(s) done, {len(undone)} not done. "
-                         f"Undo the done steps: lambdawatch respond rollback "
-                         f"{s(out.location)}")
+            lines.append(
+                f"STOPPED: {len(done)} step(s) done, {len(undone)} not done. "
+                f"Undo the done steps: lambdawatch respond rollback "
+                f"{s(out.location)}"
+            )
         elif not done:
             lines.append("Nothing to change: the function is already contained.")
         else:
-            lines.append(f"Contained: {len(done)} step(s) done, recorded in "
-                         f"{s(out.location)}/actions.jsonl")
-    lines.append("3. Not automated (eradication, after approval): roll the alias back to a "
-                 "known-good version; remove triggers at their source (S3, SNS, EventBridge, "
-                 "Scheduler, API Gateway); delete malicious layers and the function; rotate "
-                 "secrets found in its environment; revoke the role's sessions.")
+            lines.append(
+                f"Contained: {len(done)} step(s) done, recorded in {s(out.location)}/actions.jsonl"
+            )
+    lines.append(
+        "3. Not automated (eradication, after approval): roll the alias back to a "
+        "known-good version; remove triggers at their source (S3, SNS, EventBridge, "
+        "Scheduler, API Gateway); delete malicious layers and the function; rotate "
+        "secrets found in its environment; revoke the role's sessions."
+    )
     lines.append(f"Undo containment: lambdawatch respond rollback {s(out.location)}")
     return lines
 

@@ -30,18 +30,24 @@ class RollbackResult:
 def rollback(store: EvidenceStore, clients: Callable[[str], Any]) -> RollbackResult:
     result = RollbackResult()
     actions = read_actions(store)
-    undone = {(r["step"], r["target"], r.get("run")) for r in _read(store)
-              if r["status"] == "restored"}
+    undone = {
+        (r["step"], r["target"], r.get("run")) for r in _read(store) if r["status"] == "restored"
+    }
     lines = []
     for rec in reversed([a for a in actions if a["status"] == "done"]):
         key = (rec["step"], rec["target"], rec.get("run"))
         if key in undone:
             result.already += 1
             continue
-        step = Step(rec["step"], rec["target"], rec["before"], rec["after"], "",
-                    rec.get("params", {}))
-        out = {"step": step.step, "target": step.target, "run": rec.get("run"),
-               "restored": step.before}
+        step = Step(
+            rec["step"], rec["target"], rec["before"], rec["after"], "", rec.get("params", {})
+        )
+        out = {
+            "step": step.step,
+            "target": step.target,
+            "run": rec.get("run"),
+            "restored": step.before,
+        }
         try:
             UNDO[step.step](clients, _arn(step), step.params, step.before)
         except ValueError as exc:  # a statement AddPermission cannot re-create
@@ -50,9 +56,10 @@ def rollback(store: EvidenceStore, clients: Callable[[str], Any]) -> RollbackRes
         except Exception as exc:  # one undo's boundary: report it, undo the others
             if classify(exc) == "other" and not hasattr(exc, "response"):
                 raise
-            out |= {"status": "failed",
-                    "error": failure_message(exc, step.step, step.target,
-                                             UNDO_ACTIONS[step.step])}
+            out |= {
+                "status": "failed",
+                "error": failure_message(exc, step.step, step.target, UNDO_ACTIONS[step.step]),
+            }
             result.failed.append(out)
         else:
             out["status"] = "restored"
@@ -60,8 +67,13 @@ def rollback(store: EvidenceStore, clients: Callable[[str], Any]) -> RollbackRes
         lines.append(out)
     if lines:
         old = store.get(ROLLBACK_FILE) or b""
-        store.put(ROLLBACK_FILE, old + b"".join(
-            json.dumps(line, sort_keys=True, default=str).encode() + b"\n" for line in lines))
+        store.put(
+            ROLLBACK_FILE,
+            old
+            + b"".join(
+                json.dumps(line, sort_keys=True, default=str).encode() + b"\n" for line in lines
+            ),
+        )
     return result
 
 

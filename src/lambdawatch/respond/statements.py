@@ -69,11 +69,16 @@ def classify(statement: dict[str, Any], account: str) -> Verdict:
     bound = _bound_accounts(conds)
     if isinstance(principal, dict) and "Service" in principal:
         if bound is None:
-            return Verdict("service-unbound", "AWS service principal with no SourceAccount or "
-                                              "SourceArn condition (kept; review)")
+            return Verdict(
+                "service-unbound",
+                "AWS service principal with no SourceAccount or SourceArn condition (kept; review)",
+            )
         if bound - {account, "?"}:
-            return Verdict("cross-account", "AWS service acting for another account "
-                                            f"({', '.join(sorted(bound - {account, '?'}))})")
+            return Verdict(
+                "cross-account",
+                "AWS service acting for another account "
+                f"({', '.join(sorted(bound - {account, '?'}))})",
+            )
         return Verdict("service", "AWS service principal bound to this account")
     values: list[str] = []
     if isinstance(principal, str):
@@ -86,7 +91,7 @@ def classify(statement: dict[str, Any], account: str) -> Verdict:
             return Verdict("same-account", "any principal, limited to this account by condition")
         if conds.get("aws:principalorgid"):
             return Verdict("cross-account", "any principal of an organization")
-        return Verdict("public", "Principal \"*\" (anyone)")
+        return Verdict("public", 'Principal "*" (anyone)')
     accounts = {_account_of(v) or "?" for v in values}
     foreign = sorted(accounts - {account})
     if foreign:
@@ -124,6 +129,8 @@ def add_permission_args(statement: dict[str, Any]) -> dict[str, Any]:
             elif k == "lambda:eventsourcetoken":
                 args["EventSourceToken"] = v
             else:
-                raise ValueError(f"statement {statement['Sid']}: condition {op} {key} has no "
-                                 "AddPermission parameter")
+                raise ValueError(
+                    f"statement {statement['Sid']}: condition {op} {key} has no "
+                    "AddPermission parameter"
+                )
     return args

@@ -9,8 +9,10 @@ from typing import Any
 from lambdawatch.errors import InputError, UsageError
 from lambdawatch.respond.model import Target
 
-_ARN = re.compile(r"^arn:aws[\w-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)"
-                  r"(?::([$\w-]+))?$")
+_ARN = re.compile(
+    r"^arn:aws[\w-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)"
+    r"(?::([$\w-]+))?$"
+)
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,140}$")
 
 
@@ -32,8 +34,11 @@ def parse_function(value: str, region: str | None) -> Resolved:
         arn_region, account, name, qualifier = m.groups()
         if region and region != arn_region:
             raise UsageError(f"--region {region} differs from the ARN's region {arn_region}")
-        note = (f"qualifier {qualifier} ignored: the whole function is preserved and contained"
-                if qualifier else None)
+        note = (
+            f"qualifier {qualifier} ignored: the whole function is preserved and contained"
+            if qualifier
+            else None
+        )
         return Resolved(name, arn_region, account, note=note)
     if not _NAME.match(value):
         raise UsageError(f"{value!r} is neither a function name nor a function ARN")
@@ -58,8 +63,13 @@ def from_alert(alert_id: str, state_path: str) -> Resolved:
                 continue
     finally:
         store.close()
-    return Resolved(str(alert["function"]), str(alert["region"]), str(alert["account"]),
-                    alert_id=alert_id, records=records)
+    return Resolved(
+        str(alert["function"]),
+        str(alert["region"]),
+        str(alert["account"]),
+        alert_id=alert_id,
+        records=records,
+    )
 
 
 def to_target(resolved: Resolved, default_region: str | None, caller_account: str) -> Target:
@@ -67,6 +77,8 @@ def to_target(resolved: Resolved, default_region: str | None, caller_account: st
     if not region:
         raise UsageError("no region: pass --region or set the AWS default region")
     if resolved.account and resolved.account != caller_account:
-        raise UsageError(f"the function is in account {resolved.account} but the credentials "
-                         f"are for account {caller_account}")
+        raise UsageError(
+            f"the function is in account {resolved.account} but the credentials "
+            f"are for account {caller_account}"
+        )
     return Target(resolved.name, caller_account, region)

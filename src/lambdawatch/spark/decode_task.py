@@ -61,8 +61,11 @@ def decode_one(spec: RunSpec, index: int, item: Item) -> FileResult:
         outcome = read_and_decode(item.path, rules, spec.limits)
     else:
         got = _s3_bytes(spec, item) if isinstance(item, S3Object) else item
-        outcome = got if isinstance(got, Outcome) else decode_bytes(
-            got.name, got.data, rules, spec.limits)
+        outcome = (
+            got
+            if isinstance(got, Outcome)
+            else decode_bytes(got.name, got.data, rules, spec.limits)
+        )
     matched: list[Matched] = []
     outside = 0
     if outcome.decoded is not None:
@@ -75,8 +78,15 @@ def decode_one(spec: RunSpec, index: int, item: Item) -> FileResult:
             matched = kept
         outcome = replace(outcome, decoded=replace(outcome.decoded, matched=[]))
     links = {linked_accounts(m) for m in matched}
-    return FileResult(index, outcome, outside, links, matched, time.perf_counter() - began,
-                      time.process_time() - cpu)
+    return FileResult(
+        index,
+        outcome,
+        outside,
+        links,
+        matched,
+        time.perf_counter() - began,
+        time.process_time() - cpu,
+    )
 
 
 def decode_partition(spec: RunSpec, items: Iterator[tuple[int, Item]]) -> Iterator[FileResult]:

@@ -84,8 +84,9 @@ def _detect(spec: RunSpec, records: Iterable[Matched]) -> PartitionResult:
     return out
 
 
-def detect_partition(spec: RunSpec, items: Iterator[tuple[Key, Matched]]
-                     ) -> Iterator[PartitionResult]:
+def detect_partition(
+    spec: RunSpec, items: Iterator[tuple[Key, Matched]]
+) -> Iterator[PartitionResult]:
     began, cpu = time.perf_counter(), time.process_time()
     first = next(items, None)
     if first is None:  # an empty partition (more partitions than components): nothing to load

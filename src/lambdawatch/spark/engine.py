@@ -57,18 +57,23 @@ class _Meta:
 
 
 def _paths(paths: list[str]) -> list[str]:
-    return ["s3://" + p[len("s3a://"):] if p.startswith("s3a://") else p for p in paths]
+    return ["s3://" + p[len("s3a://") :] if p.startswith("s3a://") else p for p in paths]
 
 
 def _spec(opts: HuntOptions) -> RunSpec:
     config = load_config(opts.config_path)
     rows_only = opts.want_rows
     spec = RunSpec(
-        rule_dirs=config_rule_dirs(opts.rule_dirs, config), config_path=opts.config_path,
-        iam_inventory=opts.iam_inventory, lambda_inventory=opts.lambda_inventory,
-        limits=default_limits(), since=opts.since.timestamp() if opts.since else None,
-        until=opts.until.timestamp() if opts.until else None, rows_only=rows_only,
-        s3_client_factory=opts.s3_client_factory)
+        rule_dirs=config_rule_dirs(opts.rule_dirs, config),
+        config_path=opts.config_path,
+        iam_inventory=opts.iam_inventory,
+        lambda_inventory=opts.lambda_inventory,
+        limits=default_limits(),
+        since=opts.since.timestamp() if opts.since else None,
+        until=opts.until.timestamp() if opts.until else None,
+        rows_only=rows_only,
+        s3_client_factory=opts.s3_client_factory,
+    )
     rules = rules_of(spec)  # a bad rule file or inventory fails here, in one line, not in a job
     if not rows_only and (opts.iam_inventory or opts.lambda_inventory):
         Detector(rules, config, StreamState(), spec.inventories)
@@ -90,8 +95,7 @@ def _meta(r: FileResult) -> tuple[int, _Meta, float, float]:
     return r.index, meta, r.seconds, r.cpu
 
 
-def _partition_map(metas: dict[int, _Meta], partitions: int, stats: SparkStats
-                   ) -> dict[str, int]:
+def _partition_map(metas: dict[int, _Meta], partitions: int, stats: SparkStats) -> dict[str, int]:
     from lambdawatch.spark.grouping import Components, assign
 
     comps = Components()
@@ -109,8 +113,9 @@ def _partition_map(metas: dict[int, _Meta], partitions: int, stats: SparkStats
     return {account: placed[group] for account, group in groups.items()}
 
 
-def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int | None,
-          stats: SparkStats) -> tuple[dict[int, _Meta], list[PartitionResult]]:
+def _jobs(
+    sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int | None, stats: SparkStats
+) -> tuple[dict[int, _Meta], list[PartitionResult]]:
     from pyspark import StorageLevel
 
     from lambdawatch.spark.decode_task import decode_partition
@@ -121,7 +126,8 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
     # small decode tasks (~64 inputs each, at least 4 per core): small results and cached blocks
     slices = max(1, min(len(items), max(sc.defaultParallelism * 4, len(items) // 64)))
     decoded = sc.parallelize(items, slices).mapPartitions(
-        lambda it: decode_partition(bspec.value, it))
+        lambda it: decode_partition(bspec.value, it)
+    )
     decoded.persist(StorageLevel.DISK_ONLY)  # off the JVM heap (the driver's, in local mode)
     try:
         collected = decoded.map(_meta).collect()
@@ -130,13 +136,18 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
         stats.decode_cpu_s = sum(c[3] for c in collected)
         n = partitions or sc.defaultParallelism
         bmap = sc.broadcast(_partition_map(metas, n, stats))
-        keyed = decoded.flatMap(lambda r: (((bmap.value[m.account], m.ts, m.event_id), m)
-                                           for m in r.matched))
+        keyed = decoded.flatMap(
+            lambda r: (((bmap.value[m.account], m.ts, m.event_id), m) for m in r.matched)
+        )
         ordered = keyed.repartitionAndSortWithinPartitions(
-            n, partitionFunc=lambda k: k[0], keyfunc=lambda k: (k[1], k[2]))
+            n, partitionFunc=lambda k: k[0], keyfunc=lambda k: (k[1], k[2])
+        )
         # one partition's result at a time through the JVM (a large account's alerts are big)
-        results = list(ordered.mapPartitions(lambda it: detect_partition(bspec.value, it))
-                       .toLocalIterator(prefetchPartitions=False))
+        results = list(
+            ordered.mapPartitions(lambda it: detect_partition(bspec.value, it)).toLocalIterator(
+                prefetchPartitions=False
+            )
+        )
     finally:
         decoded.unpersist()
     stats.jobs_s = time.perf_counter() - began
@@ -146,8 +157,9 @@ def _jobs(sc: Any, spec: RunSpec, items: list[tuple[int, Item]], partitions: int
     return metas, results
 
 
-def _fold(opts: HuntOptions, listing: list[Item | Skipped], metas: dict[int, _Meta],
-          summary: Summary) -> None:
+def _fold(
+    opts: HuntOptions, listing: list[Item | Skipped], metas: dict[int, _Meta], summary: Summary
+) -> None:
     """The Summary exactly as the local engine fills it: inputs in listing order."""
     for index, entry in enumerate(listing):
         if isinstance(entry, Skipped):
@@ -182,8 +194,9 @@ def run_spark_hunt(opts: HuntOptions, spark: SparkOptions | None = None) -> Hunt
     results: list[PartitionResult] = []
     if items:
         began = time.perf_counter()
-        sc, started = (spark.context, False) if spark.context is not None \
-            else open_context(spark.master)
+        sc, started = (
+            (spark.context, False) if spark.context is not None else open_context(spark.master)
+        )
         stats.startup_s = time.perf_counter() - began
         try:
             metas, results = _jobs(sc, spec, items, spark.partitions, stats)
@@ -191,8 +204,9 @@ def run_spark_hunt(opts: HuntOptions, spark: SparkOptions | None = None) -> Hunt
             raise
         except Exception as exc:  # noqa: BLE001 - a failed job (py4j): one line, exit 2
             first = (str(exc).strip().splitlines() or [""])[0]
-            raise SparkError(f"the Spark job failed ({type(exc).__name__}: {first[:300]})"
-                             ) from None
+            raise SparkError(
+                f"the Spark job failed ({type(exc).__name__}: {first[:300]})"
+            ) from None
         finally:
             if started:
                 sc.stop()
@@ -207,8 +221,9 @@ def run_spark_hunt(opts: HuntOptions, spark: SparkOptions | None = None) -> Hunt
         for name in COUNTERS:
             setattr(summary, name, getattr(summary, name) + r.counts.get(name, 0))
         summary.analyzer_errors.extend(r.analyzer_errors)
-    alerts = sorted((a for r in results for a in r.alerts),
-                    key=lambda a: (a["first_seen"], a["id"]))
+    alerts = sorted(
+        (a for r in results for a in r.alerts), key=lambda a: (a["first_seen"], a["id"])
+    )
     if opts.sink is not None:
         opts.sink(_iter(alerts))
         return HuntResult([], [], [], summary)
@@ -217,4 +232,3 @@ def run_spark_hunt(opts: HuntOptions, spark: SparkOptions | None = None) -> Hunt
 
 def _iter(alerts: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     yield from alerts
-

@@ -49,10 +49,13 @@ def _state_accounts(rec: Any) -> set[str]:
     if not isinstance(rec, dict):
         return set()
     ident = rec.get("userIdentity")
-    found = {_get(ident, "accountId"), _arn_account(_get(ident, "arn")),
-             _arn_account(_get(ident, "sessionContext", "sessionIssuer", "arn")),
-             _arn_account(_get(rec, "requestParameters", "role")),
-             _arn_account(_get(rec, "responseElements", "role"))}
+    found = {
+        _get(ident, "accountId"),
+        _arn_account(_get(ident, "arn")),
+        _arn_account(_get(ident, "sessionContext", "sessionIssuer", "arn")),
+        _arn_account(_get(rec, "requestParameters", "role")),
+        _arn_account(_get(rec, "responseElements", "role")),
+    }
     return {a for a in found if isinstance(a, str) and a}
 
 

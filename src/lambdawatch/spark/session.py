@@ -34,8 +34,9 @@ def open_context(master: str | None, app_name: str = "lambdawatch-hunt") -> tupl
     try:
         from pyspark import SparkConf, SparkContext
     except ImportError:
-        raise SparkError("the Spark engine needs pyspark: pip install 'lambdawatch[spark]'"
-                         ) from None
+        raise SparkError(
+            "the Spark engine needs pyspark: pip install 'lambdawatch[spark]'"
+        ) from None
     active = SparkContext._active_spark_context
     if active is not None:
         return active, False
@@ -50,7 +51,8 @@ def open_context(master: str | None, app_name: str = "lambdawatch-hunt") -> tupl
     elif not conf.contains("spark.master"):
         conf.setMaster("local[*]")
     if str(conf.get("spark.master")).startswith("local") and not conf.contains(
-            "spark.driver.memory"):
+        "spark.driver.memory"
+    ):
         conf.set("spark.driver.memory", "2g")  # local mode: the executors live in this JVM
     if not conf.contains("spark.driver.extraJavaOptions"):
         # a JVM out of memory exits (the run fails with a message) instead of hanging the job
@@ -58,7 +60,9 @@ def open_context(master: str | None, app_name: str = "lambdawatch-hunt") -> tupl
     try:
         sc = SparkContext(conf=conf)
     except Exception as exc:  # noqa: BLE001 - py4j/JVM start-up errors: one line, exit 2
-        raise SparkError(f"cannot start Spark ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
+        raise SparkError(
+            f"cannot start Spark ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''})"
+        ) from None
     sc.setLogLevel("ERROR")
     return sc, True

@@ -29,8 +29,15 @@ from lambdawatch.state.policy import (
     trusts_lambda,
 )
 
-_POLICY_EVENTS = frozenset({"CreatePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion",
-                            "DeletePolicyVersion", "DeletePolicy"})
+_POLICY_EVENTS = frozenset(
+    {
+        "CreatePolicy",
+        "CreatePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "DeletePolicyVersion",
+        "DeletePolicy",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,13 @@ class Step:
     detail: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"event_id": self.event_id, "event_name": self.event_name,
-                "principal": self.principal, "time": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "detail": self.detail}
+        return {
+            "event_id": self.event_id,
+            "event_name": self.event_name,
+            "principal": self.principal,
+            "time": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -95,8 +106,10 @@ class RoleInventory:
     def load_data(self, data: Any, where: str) -> None:
         """The parsed JSON of ``get-account-authorization-details`` (a file's, or ``audit``'s)."""
         if not isinstance(data, dict) or "RoleDetailList" not in data:
-            raise InputError("not the JSON of `aws iam get-account-authorization-details` "
-                             "(no RoleDetailList)", where=where)
+            raise InputError(
+                "not the JSON of `aws iam get-account-authorization-details` (no RoleDetailList)",
+                where=where,
+            )
         for pol in data.get("Policies") or []:
             if not isinstance(pol, dict) or not isinstance(pol.get("Arn"), str):
                 continue
@@ -104,19 +117,34 @@ class RoleInventory:
             for v in pol.get("PolicyVersionList") or []:
                 if isinstance(v, dict) and isinstance(v.get("VersionId"), str):
                     versions[v["VersionId"]] = parse_document(v.get("Document"))
-            default = next((v for v in pol.get("PolicyVersionList") or []
-                            if isinstance(v, dict) and v.get("IsDefaultVersion")), None)
+            default = next(
+                (
+                    v
+                    for v in pol.get("PolicyVersionList") or []
+                    if isinstance(v, dict) and v.get("IsDefaultVersion")
+                ),
+                None,
+            )
             if default is not None:
                 self.managed_docs[pol["Arn"]] = parse_document(default.get("Document"))
         for item in data["RoleDetailList"]:
             arn = item.get("Arn") or ""
             account = arn.split(":")[4] if arn.count(":") >= 5 else "unknown"
-            role = Role(account, item.get("RoleName") or arn.rsplit("/", 1)[-1],
-                        trust=parse_document(item.get("AssumeRolePolicyDocument")), source="inventory")
-            role.managed = {p["PolicyArn"] for p in item.get("AttachedManagedPolicies") or []
-                            if p.get("PolicyArn")}
-            role.inline = {p.get("PolicyName", ""): parse_document(p.get("PolicyDocument"))
-                           for p in item.get("RolePolicyList") or []}
+            role = Role(
+                account,
+                item.get("RoleName") or arn.rsplit("/", 1)[-1],
+                trust=parse_document(item.get("AssumeRolePolicyDocument")),
+                source="inventory",
+            )
+            role.managed = {
+                p["PolicyArn"]
+                for p in item.get("AttachedManagedPolicies") or []
+                if p.get("PolicyArn")
+            }
+            role.inline = {
+                p.get("PolicyName", ""): parse_document(p.get("PolicyDocument"))
+                for p in item.get("RolePolicyList") or []
+            }
             self.roles[(role.account, role.name)] = role
 
     # -- the stream --------------------------------------------------------------------------
@@ -173,8 +201,13 @@ class RoleInventory:
                 continue
             admin = self.assess_role(role).admin
             if admin and role.admin_grant is None and self._managed_admin(arn):
-                role.admin_grant = Step(event.event_id, event.event_name, event.principal_arn,
-                                        event.time, f"{arn} {what} allows * on *")
+                role.admin_grant = Step(
+                    event.event_id,
+                    event.event_name,
+                    event.principal_arn,
+                    event.time,
+                    f"{arn} {what} allows * on *",
+                )
             elif not admin:
                 role.admin_grant = None
 
@@ -189,13 +222,15 @@ class RoleInventory:
             return
         key = (event.account, req["roleName"])
         name = event.base_name
+
         def step(detail: str) -> Step:
             return Step(event.event_id, event.event_name, event.principal_arn, event.time, detail)
 
         if name == "CreateRole":
             role = Role(*key, trust=parse_document(req.get("assumeRolePolicyDocument")))
-            role.created = step("trusts lambda.amazonaws.com" if trusts_lambda(role.trust)
-                                else "role created")
+            role.created = step(
+                "trusts lambda.amazonaws.com" if trusts_lambda(role.trust) else "role created"
+            )
             self.roles[key] = role
             return
         if name == "DeleteRole":

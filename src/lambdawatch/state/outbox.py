@@ -24,19 +24,30 @@ class Row:
         return f"{self.alert_id}:{self.revision}"
 
 
-def enqueue(db: sqlite3.Connection, alert_id: str, revision: int, sink: str, kind: str,
-            payload: bytes, now: float) -> bool:
-    cur = db.execute("INSERT OR IGNORE INTO outbox (alert_id, revision, sink, kind, payload, "
-                     "created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)",
-                     (alert_id, revision, sink, kind, payload, now, now))
+def enqueue(
+    db: sqlite3.Connection,
+    alert_id: str,
+    revision: int,
+    sink: str,
+    kind: str,
+    payload: bytes,
+    now: float,
+) -> bool:
+    cur = db.execute(
+        "INSERT OR IGNORE INTO outbox (alert_id, revision, sink, kind, payload, "
+        "created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)",
+        (alert_id, revision, sink, kind, payload, now, now),
+    )
     return cur.rowcount > 0
 
 
 def due(db: sqlite3.Connection, now: float, limit: int = 100) -> list[Row]:
-    rows = db.execute("SELECT alert_id, revision, sink, kind, payload, created_at, attempts "
-                      "FROM outbox WHERE status='pending' AND next_attempt_at <= ? "
-                      "ORDER BY next_attempt_at, created_at, alert_id, revision LIMIT ?",
-                      (now, limit)).fetchall()
+    rows = db.execute(
+        "SELECT alert_id, revision, sink, kind, payload, created_at, attempts "
+        "FROM outbox WHERE status='pending' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, created_at, alert_id, revision LIMIT ?",
+        (now, limit),
+    ).fetchall()
     return [Row(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6]) for r in rows]
 
 
@@ -46,8 +57,10 @@ def next_due(db: sqlite3.Connection) -> float | None:
 
 
 def _update(db: sqlite3.Connection, row: Row, sql: str, *params: object) -> None:
-    db.execute(f"UPDATE outbox SET {sql} WHERE alert_id=? AND revision=? AND sink=?",
-               (*params, row.alert_id, row.revision, row.sink))
+    db.execute(
+        f"UPDATE outbox SET {sql} WHERE alert_id=? AND revision=? AND sink=?",
+        (*params, row.alert_id, row.revision, row.sink),
+    )
 
 
 def sent(db: sqlite3.Connection, row: Row) -> None:
@@ -67,5 +80,6 @@ def backlog(db: sqlite3.Connection) -> int:
 
 
 def counts(db: sqlite3.Connection) -> dict[str, int]:
-    return {str(s): int(n) for s, n in db.execute(
-        "SELECT status, COUNT(*) FROM outbox GROUP BY status")}
+    return {
+        str(s): int(n) for s, n in db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    }

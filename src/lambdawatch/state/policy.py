@@ -15,11 +15,13 @@ from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import unquote
 
-ADMIN_POLICY_ARNS = frozenset({
-    "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
-    "arn:aws-cn:iam::aws:policy/AdministratorAccess",
-})
+ADMIN_POLICY_ARNS = frozenset(
+    {
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
+        "arn:aws-cn:iam::aws:policy/AdministratorAccess",
+    }
+)
 # AWS managed policies whose documents are not in a typical inventory but whose power is known.
 PRIVILEGED_POLICY_NAMES = frozenset({"IAMFullAccess"})
 
@@ -48,13 +50,20 @@ def _list(value: Any) -> list[Any]:
 
 # With any of these on every resource a role can grant itself anything: a statement that allows
 # all of them (``NotAction`` excluding none of them) is administrator in effect.
-SELF_GRANT_ACTIONS = ("iam:putrolepolicy", "iam:attachrolepolicy", "iam:createpolicyversion",
-                      "iam:passrole")
+SELF_GRANT_ACTIONS = (
+    "iam:putrolepolicy",
+    "iam:attachrolepolicy",
+    "iam:createpolicyversion",
+    "iam:passrole",
+)
 
 
 def _allow_statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in _list(doc.get("Statement")) if isinstance(s, dict)
-            and s.get("Effect") == "Allow" and "NotResource" not in s]
+    return [
+        s
+        for s in _list(doc.get("Statement"))
+        if isinstance(s, dict) and s.get("Effect") == "Allow" and "NotResource" not in s
+    ]
 
 
 def _actions(stmt: dict[str, Any], key: str = "Action") -> list[str]:
@@ -99,8 +108,11 @@ def privileged_actions(doc: Any) -> list[str]:
         if _admin_statement(stmt):
             continue  # administrator, reported as such
         acts = _actions(stmt)
-        if "iam:*" in acts or ("NotAction" in stmt and grants(stmt, "iam:createrole")
-                               and grants(stmt, "iam:attachrolepolicy")):
+        if "iam:*" in acts or (
+            "NotAction" in stmt
+            and grants(stmt, "iam:createrole")
+            and grants(stmt, "iam:attachrolepolicy")
+        ):
             found.append("iam:*")
         if _any_resource(stmt):
             for want in ("iam:passrole", "sts:assumerole"):
@@ -109,8 +121,12 @@ def privileged_actions(doc: Any) -> list[str]:
                 else:
                     hit = any(fnmatchcase(want, a) for a in acts if a not in ("*", "iam:*"))
                 if hit:
-                    found.append({"iam:passrole": "iam:PassRole on *",
-                                  "sts:assumerole": "sts:AssumeRole on *"}[want])
+                    found.append(
+                        {
+                            "iam:passrole": "iam:PassRole on *",
+                            "sts:assumerole": "sts:AssumeRole on *",
+                        }[want]
+                    )
     return sorted(set(found))
 
 

@@ -88,8 +88,12 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 CREATE INDEX IF NOT EXISTS alerts_by_function ON alerts (account, function);
 """
-_ALERT_COLUMNS_3 = (("built", "BLOB"), ("first_ts", "REAL"), ("first_eid", "TEXT"),
-                    ("revision", "INTEGER NOT NULL DEFAULT 0"))
+_ALERT_COLUMNS_3 = (
+    ("built", "BLOB"),
+    ("first_ts", "REAL"),
+    ("first_eid", "TEXT"),
+    ("revision", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 def _pack(data: bytes) -> bytes:
@@ -129,8 +133,9 @@ def _create_private(path: str) -> None:
 
 
 class Store:
-    def __init__(self, path: str | None, *, lock_timeout: float = 30.0,
-                 readonly: bool = False) -> None:
+    def __init__(
+        self, path: str | None, *, lock_timeout: float = 30.0, readonly: bool = False
+    ) -> None:
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
         self.commits = 0  # runs committed through this connection
         if readonly:  # explain, report, respond: never wait for or block a writer
@@ -138,8 +143,9 @@ class Store:
                 raise StateError("no such state file", where=str(path))
             self.path, self.lock_timeout = path, lock_timeout
             try:
-                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                          isolation_level=None, timeout=lock_timeout)
+                self.db = sqlite3.connect(
+                    f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=lock_timeout
+                )
                 self._check()
                 row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             except sqlite3.DatabaseError as exc:
@@ -167,8 +173,10 @@ class Store:
             self.db.execute("PRAGMA cache_size=-16384")  # 16 MiB
             self._migrate()
             self.db.execute("CREATE TEMP TABLE run_events (event_id TEXT PRIMARY KEY)")
-            self.db.execute("CREATE TEMP TABLE new_events (ts REAL NOT NULL, event_id TEXT "
-                            "NOT NULL, PRIMARY KEY (ts, event_id))")
+            self.db.execute(
+                "CREATE TEMP TABLE new_events (ts REAL NOT NULL, event_id TEXT "
+                "NOT NULL, PRIMARY KEY (ts, event_id))"
+            )
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise self._in_use() from None
@@ -185,12 +193,18 @@ class Store:
         return _pack(data) if self._tmpdir is None else bytes(data)
 
     def _damaged(self, detail: str) -> StateError:
-        return StateError(f"the state file is damaged ({detail}); move it aside and rerun over "
-                          "the logs to rebuild it, or restore a backup", where=self.path)
+        return StateError(
+            f"the state file is damaged ({detail}); move it aside and rerun over "
+            "the logs to rebuild it, or restore a backup",
+            where=self.path,
+        )
 
     def _in_use(self) -> StateError:
-        return StateError(f"state in use by another lambdawatch run (waited {self.lock_timeout:g}"
-                          " s); wait for it to finish or raise --lock-timeout", where=self.path)
+        return StateError(
+            f"state in use by another lambdawatch run (waited {self.lock_timeout:g}"
+            " s); wait for it to finish or raise --lock-timeout",
+            where=self.path,
+        )
 
     def _check(self) -> None:
         rows = self.db.execute("PRAGMA quick_check").fetchall()
@@ -201,8 +215,9 @@ class Store:
         self.db.executescript(_SCHEMA)
         row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is not None and row[0] not in ("2", SCHEMA_VERSION):
-            raise StateError(f"state schema {row[0]} is not {SCHEMA_VERSION}; use a new file",
-                             where=self.path)
+            raise StateError(
+                f"state schema {row[0]} is not {SCHEMA_VERSION}; use a new file", where=self.path
+            )
         if row is None or row[0] == "2":
             have = {r[1] for r in self.db.execute("PRAGMA table_info(alerts)")}
             for name, decl in _ALERT_COLUMNS_3:
@@ -247,24 +262,42 @@ class Store:
         if not batch:
             return 0
         if self._tmpdir is None:  # a scratch store holds only this run's events: no need
-            self.db.executemany("INSERT OR IGNORE INTO run_events VALUES (?)",
-                                [(m.event_id,) for m in batch])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO run_events VALUES (?)", [(m.event_id,) for m in batch]
+            )
             ids = [m.event_id for m in batch]
             known: set[str] = set()
             for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
+                chunk = ids[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                known.update(r[0] for r in self.db.execute(
-                    f"SELECT event_id FROM events WHERE event_id IN ({marks})", chunk))
+                known.update(
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT event_id FROM events WHERE event_id IN ({marks})", chunk
+                    )
+                )
             fresh = [m for m in batch if m.event_id not in known]
             if fresh:
-                self.db.executemany("INSERT OR IGNORE INTO new_events VALUES (?, ?)",
-                                    [(m.ts, m.event_id) for m in fresh])
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO new_events VALUES (?, ?)",
+                    [(m.ts, m.event_id) for m in fresh],
+                )
             batch = fresh
         cur = self.db.executemany(
             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?)",
-            [(m.event_id, m.ts, m.account, m.region, m.function, ",".join(m.rules),
-              self._pack(_sealed(m.raw)), m.row) for m in batch],
+            [
+                (
+                    m.event_id,
+                    m.ts,
+                    m.account,
+                    m.region,
+                    m.function,
+                    ",".join(m.rules),
+                    self._pack(_sealed(m.raw)),
+                    m.row,
+                )
+                for m in batch
+            ],
         )
         return cur.rowcount
 
@@ -272,13 +305,15 @@ class Store:
         """(time, eventID) of the oldest event this run stored, or None when it stored none."""
         table = "new_events" if self._tmpdir is None else "events"
         row = self.db.execute(
-            f"SELECT ts, event_id FROM {table} ORDER BY ts, event_id LIMIT 1").fetchone()
+            f"SELECT ts, event_id FROM {table} ORDER BY ts, event_id LIMIT 1"
+        ).fetchone()
         return (float(row[0]), str(row[1])) if row else None
 
     def last_event(self) -> Mark | None:
         """(time, eventID) of the newest stored event."""
         row = self.db.execute(
-            "SELECT ts, event_id FROM events ORDER BY ts DESC, event_id DESC LIMIT 1").fetchone()
+            "SELECT ts, event_id FROM events ORDER BY ts DESC, event_id DESC LIMIT 1"
+        ).fetchone()
         return (float(row[0]), str(row[1])) if row else None
 
     @staticmethod
@@ -292,8 +327,10 @@ class Store:
         if after is None:
             cur = self.db.execute("SELECT raw, rules FROM events ORDER BY ts, event_id")
         else:
-            cur = self.db.execute("SELECT raw, rules FROM events WHERE (ts, event_id) > (?, ?) "
-                                  "ORDER BY ts, event_id", after)
+            cur = self.db.execute(
+                "SELECT raw, rules FROM events WHERE (ts, event_id) > (?, ?) ORDER BY ts, event_id",
+                after,
+            )
         while batch := cur.fetchmany(512):
             for raw, rules in batch:
                 yield self._event(raw, rules)
@@ -302,10 +339,11 @@ class Store:
         """The stored events with these ids, in the order given."""
         found: dict[str, Event] = {}
         for i in range(0, len(event_ids), 500):
-            chunk = event_ids[i:i + 500]
+            chunk = event_ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for eid, raw, rules in self.db.execute(
-                    f"SELECT event_id, raw, rules FROM events WHERE event_id IN ({marks})", chunk):
+                f"SELECT event_id, raw, rules FROM events WHERE event_id IN ({marks})", chunk
+            ):
                 found[eid] = self._event(raw, rules)
         return [found[e] for e in event_ids if e in found]
 
@@ -320,12 +358,18 @@ class Store:
 
     # -- objects read from a queue's notifications (bucket, key, version): each read once ------
     def object_done(self, bucket: str, key: str, version: str) -> bool:
-        return self.db.execute("SELECT 1 FROM objects WHERE bucket=? AND key=? AND version=?",
-                               (bucket, key, version)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM objects WHERE bucket=? AND key=? AND version=?",
+                (bucket, key, version),
+            ).fetchone()
+            is not None
+        )
 
     def mark_object(self, bucket: str, key: str, version: str, when: float) -> None:
-        self.db.execute("INSERT OR IGNORE INTO objects VALUES (?,?,?,?)",
-                        (bucket, key, version, when))
+        self.db.execute(
+            "INSERT OR IGNORE INTO objects VALUES (?,?,?,?)", (bucket, key, version, when)
+        )
 
     def revision(self, alert_id: str) -> int:
         row = self.db.execute("SELECT revision FROM alerts WHERE id=?", (alert_id,)).fetchone()
@@ -336,7 +380,9 @@ class Store:
         """The newest saved stream state whose watermark is before ``mark``."""
         row = self.db.execute(
             "SELECT ts, event_id, state, open_ids FROM checkpoints WHERE (ts, event_id) < (?, ?) "
-            "ORDER BY ts DESC, event_id DESC LIMIT 1", mark).fetchone()
+            "ORDER BY ts DESC, event_id DESC LIMIT 1",
+            mark,
+        ).fetchone()
         if row is None:
             return None
         return (float(row[0]), str(row[1])), _unpack(bytes(row[2])), list(orjson.loads(row[3]))
@@ -346,25 +392,34 @@ class Store:
         self.db.execute("DELETE FROM checkpoints WHERE (ts, event_id) >= (?, ?)", mark)
 
     def save_checkpoint(self, mark: Mark, state: bytes, open_ids: Iterable[str]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?,?,?,?)",
-                        (mark[0], mark[1], self._pack(state), orjson.dumps(sorted(open_ids))))
-        self.db.execute("DELETE FROM checkpoints WHERE (ts, event_id) NOT IN (SELECT ts, event_id "
-                        "FROM checkpoints ORDER BY ts DESC, event_id DESC LIMIT ?)",
-                        (KEEP_CHECKPOINTS,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO checkpoints VALUES (?,?,?,?)",
+            (mark[0], mark[1], self._pack(state), orjson.dumps(sorted(open_ids))),
+        )
+        self.db.execute(
+            "DELETE FROM checkpoints WHERE (ts, event_id) NOT IN (SELECT ts, event_id "
+            "FROM checkpoints ORDER BY ts DESC, event_id DESC LIMIT ?)",
+            (KEEP_CHECKPOINTS,),
+        )
 
     # -- windows closed by the event stream, waiting to be finished once it has been read ------
     def begin_pending(self) -> None:
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, "
-                        "first_seen TEXT NOT NULL, body BLOB NOT NULL)")
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, "
+            "first_seen TEXT NOT NULL, body BLOB NOT NULL)"
+        )
         self.db.execute("DELETE FROM pending")
 
     def add_pending(self, body: dict[str, Any]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?)",
-                        (body["id"], body["first_seen"], orjson.dumps(body)))
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending VALUES (?,?,?)",
+            (body["id"], body["first_seen"], orjson.dumps(body)),
+        )
 
     def iter_pending(self) -> Iterator[dict[str, Any]]:
         for (body,) in self.db.execute(
-                "SELECT body FROM pending ORDER BY first_seen, id").fetchall():
+            "SELECT body FROM pending ORDER BY first_seen, id"
+        ).fetchall():
             yield orjson.loads(body)
 
     # -- alerts ---------------------------------------------------------------------------------
@@ -372,17 +427,19 @@ class Store:
     # a new or changed alert and notes it in the run's table; ``supersede_in_scope`` marks what
     # this run re-evaluated and no longer produces; ``run_alerts`` reads them back in order.
     def begin_alerts(self) -> None:
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS run_alerts "
-                        "(id TEXT PRIMARY KEY, status TEXT NOT NULL)")
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS run_alerts (id TEXT PRIMARY KEY, status TEXT NOT NULL)"
+        )
         self.db.execute("DELETE FROM run_alerts")
 
-    def record_alert(self, body: dict[str, Any], built: dict[str, Any], digest: str,
-                     first: Mark) -> str:
+    def record_alert(
+        self, body: dict[str, Any], built: dict[str, Any], digest: str, first: Mark
+    ) -> str:
         """'new', 'updated' or 'same' (then nothing is written besides the run's note)."""
-        row = self.db.execute("SELECT digest, superseded FROM alerts WHERE id=?",
-                              (body["id"],)).fetchone()
-        status = "new" if row is None else (
-            "updated" if row[0] != digest or row[1] else "same")
+        row = self.db.execute(
+            "SELECT digest, superseded FROM alerts WHERE id=?", (body["id"],)
+        ).fetchone()
+        status = "new" if row is None else ("updated" if row[0] != digest or row[1] else "same")
         if status != "same":
             self.db.execute(
                 "INSERT INTO alerts (id, account, region, function, first_seen, digest, body, "
@@ -390,10 +447,19 @@ class Store:
                 "VALUES (?,?,?,?,?,?,?,0,?,?,?,1) ON CONFLICT(id) DO UPDATE SET "
                 "digest=excluded.digest, body=excluded.body, superseded=0, built=excluded.built, "
                 "revision=alerts.revision+1",
-                (body["id"], body["account"], body["region"], body["function"],
-                 body["first_seen"], digest, self._pack(orjson.dumps(body)),
-                 self._pack(orjson.dumps(built)) if self.persistent else None,
-                 first[0], first[1]))
+                (
+                    body["id"],
+                    body["account"],
+                    body["region"],
+                    body["function"],
+                    body["first_seen"],
+                    digest,
+                    self._pack(orjson.dumps(body)),
+                    self._pack(orjson.dumps(built)) if self.persistent else None,
+                    first[0],
+                    first[1],
+                ),
+            )
         self.db.execute("INSERT OR REPLACE INTO run_alerts VALUES (?,?)", (body["id"], status))
         return status
 
@@ -403,14 +469,20 @@ class Store:
 
     def produced(self, alert_id: str) -> bool:
         """Whether this run has already finished this alert (a kept one was not)."""
-        return self.db.execute("SELECT 1 FROM run_alerts WHERE id=? AND status != 'kept'",
-                               (alert_id,)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM run_alerts WHERE id=? AND status != 'kept'", (alert_id,)
+            ).fetchone()
+            is not None
+        )
 
     def built_alerts_of(self, account: str, function: str) -> Iterator[dict[str, Any]]:
         """The assembled (unfinished) form of the live alerts of one function."""
         for (built,) in self.db.execute(
-                "SELECT built FROM alerts WHERE account=? AND function=? AND superseded=0 "
-                "AND built IS NOT NULL ORDER BY first_seen, id", (account, function)).fetchall():
+            "SELECT built FROM alerts WHERE account=? AND function=? AND superseded=0 "
+            "AND built IS NOT NULL ORDER BY first_seen, id",
+            (account, function),
+        ).fetchall():
             yield orjson.loads(_unpack(built))
 
     def supersede_in_scope(self, after: Mark | None, open_ids: Iterable[str]) -> int:
@@ -418,10 +490,11 @@ class Store:
         open at that point) and did not produce; how many."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS scope_open (id TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM scope_open")
-        self.db.executemany("INSERT OR IGNORE INTO scope_open VALUES (?)",
-                            [(i,) for i in open_ids])
-        where = ("superseded=0 AND id NOT IN (SELECT id FROM run_alerts) AND (first_ts IS NULL "
-                 "OR id IN (SELECT id FROM scope_open)")
+        self.db.executemany("INSERT OR IGNORE INTO scope_open VALUES (?)", [(i,) for i in open_ids])
+        where = (
+            "superseded=0 AND id NOT IN (SELECT id FROM run_alerts) AND (first_ts IS NULL "
+            "OR id IN (SELECT id FROM scope_open)"
+        )
         params: tuple[Any, ...] = ()
         if after is None:
             where += " OR 1)"
@@ -430,10 +503,12 @@ class Store:
             params = after
         ids = [r[0] for r in self.db.execute(f"SELECT id FROM alerts WHERE {where}", params)]
         for alert_id in ids:
-            self.db.execute("UPDATE alerts SET superseded=1, revision=revision+1 WHERE id=?",
-                            (alert_id,))
-            self.db.execute("INSERT OR REPLACE INTO run_alerts VALUES (?, 'superseded')",
-                            (alert_id,))
+            self.db.execute(
+                "UPDATE alerts SET superseded=1, revision=revision+1 WHERE id=?", (alert_id,)
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO run_alerts VALUES (?, 'superseded')", (alert_id,)
+            )
         return len(ids)
 
     @staticmethod
@@ -446,17 +521,21 @@ class Store:
     def run_alerts(self, *, emitted_only: bool) -> Iterator[dict[str, Any]]:
         """This run's alerts (or only those new, changed or superseded), by first_seen then id;
         a superseded alert carries ``"superseded": true``."""
-        sql = ("SELECT a.body, a.superseded FROM alerts a JOIN run_alerts r ON r.id = a.id"
-               + (" WHERE r.status NOT IN ('same', 'kept')" if emitted_only else "")
-               + " ORDER BY a.first_seen, a.id")
+        sql = (
+            "SELECT a.body, a.superseded FROM alerts a JOIN run_alerts r ON r.id = a.id"
+            + (" WHERE r.status NOT IN ('same', 'kept')" if emitted_only else "")
+            + " ORDER BY a.first_seen, a.id"
+        )
         for body, superseded in self.db.execute(sql):
             yield self._body(body, superseded)
 
     def run_changes(self) -> Iterator[tuple[str, int, dict[str, Any]]]:
         """(status, revision, alert) of this run's new, updated and superseded alerts."""
-        sql = ("SELECT r.status, a.revision, a.body, a.superseded FROM alerts a JOIN run_alerts r "
-               "ON r.id = a.id WHERE r.status NOT IN ('same', 'kept') "
-               "ORDER BY a.first_seen, a.id")
+        sql = (
+            "SELECT r.status, a.revision, a.body, a.superseded FROM alerts a JOIN run_alerts r "
+            "ON r.id = a.id WHERE r.status NOT IN ('same', 'kept') "
+            "ORDER BY a.first_seen, a.id"
+        )
         for status, revision, body, superseded in self.db.execute(sql).fetchall():
             yield str(status), int(revision), self._body(body, superseded)
 
@@ -469,6 +548,7 @@ class Store:
             yield self._body(body, superseded)
 
     def get_alert(self, alert_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT body, superseded FROM alerts WHERE id=?",
-                              (alert_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT body, superseded FROM alerts WHERE id=?", (alert_id,)
+        ).fetchone()
         return self._body(row[0], row[1]) if row else None

@@ -17,8 +17,20 @@ from lambdawatch.analyze.http_apis import HttpApiBook
 from lambdawatch.ingest.normalize import Event, bare_function_name, get, iso, lambda_arns_in
 
 FnKey = tuple[str, str, str]
-TRACKED = ("role", "runtime", "handler", "layers", "package_type", "code", "url_auth", "url_cors",
-           "policy", "triggers", "code_signing", "deleted")
+TRACKED = (
+    "role",
+    "runtime",
+    "handler",
+    "layers",
+    "package_type",
+    "code",
+    "url_auth",
+    "url_cors",
+    "policy",
+    "triggers",
+    "code_signing",
+    "deleted",
+)
 
 
 @dataclass
@@ -38,8 +50,18 @@ def _layer_arns(value: Any) -> list[str] | None:
 
 def _statement(record: dict[str, Any]) -> dict[str, Any]:
     req = record.get("requestParameters") or {}
-    stmt = {k: req.get(k) for k in ("principal", "action", "sourceArn", "sourceAccount",
-                                    "principalOrgID", "functionUrlAuthType") if req.get(k)}
+    stmt = {
+        k: req.get(k)
+        for k in (
+            "principal",
+            "action",
+            "sourceArn",
+            "sourceAccount",
+            "principalOrgID",
+            "functionUrlAuthType",
+        )
+        if req.get(k)
+    }
     return stmt
 
 
@@ -83,7 +105,9 @@ class FunctionHistory:
         return [f for k, f in self.functions.items() if k[0] == account and k[2] == name]
 
     def by_role(self, account: str, role_arn: str) -> list[FunctionState]:
-        return [f for k, f in self.functions.items() if k[0] == account and f.get("role") == role_arn]
+        return [
+            f for k, f in self.functions.items() if k[0] == account and f.get("role") == role_arn
+        ]
 
     # -- observe -----------------------------------------------------------------------------
     def observe(self, event: Event) -> None:
@@ -105,8 +129,11 @@ class FunctionHistory:
                 fn.fields[name] = value
         if changes:
             self.diffs[event.event_id] = {
-                "time": iso(event.time), "event_id": event.event_id, "event_name": event.event_name,
-                "principal": event.principal_arn, "changes": changes,
+                "time": iso(event.time),
+                "event_id": event.event_id,
+                "event_name": event.event_name,
+                "principal": event.principal_arn,
+                "changes": changes,
             }
 
     def _updates(self, event: Event) -> dict[str, Any]:
@@ -116,8 +143,12 @@ class FunctionHistory:
         name = event.base_name
         out: dict[str, Any] = {}
         if name in ("CreateFunction", "UpdateFunctionConfiguration"):
-            for src, dst in (("role", "role"), ("runtime", "runtime"), ("handler", "handler"),
-                             ("packageType", "package_type")):
+            for src, dst in (
+                ("role", "role"),
+                ("runtime", "runtime"),
+                ("handler", "handler"),
+                ("packageType", "package_type"),
+            ):
                 if req.get(src) is not None:
                     out[dst] = req[src]
             if "layers" in req:
@@ -146,7 +177,9 @@ class FunctionHistory:
                 policy.pop(sid, None)
             out["policy"] = policy
         elif name in ("PutFunctionCodeSigningConfig", "DeleteFunctionCodeSigningConfig"):
-            out["code_signing"] = req.get("codeSigningConfigArn") if name.startswith("Put") else None
+            out["code_signing"] = (
+                req.get("codeSigningConfigArn") if name.startswith("Put") else None
+            )
         elif name == "DeleteFunction":
             out["deleted"] = True
         trigger = _trigger_of(event)
@@ -181,8 +214,9 @@ class FunctionHistory:
                 return
             method = self.methods.setdefault((acct, region, *ids), {})  # type: ignore[arg-type]
             if event.base_name == "PutMethod":
-                method["auth"] = (get(req, "putMethodInput.authorizationType")
-                                  or req.get("authorizationType"))
+                method["auth"] = get(req, "putMethodInput.authorizationType") or req.get(
+                    "authorizationType"
+                )
             elif event.base_name == "PutIntegration" and event.function_arn:
                 method["function"] = event.function_arn
 

@@ -64,11 +64,13 @@ class Metrics:
     def line(self) -> str:
         c = self.counters
         lag = "-" if self.lag_seconds is None else f"{self.lag_seconds:.0f}s"
-        return (f"watch: messages {c.messages} (objects {c.objects}, inline records "
-                f"{c.records_inline}, unknown {c.unknown + c.malformed}, failed {c.failed}), "
-                f"records {self.records_matched}, alerts new {self.alerts_new} updated "
-                f"{self.alerts_updated} superseded {self.alerts_superseded}, lag {lag}, "
-                f"outbox {self.outbox_backlog} pending / {self.notifications_sent} sent")
+        return (
+            f"watch: messages {c.messages} (objects {c.objects}, inline records "
+            f"{c.records_inline}, unknown {c.unknown + c.malformed}, failed {c.failed}), "
+            f"records {self.records_matched}, alerts new {self.alerts_new} updated "
+            f"{self.alerts_updated} superseded {self.alerts_superseded}, lag {lag}, "
+            f"outbox {self.outbox_backlog} pending / {self.notifications_sent} sent"
+        )
 
 
 class _Stop:
@@ -81,12 +83,15 @@ class _Stop:
 
 
 def _warn_queue(sqs: Any, url: str) -> int:
-    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy",
-                                                                   "VisibilityTimeout"])
+    attrs = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["RedrivePolicy", "VisibilityTimeout"]
+    )
     values = attrs.get("Attributes") or {}
     if "RedrivePolicy" not in values:
-        log.warning("the queue has no redrive policy: a message that cannot be processed will "
-                    "be received again forever; give it a dead-letter queue")
+        log.warning(
+            "the queue has no redrive policy: a message that cannot be processed will "
+            "be received again forever; give it a dead-letter queue"
+        )
     return int(values.get("VisibilityTimeout") or 30)
 
 
@@ -103,9 +108,11 @@ def watch(opts: WatchOptions, clients: ClientFactory) -> Metrics:
     try:
         while not stop.requested:
             resp = sqs.receive_message(
-                QueueUrl=opts.queue_url, MaxNumberOfMessages=10,
+                QueueUrl=opts.queue_url,
+                MaxNumberOfMessages=10,
                 WaitTimeSeconds=min(1, opts.wait_seconds) if opts.once else opts.wait_seconds,
-                AttributeNames=["ApproximateReceiveCount", "SentTimestamp"])
+                AttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+            )
             messages = resp.get("Messages") or []
             empty = 0 if messages else empty + 1
             if messages:
@@ -142,14 +149,27 @@ def _before_commit(store: Store, policy: NotifyPolicy) -> None:
     fault("before_commit")
 
 
-def _batch(opts: WatchOptions, store: Store, sqs: Any, s3: Any, messages: list[dict[str, Any]],
-           visibility: int, metrics: Metrics) -> None:
+def _batch(
+    opts: WatchOptions,
+    store: Store,
+    sqs: Any,
+    s3: Any,
+    messages: list[dict[str, Any]],
+    visibility: int,
+    metrics: Metrics,
+) -> None:
     now = time.time()
     source = BatchSource(messages, opts.queue_url, sqs, s3, store, metrics.counters, now)
-    hopts = HuntOptions(paths=[], state_path=opts.state_path, config_path=opts.config_path,
-                        iam_inventory=opts.iam_inventory, lambda_inventory=opts.lambda_inventory,
-                        rule_dirs=list(opts.rule_dirs), sink=opts.sink,
-                        before_commit=lambda st: _before_commit(st, opts.policy))
+    hopts = HuntOptions(
+        paths=[],
+        state_path=opts.state_path,
+        config_path=opts.config_path,
+        iam_inventory=opts.iam_inventory,
+        lambda_inventory=opts.lambda_inventory,
+        rule_dirs=list(opts.rule_dirs),
+        sink=opts.sink,
+        before_commit=lambda st: _before_commit(st, opts.policy),
+    )
     with Heartbeat(sqs, opts.queue_url, messages, visibility):
         result = run_hunt(hopts, source=source, store=store)
     s = result.summary

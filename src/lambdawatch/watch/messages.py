@@ -45,7 +45,8 @@ class Parsed:
 def _wanted(key: str) -> bool:
     padded = "/" + key
     return not any(part in padded for part in SKIPPED_PARTS) and (
-        key.endswith((".json.gz", ".json", ".jsonl", ".jsonl.gz")))
+        key.endswith((".json.gz", ".json", ".jsonl", ".jsonl.gz"))
+    )
 
 
 def _s3_records(body: dict[str, Any]) -> Parsed:
@@ -59,8 +60,11 @@ def _s3_records(body: dict[str, Any]) -> Parsed:
         bucket = (s3.get("bucket") or {}).get("name")
         obj = s3.get("object") or {}
         key = obj.get("key")
-        if not name.startswith("ObjectCreated:") or not isinstance(bucket, str) or not isinstance(
-                key, str):
+        if (
+            not name.startswith("ObjectCreated:")
+            or not isinstance(bucket, str)
+            or not isinstance(key, str)
+        ):
             out.skipped += 1
             continue
         key = unquote_plus(key)
@@ -129,5 +133,6 @@ def parse(text: str | bytes, *, depth: int = 0) -> Parsed:
         return _cloudtrail_sns(body)
     if "detail-type" in body:
         return _eventbridge(body)
-    return Parsed("unknown", detail="unrecognised message shape (keys: "
-                  + ", ".join(sorted(body)[:8]) + ")")
+    return Parsed(
+        "unknown", detail="unrecognised message shape (keys: " + ", ".join(sorted(body)[:8]) + ")"
+    )

@@ -29,6 +29,8 @@ def fault(point: str) -> None:
     the process kills itself at that point, as a power cut or an OOM kill would."""
     if os.environ.get(FAULT_ENV) == point:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
 MAX_OBJECT_BYTES = 1 << 30
 
 
@@ -104,8 +106,12 @@ class BatchSource:
                 continue
             if parsed.kind in ("unknown", "malformed"):
                 setattr(self.counters, parsed.kind, getattr(self.counters, parsed.kind) + 1)
-                log.warning("message %s: %s (%s); left for the queue's redrive policy",
-                            msg.get("MessageId"), parsed.kind, parsed.detail)
+                log.warning(
+                    "message %s: %s (%s); left for the queue's redrive policy",
+                    msg.get("MessageId"),
+                    parsed.kind,
+                    parsed.detail,
+                )
                 continue
             try:
                 yield from self._objects(parsed, rules)
@@ -124,16 +130,20 @@ class BatchSource:
         per-entry failures are counted and logged (the message comes back; dedup absorbs it)."""
         fault("after_commit")
         for i in range(0, len(self.done), 10):
-            chunk = self.done[i:i + 10]
-            entries = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
-                       for n, m in enumerate(chunk)]
+            chunk = self.done[i : i + 10]
+            entries = [
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)
+            ]
             resp = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
             failed = resp.get("Failed") or []
             self.counters.deleted += len(resp.get("Successful") or [])
             self.counters.delete_failed += len(failed)
             for f in failed:
-                log.warning("delete failed for a message (%s: %s); it will be redelivered and "
-                            "deduplicated", f.get("Code"), f.get("Message"))
+                log.warning(
+                    "delete failed for a message (%s: %s); it will be redelivered and deduplicated",
+                    f.get("Code"),
+                    f.get("Message"),
+                )
         self.done = []
 
 
@@ -145,8 +155,9 @@ class Heartbeat:
     """Extends the visibility of in-flight messages every ``visibility / 2`` seconds while a
     batch is processed (a big object must not come back to another consumer mid-read)."""
 
-    def __init__(self, sqs: Any, queue_url: str, messages: list[dict[str, Any]],
-                 visibility: int) -> None:
+    def __init__(
+        self, sqs: Any, queue_url: str, messages: list[dict[str, Any]], visibility: int
+    ) -> None:
         self.sqs, self.queue_url, self.messages = sqs, queue_url, messages
         self.visibility = max(visibility, 2)
         self._stop = threading.Event()
@@ -157,11 +168,17 @@ class Heartbeat:
         while not self._stop.wait(self.visibility / 2):
             try:
                 for start in range(0, len(self.messages), 10):
-                    entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"],
-                                "VisibilityTimeout": self.visibility}
-                               for i, m in enumerate(self.messages[start:start + 10])]
-                    self.sqs.change_message_visibility_batch(QueueUrl=self.queue_url,
-                                                             Entries=entries)
+                    entries = [
+                        {
+                            "Id": str(i),
+                            "ReceiptHandle": m["ReceiptHandle"],
+                            "VisibilityTimeout": self.visibility,
+                        }
+                        for i, m in enumerate(self.messages[start : start + 10])
+                    ]
+                    self.sqs.change_message_visibility_batch(
+                        QueueUrl=self.queue_url, Entries=entries
+                    )
                 self.beats += 1
             except Exception as exc:  # noqa: BLE001 - a failed heartbeat only risks a redelivery
                 log.warning("visibility heartbeat failed: %s", exc)
