@@ -169,7 +169,7 @@ class Config(_Strict):
     change: list[Change] = []
     layers: Layers = Layers()
     rules: Rules = Rules()
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=lambda: Thresholds.model_validate({}))
     environments: dict[str, Environment] = Field(default_factory=dict)
     source: str | None = None
 

@@ -72,7 +72,8 @@ def analyze_runtime(event: Event, ctx: Any) -> list[Finding]:
     if not is_function_change(event):
         return []
     p = params(event)
-    code = p.get("code") if isinstance(p.get("code"), dict) else {}
+    raw_code = p.get("code")
+    code: dict[str, Any] = raw_code if isinstance(raw_code, dict) else {}
     image = (
         p.get("imageUri")
         or code.get("imageUri")

@@ -68,7 +68,9 @@ def distance(a: str, b: str) -> int:
 
 
 def _digits_only_difference(a: str, b: str) -> bool:
-    strip = lambda s: "".join(c for c in s if not c.isdigit())
+    def strip(s: str) -> str:
+        return "".join(c for c in s if not c.isdigit())
+
     return strip(a) == strip(b)
 
 

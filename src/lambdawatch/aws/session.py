@@ -70,7 +70,7 @@ class ClientFactory:
                 from botocore.config import Config
 
                 config = Config(
-                    retries=dict(_RETRIES),  # type: ignore[arg-type]
+                    retries=dict(_RETRIES),  # type: ignore[arg-type, unused-ignore]
                     max_pool_connections=self._pool,
                     connect_timeout=10,
                     read_timeout=60,

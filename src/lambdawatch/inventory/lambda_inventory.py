@@ -163,7 +163,8 @@ class LambdaInventory:
                 if info is None:
                     continue
                 if info.policy is None:
-                    info.policy = {"Version": policy.get("Version"), "Statement": []}
+                    version = policy.get("Version") if isinstance(policy, dict) else None
+                    info.policy = {"Version": version, "Statement": []}
                 if st not in info.policy["Statement"]:
                     info.policy["Statement"].append(st)
 
