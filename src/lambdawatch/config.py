@@ -26,60 +26,15 @@ class Accounts(_Strict):
     environment: dict[str, Literal["prod", "nonprod"]] = {}
 
 
-# The finding kinds of DESIGN.md: ``keep_if`` and ``accept`` must name one of them (or a glob).
-FINDING_KINDS = frozenset(
-    [
-        "admin-role",
-        "privileged-role",
-        "public-function-url",
-        "permissive-cors",
-        "public-invoke-permission",
-        "cross-account-invoke-permission",
-        "foreign-layer",
-        "public-layer",
-        "env-secret",
-        "deprecated-runtime",
-        "custom-runtime",
-        "container-image",
-        "high-resources",
-        "vpc-egress-unrestricted",
-        "suspicious-name",
-        "typosquat-name",
-        "random-name",
-        "hidden-characters",
-        "high-frequency-schedule",
-        "wildcard-s3-trigger",
-        "public-api-trigger",
-        "unusual-principal",
-        "human-identity",
-        "privesc-chain",
-        "lambda-role-iam-activity",
-        "code-signing-disabled",
-        "reverse-shell",
-        "outbound-connection",
-        "env-credential-harvest",
-        "imds-access",
-        "secrets-manager-access",
-        "ssm-parameter-access",
-        "base64-decode",
-        "dynamic-exec",
-        "process-exec",
-        "obfuscation",
-        "iam-manipulation",
-        "runtime-api-hijack",
-        "credential-exfiltration",
-        "cryptominer",
-        "hardcoded-secret",
-    ]
-)
-
-
 def _check_kinds(values: list[str]) -> list[str]:
     from fnmatch import fnmatchcase
 
+    from lambdawatch import kinds  # the one registry of finding kinds (data/kinds.yml)
+
+    slugs = [k.slug for k in kinds.all_kinds()]
     for v in values:
-        if not any(fnmatchcase(k, v) for k in FINDING_KINDS):
-            raise ValueError(f"{v!r} is not a finding kind (see DESIGN.md / README)")
+        if not any(fnmatchcase(k, v) for k in slugs):
+            raise ValueError(f"{v!r} is not a finding kind (see docs/kinds.md)")
     return values
 
 
