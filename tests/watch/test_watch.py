@@ -198,3 +198,20 @@ def test_sigkill_then_restart_loses_nothing_and_sends_each_revision_once(
     assert len(delivered) == len(set(delivered))  # no revision delivered twice
     announced = {i.split(":")[0] for i, _kind in delivered}
     assert announced == {a["id"] for a in _alerts(db) if not a["suppressed"]}
+
+
+def test_an_unreachable_queue_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for k, v in {
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    }.items():
+        monkeypatch.setenv(k, v)
+    result = run_cli(
+        "watch", "--queue", "http://127.0.0.1:9/1/q", "--state", str(tmp_path / "w.db"), "--once"
+    )
+    assert result.exit_code == 2
+    assert "sqs:GetQueueAttributes on http://127.0.0.1:9/1/q" in result.stderr

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from lambdawatch.aws.errors import raise_for
 from lambdawatch.aws.session import ClientFactory
 from lambdawatch.hunt import HuntOptions, run_hunt
 from lambdawatch.notify.enqueue import NotifyPolicy, enqueue_changes
@@ -82,9 +83,23 @@ class _Stop:
         self.requested = True
 
 
+def _sqs(api: str, url: str, call: Callable[..., Any], **kwargs: Any) -> Any:
+    """An SQS call whose failure (after botocore's retries) is one clear error naming the API
+    and the queue, not an internal error."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return call(QueueUrl=url, **kwargs)
+    except (BotoCoreError, ClientError) as exc:
+        raise raise_for(exc, api, url) from None
+
+
 def _warn_queue(sqs: Any, url: str) -> int:
-    attrs = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["RedrivePolicy", "VisibilityTimeout"]
+    attrs = _sqs(
+        "sqs:GetQueueAttributes",
+        url,
+        sqs.get_queue_attributes,
+        AttributeNames=["RedrivePolicy", "VisibilityTimeout"],
     )
     values = attrs.get("Attributes") or {}
     if "RedrivePolicy" not in values:
@@ -107,8 +122,10 @@ def watch(opts: WatchOptions, clients: ClientFactory) -> Metrics:
     empty = 0
     try:
         while not stop.requested:
-            resp = sqs.receive_message(
-                QueueUrl=opts.queue_url,
+            resp = _sqs(
+                "sqs:ReceiveMessage",
+                opts.queue_url,
+                sqs.receive_message,
                 MaxNumberOfMessages=10,
                 WaitTimeSeconds=min(1, opts.wait_seconds) if opts.once else opts.wait_seconds,
                 AttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
